@@ -1,0 +1,49 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'docs/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: {
+        console: 'readonly',
+        process: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        URL: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  {
+    // src/net is isomorphic: no Node built-ins, no ws, no Buffer (except at the @ton/core boundary).
+    files: ['src/net/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*'], message: 'src/net must stay isomorphic (no Node built-ins).' },
+            {
+              group: ['ws', 'fs', 'net', 'dgram', 'http', 'crypto'],
+              message: 'src/net must stay isomorphic.',
+            },
+            {
+              group: ['**/node/**', '**/devnet/**', '**/background/**', '**/popup/**'],
+              message: 'src/net imports only downward.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,50 @@
+/** `tonsite` entry point: subcommand dispatch and help. */
+import { CliError, type Command } from './command.ts';
+import { demoCommand } from './commands/demo.ts';
+
+const COMMANDS: Command[] = [demoCommand];
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'tonsite — open TON Sites without a trusted proxy',
+    '',
+    'Usage: tonsite <command> [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `tonsite <command> --help` for the options of one command.',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    const { default: pkg } = await import('../../package.json', { with: { type: 'json' } });
+    console.log(pkg.version);
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    console.error(`tonsite: unknown command '${name}'\n\n${help()}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(command.usage);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    if (error instanceof CliError) {
+      console.error(`tonsite ${name}: ${error.message}`);
+      return error.exitCode;
+    }
+    throw error;
+  }
+}
