@@ -1,0 +1,80 @@
+/**
+ * TON's "AES-CTR with digest" (DIGEST §1; ton keys/encryptor.cpp EncryptorEd25519 / EncryptorAES):
+ *   digest = sha256(plaintext)
+ *   key    = secret[0..16] || digest[16..32]   (AES-256)
+ *   iv     = digest[0..4]  || secret[20..32]
+ *   ciphertext = AES-256-CTR(key, iv, plaintext)
+ * Ed25519 encryptor output: ephemeral_pub(32) || digest(32) || ciphertext — the ADNL-UDP root packet uses the
+ * sender's long-term key as the "ephemeral" one. AES (channel, pub.aes) output: digest(32) || ciphertext.
+ * Decryption recomputes sha256 of the plaintext and rejects a mismatch.
+ */
+import { aesCtr } from './aes-ctr.ts';
+import { bytesEqual, concatBytes, expectAnyBytes, expectBytes } from './bytes.ts';
+import { sharedSecret } from './ecdh.ts';
+import { generateKeyPair, type KeyPair } from './ed25519.ts';
+import { CryptoError } from './errors.ts';
+import { sha256 } from './hash.ts';
+
+export function digestKeyIv(secret: Uint8Array, digest: Uint8Array): { key: Uint8Array; iv: Uint8Array } {
+  expectBytes('shared secret', secret, 32);
+  expectBytes('digest', digest, 32);
+  const key = new Uint8Array(32);
+  key.set(secret.subarray(0, 16), 0);
+  key.set(digest.subarray(16, 32), 16);
+  const iv = new Uint8Array(16);
+  iv.set(digest.subarray(0, 4), 0);
+  iv.set(secret.subarray(20, 32), 4);
+  return { key, iv };
+}
+
+/** digest(32) || AES-CTR(plaintext) under `secret`. */
+function sealWithSecret(secret: Uint8Array, plaintext: Uint8Array): Uint8Array {
+  const digest = sha256(plaintext);
+  const { key, iv } = digestKeyIv(secret, digest);
+  return concatBytes(digest, aesCtr(key, iv, plaintext));
+}
+
+/** Inverse of sealWithSecret on `sealed` = digest(32) || ciphertext; CryptoError if the digest does not match. */
+function openWithSecret(secret: Uint8Array, sealed: Uint8Array): Uint8Array {
+  if (sealed.length < 32) throw new CryptoError(`encrypted data too short: ${sealed.length} bytes`);
+  const digest = sealed.subarray(0, 32);
+  const { key, iv } = digestKeyIv(secret, digest);
+  const plaintext = aesCtr(key, iv, sealed.subarray(32));
+  if (!bytesEqual(sha256(plaintext), digest))
+    throw new CryptoError('digest mismatch: wrong key or corrupted data');
+  return plaintext;
+}
+
+/** ephemeral_pub(32) || digest(32) || ciphertext for the holder of `peerPublicKey`'s secret. */
+export function encryptForKey(
+  peerPublicKey: Uint8Array,
+  plaintext: Uint8Array,
+  ephemeral?: KeyPair,
+): Uint8Array {
+  expectAnyBytes('plaintext', plaintext);
+  const eph = ephemeral ?? generateKeyPair();
+  expectBytes('ephemeral public key', eph.publicKey, 32);
+  const secret = sharedSecret(eph.secretKey, peerPublicKey);
+  return concatBytes(eph.publicKey, sealWithSecret(secret, plaintext));
+}
+
+/** Opens encryptForKey output with our Ed25519 seed; CryptoError on short input, bad key or digest mismatch. */
+export function decryptWithKey(secretKey: Uint8Array, data: Uint8Array): Uint8Array {
+  expectAnyBytes('encrypted data', data);
+  if (data.length < 64) throw new CryptoError(`encrypted data too short: ${data.length} bytes`);
+  const secret = sharedSecret(secretKey, data.subarray(0, 32));
+  return openWithSecret(secret, data.subarray(32));
+}
+
+/** digest(32) || ciphertext under a 32-byte symmetric key (ADNL channels, pub.aes). */
+export function encryptWithSharedKey(key: Uint8Array, plaintext: Uint8Array): Uint8Array {
+  expectBytes('shared key', key, 32);
+  expectAnyBytes('plaintext', plaintext);
+  return sealWithSecret(key, plaintext);
+}
+
+export function decryptWithSharedKey(key: Uint8Array, data: Uint8Array): Uint8Array {
+  expectBytes('shared key', key, 32);
+  expectAnyBytes('encrypted data', data);
+  return openWithSecret(key, data);
+}

@@ -1,0 +1,16 @@
+/** src/net/crypto: keys, TON's ECDH, AES-CTR (with digest and streaming), sha256, ADNL ids and their text form. */
+export { CryptoError } from './errors.ts';
+export { randomBytes } from './random.ts';
+export { sha256 } from './hash.ts';
+export { type KeyPair, generateKeyPair, keyPairFromSeed, sign, verify } from './ed25519.ts';
+export { sharedSecret, toX25519PublicKey, toX25519SecretKey } from './ecdh.ts';
+export { type AesCtrStream, createAesCtr, aesCtr } from './aes-ctr.ts';
+export {
+  digestKeyIv,
+  encryptForKey,
+  decryptWithKey,
+  encryptWithSharedKey,
+  decryptWithSharedKey,
+} from './digest-cipher.ts';
+export { crc16 } from './crc16.ts';
+export { ADNL_TEXT_LENGTH, adnlIdFromText, adnlIdToText } from './adnl-text.ts';
