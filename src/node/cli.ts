@@ -1,8 +1,9 @@
 /** `tonsite` entry point: subcommand dispatch and help. */
 import { CliError, type Command } from './command.ts';
+import { bridgeCommand } from './commands/bridge.ts';
 import { demoCommand } from './commands/demo.ts';
 
-const COMMANDS: Command[] = [demoCommand];
+const COMMANDS: Command[] = [demoCommand, bridgeCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

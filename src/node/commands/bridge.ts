@@ -1,0 +1,96 @@
+/** `tonsite bridge`: the WebSocket→TCP bridge to the liteservers of one global config, until SIGINT/SIGTERM. */
+import { readFileSync } from 'node:fs';
+import { parseOptions } from '../args.ts';
+import {
+  BridgeConfigError,
+  destinationsFromGlobalConfig,
+  parseHostPort,
+  startBridge,
+  stderrLogger,
+  untilShutdownSignal,
+  type BridgeDestination,
+  type BridgeLimits,
+} from '../bridge/index.ts';
+import { CliError, type Command } from '../command.ts';
+
+export const DEFAULT_BRIDGE_LISTEN = '127.0.0.1:8081';
+
+export const bridgeCommand: Command = {
+  name: 'bridge',
+  summary: 'WebSocket bridge to the liteservers of a global config (for the extension)',
+  usage: [
+    'Usage: tonsite bridge --config FILE [--listen HOST:PORT] [limits] [--quiet]',
+    '',
+    'Serves ws://HOST:PORT/tcp?server=<index> and /tcp?key=<base64 key>: a TCP stream to that liteserver of',
+    'the config, binary frames = raw TCP bytes (ADNL stays end-to-end encrypted). Every other destination is',
+    'refused (close code 4403). Prints one JSON line {"bridge": URL, ...}; logs (no payload bytes) go to stderr.',
+    'Runs until SIGINT/SIGTERM.',
+    '',
+    `  --listen HOST:PORT     listen address (default ${DEFAULT_BRIDGE_LISTEN}; port 0 = any free port)`,
+    '  --config FILE          global config whose liteservers[] may be reached (required)',
+    '  --max-streams N        concurrent streams per client IP (default 32)',
+    '  --max-rate BYTES       client→bridge bytes per second per stream (default 524288)',
+    '  --max-frame BYTES      largest WebSocket message from a client (default 1048576)',
+    '  --idle SECONDS         close streams idle this long (default 120)',
+    '  --quiet                no log lines',
+  ].join('\n'),
+  async run(args) {
+    const { values } = parseOptions(args, {
+      listen: { type: 'string', default: DEFAULT_BRIDGE_LISTEN },
+      config: { type: 'string' },
+      'max-streams': { type: 'string' },
+      'max-rate': { type: 'string' },
+      'max-frame': { type: 'string' },
+      idle: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+    });
+    if (!values.config) throw new CliError('--config FILE is required', 2);
+    let listen;
+    try {
+      listen = parseHostPort(values.listen);
+    } catch (error) {
+      throw new CliError((error as Error).message, 2);
+    }
+    const limits: Partial<BridgeLimits> = {};
+    if (values['max-streams'])
+      limits.maxStreamsPerClient = positiveInt(values['max-streams'], '--max-streams');
+    if (values['max-rate']) limits.maxBytesPerSecond = positiveInt(values['max-rate'], '--max-rate');
+    if (values['max-frame']) limits.maxFrameBytes = positiveInt(values['max-frame'], '--max-frame');
+    if (values.idle) limits.idleTimeoutMs = positiveInt(values.idle, '--idle') * 1000;
+
+    const destinations = loadDestinations(values.config);
+    const bridge = await startBridge({
+      ...listen,
+      destinations,
+      limits,
+      logger: values.quiet ? undefined : stderrLogger,
+    }).catch((error: Error) => {
+      throw new CliError(`cannot listen on ${values.listen}: ${error.message}`);
+    });
+    console.log(JSON.stringify({ bridge: bridge.url, liteservers: destinations.length }));
+    await untilShutdownSignal();
+    await bridge.close();
+    return 0;
+  },
+};
+
+/** Reads the liteservers of a global-config file as bridge destinations (CliError when unusable). */
+export function loadDestinations(file: string): BridgeDestination[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new CliError(`cannot read config ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return destinationsFromGlobalConfig(json);
+  } catch (error) {
+    if (error instanceof BridgeConfigError) throw new CliError(`${file}: ${error.message}`);
+    throw error;
+  }
+}
+
+function positiveInt(text: string, flag: string): number {
+  if (!/^[1-9][0-9]{0,12}$/.test(text)) throw new CliError(`${flag} must be a positive integer`, 2);
+  return Number(text);
+}
