@@ -13,3 +13,11 @@ export type { BridgeRoute, BridgeStreamContext } from './route.ts';
 export { parseHostPort, untilShutdownSignal } from './signals.ts';
 export { tcpRoute } from './tcp-route.ts';
 export { TokenBucket } from './token-bucket.ts';
+export {
+  DEFAULT_UDP_RELAY_LIMITS,
+  udpRelayRoute,
+  type UdpRelayLimits,
+  type UdpRelayOptions,
+  type UdpRelayRoute,
+  type UdpRelayStats,
+} from './udp-relay.ts';

@@ -11,6 +11,7 @@ import {
   type BridgeDestination,
   type BridgeLimits,
 } from '../bridge/index.ts';
+import { udpRelayRoute } from '../bridge/udp-relay.ts';
 import { CliError, type Command } from '../command.ts';
 
 export const DEFAULT_BRIDGE_LISTEN = '127.0.0.1:8081';
@@ -24,6 +25,8 @@ export const bridgeCommand: Command = {
     'Serves ws://HOST:PORT/tcp?server=<index> and /tcp?key=<base64 key>: a TCP stream to that liteserver of',
     'the config, binary frames = raw TCP bytes (ADNL stays end-to-end encrypted). Every other destination is',
     'refused (close code 4403). Prints one JSON line {"bridge": URL, ...}; logs (no payload bytes) go to stderr.',
+    'Also serves ws://HOST:PORT/udp: a blind UDP datagram relay for ADNL (src/net/transport/relay-protocol.ts),',
+    'to public unicast IPv4 destinations only (ports >= 1024), with per-stream destination and rate limits.',
     'Runs until SIGINT/SIGTERM.',
     '',
     `  --listen HOST:PORT     listen address (default ${DEFAULT_BRIDGE_LISTEN}; port 0 = any free port)`,
@@ -32,6 +35,7 @@ export const bridgeCommand: Command = {
     '  --max-rate BYTES       client→bridge bytes per second per stream (default 524288)',
     '  --max-frame BYTES      largest WebSocket message from a client (default 1048576)',
     '  --idle SECONDS         close streams idle this long (default 120)',
+    '  --devnet               the /udp datagram relay may also send to loopback (local devnet only)',
     '  --quiet                no log lines',
   ].join('\n'),
   async run(args) {
@@ -43,6 +47,7 @@ export const bridgeCommand: Command = {
       'max-frame': { type: 'string' },
       idle: { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      devnet: { type: 'boolean', default: false },
     });
     if (!values.config) throw new CliError('--config FILE is required', 2);
     let listen;
@@ -64,10 +69,13 @@ export const bridgeCommand: Command = {
       destinations,
       limits,
       logger: values.quiet ? undefined : stderrLogger,
+      routes: [udpRelayRoute({ allowLoopback: values.devnet })],
     }).catch((error: Error) => {
       throw new CliError(`cannot listen on ${values.listen}: ${error.message}`);
     });
-    console.log(JSON.stringify({ bridge: bridge.url, liteservers: destinations.length }));
+    console.log(
+      JSON.stringify({ bridge: bridge.url, liteservers: destinations.length, devnet: values.devnet }),
+    );
     await untilShutdownSignal();
     await bridge.close();
     return 0;

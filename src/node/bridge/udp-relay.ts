@@ -1,0 +1,282 @@
+/**
+ * `/udp` route of the bridge: a blind datagram relay for ADNL-UDP (frames: src/net/transport/relay-protocol.ts).
+ * Each WebSocket gets its own UDP socket. The relay never looks into payloads (ADNL is end-to-end encrypted) and
+ * never logs them; it must not become an open relay or an amplifier, so per stream it:
+ * - sends only to public unicast IPv4 destinations with port >= 1024 (udp-relay-policy.ts; devnet mode also
+ *   allows loopback),
+ * - caps the distinct destinations in use (forgotten after `destinationIdleMs` without traffic),
+ * - caps packets/s and bytes/s towards the network (token buckets; over-budget datagrams are dropped, not queued),
+ * - drops datagrams whose payload exceeds `maxPayloadBytes` (<= MAX_RELAY_PAYLOAD = 1472),
+ * - relays back only datagrams from an IPv4:port the client has sent to (like a port-restricted NAT), and drops
+ *   them while the WebSocket's send queue is over `downstreamHighWaterBytes`,
+ * - drops malformed frames (counted) without closing the stream; a text message closes it (4400).
+ * Each relay datagram is at most one reply-sized datagram out per datagram in, so there is no amplification.
+ */
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import type { RawData } from 'ws';
+import { BridgeCloseCode } from '../../net/transport/bridge-protocol.ts';
+import {
+  BRIDGE_UDP_PATH,
+  decodeRelayFrame,
+  encodeRelayDatagram,
+  encodeRelayDropped,
+  MAX_RELAY_PAYLOAD,
+  RelayDropReason,
+  type RelayFrame,
+} from '../../net/transport/relay-protocol.ts';
+import type { BridgeRoute, BridgeStreamContext } from './route.ts';
+import { TokenBucket } from './token-bucket.ts';
+import { isAllowedDestination, type RelayPolicy } from './udp-relay-policy.ts';
+
+export interface UdpRelayLimits {
+  /** Distinct destinations (IPv4:port) one stream may use at a time. */
+  maxDestinations: number;
+  /** A destination with no traffic for this long stops counting against maxDestinations. */
+  destinationIdleMs: number;
+  /** Datagrams per second towards the network, per stream (token bucket; burst = burstPackets). */
+  packetsPerSecond: number;
+  burstPackets: number;
+  /** Payload bytes per second towards the network, per stream (token bucket; burst = burstBytes). */
+  bytesPerSecond: number;
+  burstBytes: number;
+  /** Largest datagram payload relayed in either direction (at most MAX_RELAY_PAYLOAD). */
+  maxPayloadBytes: number;
+  /** DROPPED notices sent to the client per second at most. */
+  dropNoticesPerSecond: number;
+  /** Datagrams from the network are dropped while the WebSocket has more than this many bytes queued. */
+  downstreamHighWaterBytes: number;
+  /** SO_RCVBUF/SO_SNDBUF requested for each stream's UDP socket. */
+  socketBufferBytes: number;
+}
+
+export const DEFAULT_UDP_RELAY_LIMITS: UdpRelayLimits = {
+  maxDestinations: 256,
+  destinationIdleMs: 60_000,
+  packetsPerSecond: 2000,
+  burstPackets: 4000,
+  bytesPerSecond: 256 * 1024,
+  burstBytes: 512 * 1024,
+  maxPayloadBytes: MAX_RELAY_PAYLOAD,
+  dropNoticesPerSecond: 20,
+  downstreamHighWaterBytes: 4 * 1024 * 1024,
+  socketBufferBytes: 4 * 1024 * 1024,
+};
+
+export interface UdpRelayOptions {
+  /** Devnet mode (`tonsite bridge --devnet`): loopback destinations are allowed as well. */
+  allowLoopback?: boolean;
+  /** Lowest destination port (default 1024). */
+  minPort?: number;
+  /** Local address of the per-stream UDP sockets (default 0.0.0.0). */
+  bindHost?: string;
+  limits?: Partial<UdpRelayLimits>;
+}
+
+/** Totals over every stream of the route (for tests, benches and diagnostics). */
+export interface UdpRelayStats {
+  streams: number;
+  sent: number;
+  received: number;
+  badFrames: number;
+  /** Datagrams from addresses the client never sent to. */
+  unsolicited: number;
+  dropped: Record<keyof typeof RelayDropReason | 'DOWNSTREAM_FULL', number>;
+}
+
+export interface UdpRelayRoute extends BridgeRoute {
+  readonly stats: UdpRelayStats;
+  readonly policy: Readonly<RelayPolicy>;
+  readonly limits: Readonly<UdpRelayLimits>;
+}
+
+export function resolveUdpRelayLimits(overrides: Partial<UdpRelayLimits> = {}): UdpRelayLimits {
+  const limits = { ...DEFAULT_UDP_RELAY_LIMITS, ...overrides };
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isSafeInteger(value) || value <= 0)
+      throw new RangeError(`UDP relay limit ${name} must be > 0`);
+  }
+  if (limits.maxPayloadBytes > MAX_RELAY_PAYLOAD)
+    throw new RangeError(`maxPayloadBytes must be <= ${MAX_RELAY_PAYLOAD}`);
+  limits.burstPackets = Math.max(limits.burstPackets, 1);
+  limits.burstBytes = Math.max(limits.burstBytes, limits.maxPayloadBytes);
+  return limits;
+}
+
+/** The `/udp` route, to mount on the bridge (startBridge({ routes: [udpRelayRoute(...)] }) or addRoute). */
+export function udpRelayRoute(options: UdpRelayOptions = {}): UdpRelayRoute {
+  const limits = resolveUdpRelayLimits(options.limits);
+  const policy: RelayPolicy = {
+    allowLoopback: options.allowLoopback ?? false,
+    minPort: options.minPort ?? 1024,
+  };
+  if (!Number.isInteger(policy.minPort) || policy.minPort < 1 || policy.minPort > 65535) {
+    throw new RangeError('minPort must be 1..65535');
+  }
+  const stats: UdpRelayStats = {
+    streams: 0,
+    sent: 0,
+    received: 0,
+    badFrames: 0,
+    unsolicited: 0,
+    dropped: {
+      FORBIDDEN_DESTINATION: 0,
+      TOO_MANY_DESTINATIONS: 0,
+      PACKET_RATE: 0,
+      BYTE_RATE: 0,
+      OVERSIZE: 0,
+      SEND_FAILED: 0,
+      DOWNSTREAM_FULL: 0,
+    },
+  };
+  return {
+    path: BRIDGE_UDP_PATH,
+    stats,
+    policy,
+    limits,
+    open: (stream) => openUdpRelay(stream, policy, limits, options.bindHost ?? '0.0.0.0', stats),
+  };
+}
+
+const REASON_NAME = Object.fromEntries(Object.entries(RelayDropReason).map(([k, v]) => [v, k])) as Record<
+  number,
+  keyof typeof RelayDropReason
+>;
+
+function openUdpRelay(
+  stream: BridgeStreamContext,
+  policy: RelayPolicy,
+  limits: UdpRelayLimits,
+  bindHost: string,
+  totals: UdpRelayStats,
+): void {
+  const { ws } = stream;
+  if (stream.url.search !== '') {
+    stream.close(BridgeCloseCode.BAD_REQUEST, 'bad request');
+    return;
+  }
+  totals.streams++;
+  const now = () => performance.now();
+  const packets = new TokenBucket(limits.packetsPerSecond, limits.burstPackets, now);
+  const bytes = new TokenBucket(limits.bytesPerSecond, limits.burstBytes, now);
+  const notices = new TokenBucket(limits.dropNoticesPerSecond, limits.dropNoticesPerSecond, now);
+  /** "ip:port" → last traffic time (ms). */
+  const destinations = new Map<string, number>();
+  const local = { sent: 0, received: 0, dropped: 0, bad: 0 };
+
+  const socket: Socket = createSocket({ type: 'udp4' });
+  socket.on('error', () => {
+    // Asynchronous send errors (e.g. ICMP unreachable): UDP is best effort.
+  });
+  // Datagrams sent while the bind is under way are queued by dgram.
+  socket.bind(0, bindHost, () => {
+    for (const set of [
+      () => socket.setRecvBufferSize(limits.socketBufferBytes),
+      () => socket.setSendBufferSize(limits.socketBufferBytes),
+    ]) {
+      try {
+        set();
+      } catch {
+        // keep the OS default
+      }
+    }
+  });
+
+  stream.onEnd(() => {
+    stream.annotate({
+      udpSent: local.sent,
+      udpReceived: local.received,
+      udpDropped: local.dropped,
+      badFrames: local.bad,
+    });
+    destinations.clear();
+    try {
+      socket.close();
+    } catch {
+      // not bound yet / already closed
+    }
+  });
+
+  const drop = (reason: number, host: string, port: number) => {
+    local.dropped++;
+    totals.dropped[REASON_NAME[reason]]++;
+    if (notices.take(1) && ws.bufferedAmount < limits.downstreamHighWaterBytes) {
+      ws.send(encodeRelayDropped(host, port, reason), { binary: true });
+    }
+  };
+
+  const admitDestination = (key: string, t: number): boolean => {
+    if (destinations.has(key) || destinations.size < limits.maxDestinations) return true;
+    for (const [k, last] of destinations) if (t - last > limits.destinationIdleMs) destinations.delete(k);
+    return destinations.size < limits.maxDestinations;
+  };
+
+  ws.on('message', (data: RawData, isBinary: boolean) => {
+    if (stream.ended) return;
+    if (!isBinary) {
+      stream.close(BridgeCloseCode.BAD_REQUEST, 'text message');
+      return;
+    }
+    const buf = toBuffer(data);
+    if (!stream.acceptFromClient(buf.length)) return;
+    let frame: RelayFrame;
+    try {
+      frame = decodeRelayFrame(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
+    } catch {
+      frame = { kind: 'dropped', host: '', port: 0, reason: 0 };
+    }
+    if (frame.kind !== 'datagram') {
+      // Malformed, or a kind only the bridge may send: dropped, counted, never echoed.
+      local.bad++;
+      totals.badFrames++;
+      return;
+    }
+    const { host, port, payload } = frame;
+    if (payload.length > limits.maxPayloadBytes) return drop(RelayDropReason.OVERSIZE, host, port);
+    if (!isAllowedDestination(host, port, policy))
+      return drop(RelayDropReason.FORBIDDEN_DESTINATION, host, port);
+    const key = `${host}:${port}`;
+    const t = now();
+    if (!admitDestination(key, t)) return drop(RelayDropReason.TOO_MANY_DESTINATIONS, host, port);
+    if (!packets.take(1)) return drop(RelayDropReason.PACKET_RATE, host, port);
+    if (!bytes.take(payload.length)) return drop(RelayDropReason.BYTE_RATE, host, port);
+    destinations.set(key, t);
+    try {
+      socket.send(payload, port, host);
+      local.sent++;
+      totals.sent++;
+    } catch {
+      drop(RelayDropReason.SEND_FAILED, host, port);
+    }
+  });
+
+  socket.on('message', (msg: Buffer, rinfo: RemoteInfo) => {
+    if (stream.ended || rinfo.family !== 'IPv4') return;
+    const key = `${rinfo.address}:${rinfo.port}`;
+    if (!destinations.has(key)) {
+      totals.unsolicited++;
+      return;
+    }
+    if (msg.length > limits.maxPayloadBytes) {
+      local.dropped++;
+      totals.dropped.OVERSIZE++;
+      return;
+    }
+    if (ws.bufferedAmount > limits.downstreamHighWaterBytes) {
+      local.dropped++;
+      totals.dropped.DOWNSTREAM_FULL++;
+      return;
+    }
+    destinations.set(key, now());
+    const frame = encodeRelayDatagram(rinfo.address, rinfo.port, msg);
+    stream.sentToClient(frame.length);
+    ws.send(frame, { binary: true });
+    local.received++;
+    totals.received++;
+  });
+}
+
+function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
