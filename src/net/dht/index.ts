@@ -1,0 +1,64 @@
+/** src/net/dht: TON DHT — objects and their checks, iterative lookup, client over ADNL-UDP, server handlers. */
+export { DhtError, DhtParseError, DhtVerifyError, DhtNotFoundError, DhtTimeoutError } from './errors.ts';
+export * from './limits.ts';
+export { xorDistance, compareDistance, compareBytes, bucketIndex, sortByDistance } from './distance.ts';
+export {
+  ipv4ToInt,
+  intToIpv4,
+  makeAddressList,
+  readAddressList,
+  type UdpAddress,
+  type AddressListTl,
+  type AddressListInfo,
+} from './address-list.ts';
+export { keyIdOf, ed25519PublicKeyTl, type PublicKeyTl } from './public-key.ts';
+export { checkDhtKey, makeDhtKey, dhtKeyId, addressKeyId, overlayNodesKeyId, type DhtKeyTl } from './key.ts';
+export { verifyDhtNode, signDhtNode, dhtNodeSignedBytes, type DhtNodeInfo, type DhtNodeTl } from './node.ts';
+export {
+  overlayIdOf,
+  verifyOverlayNode,
+  signOverlayNode,
+  decodeOverlayNodes,
+  readOverlayNodes,
+  encodeOverlayNodes,
+  type OverlayNodeInfo,
+  type OverlayNodeTl,
+} from './overlay.ts';
+export {
+  verifyDhtValue,
+  isAcceptable,
+  makeSignedValue,
+  makeOverlayNodesValue,
+  keyDescriptionSignedBytes,
+  valueSignedBytes,
+  type DhtValueInfo,
+  type DhtValueTl,
+  type DhtKeyDescriptionTl,
+  type UpdateRule,
+} from './value.ts';
+export { readAddressValue, makeAddressValue, type ResolvedAddress } from './address.ts';
+export {
+  encodeFindValue,
+  encodeFindNode,
+  encodePing,
+  encodeStore,
+  encodeGetSignedAddressList,
+  decodeValueResult,
+  decodeNodes,
+  decodeNode,
+  decodeStored,
+  decodePong,
+  decodeIncomingQuery,
+  type ValueResult,
+  type IncomingQuery,
+} from './codec.ts';
+export {
+  findValue,
+  findNodes,
+  type DhtQueryFn,
+  type LookupOptions,
+  type LookupStats,
+  type FindValueResult,
+  type FindNodesResult,
+} from './lookup.ts';
+export { parseDhtConfig, dhtConfigToJson, dhtNodeToJson, dhtNodeFromJson, type DhtConfig } from './config.ts';
