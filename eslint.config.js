@@ -31,12 +31,13 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          // Exact module names (a `patterns` group would also match local folders such as ../crypto/).
+          paths: ['ws', 'fs', 'net', 'dgram', 'http', 'crypto'].map((name) => ({
+            name,
+            message: 'src/net must stay isomorphic.',
+          })),
           patterns: [
             { group: ['node:*'], message: 'src/net must stay isomorphic (no Node built-ins).' },
-            {
-              group: ['ws', 'fs', 'net', 'dgram', 'http', 'crypto'],
-              message: 'src/net must stay isomorphic.',
-            },
             {
               group: ['**/node/**', '**/devnet/**', '**/background/**', '**/popup/**'],
               message: 'src/net imports only downward.',

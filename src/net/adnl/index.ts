@@ -1,0 +1,34 @@
+/**
+ * ADNL: over TCP (liteserver transport, both ends; DIGEST §2) and over UDP (DIGEST §4, separate files).
+ * The single entry point of the layer.
+ */
+export { AdnlError, type AdnlErrorKind } from './errors.ts';
+export {
+  ADNL_TCP_MAX_FRAME_SIZE,
+  ADNL_TCP_MAX_PAYLOAD,
+  ADNL_TCP_MIN_FRAME_SIZE,
+  TcpFrameParser,
+  encodeTcpFrame,
+} from './tcp-frame.ts';
+export {
+  ADNL_TCP_HANDSHAKE_SIZE,
+  ADNL_TCP_SESSION_PARAMS_SIZE,
+  acceptClientHandshake,
+  adnlKeyId,
+  createClientHandshake,
+  splitSessionKeys,
+  type AcceptedHandshake,
+  type AdnlTcpCiphers,
+  type AdnlTcpSessionKeys,
+  type ClientHandshake,
+} from './tcp-handshake.ts';
+export { decodeTcpPayload, type TcpPayload } from './tcp-messages.ts';
+export { AdnlTcpChannel, type AdnlTcpChannelHandlers } from './tcp-channel.ts';
+export { AdnlTcpClient, type AdnlTcpClientOptions, type AdnlTcpClientState } from './tcp-client.ts';
+export {
+  serveAdnlTcp,
+  type AdnlTcpQueryContext,
+  type AdnlTcpQueryHandler,
+  type AdnlTcpServeOptions,
+  type AdnlTcpServerSession,
+} from './tcp-server.ts';
