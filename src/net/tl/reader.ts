@@ -127,6 +127,20 @@ export class TlReader {
 
   /** TL bytes: 1-byte length (<= 253) or 0xfe + 3-byte LE length, then data, zero-padded to 4 (DIGEST §0). */
   bytes(): Uint8Array<ArrayBuffer> {
+    const start = this.lengthPrefixed();
+    return this.buf.slice(start, start + this.dataLength);
+  }
+
+  /** TL string: bytes decoded as UTF-8 (invalid sequences become U+FFFD, as peers are not all strict). */
+  string(): string {
+    const start = this.lengthPrefixed();
+    return utf8.decode(this.buf.subarray(start, start + this.dataLength));
+  }
+
+  private dataLength = 0;
+
+  /** Consumes a length-prefixed, padded field; returns where its data starts and sets dataLength. */
+  private lengthPrefixed(): number {
     this.need(1, 'bytes length');
     const buf = this.buf;
     const start = this.pos;
@@ -147,12 +161,8 @@ export class TlReader {
       );
     }
     this.pos = start + total;
-    return buf.slice(start + header, start + header + len);
-  }
-
-  /** TL string: bytes decoded as UTF-8 (invalid sequences become U+FFFD, as peers are not all strict). */
-  string(): string {
-    return utf8.decode(this.bytes());
+    this.dataLength = len;
+    return start + header;
   }
 
   bool(): boolean {

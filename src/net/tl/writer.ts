@@ -175,7 +175,31 @@ export class TlWriter {
 
   string(s: string): this {
     if (typeof s !== 'string') throw new TlError(`expected a string, got ${describe(s)}`);
-    return this.bytes(utf8.encode(s));
+    const n = s.length;
+    if (n > MAX_BYTES) throw new TlError(`string of length ${n} exceeds the TL limit ${MAX_BYTES}`);
+    // Fast path: ASCII is one byte per UTF-16 unit, so the length is known and the text can be written in place.
+    const header = n <= 253 ? 1 : 4;
+    const total = (header + n + 3) & ~3;
+    this.ensure(total);
+    const buf = this.buf;
+    const start = this.pos + header;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) return this.bytes(utf8.encode(s));
+      buf[start + i] = c;
+    }
+    if (header === 1) {
+      buf[this.pos] = n;
+    } else {
+      buf[this.pos] = 254;
+      buf[this.pos + 1] = n & 0xff;
+      buf[this.pos + 2] = (n >>> 8) & 0xff;
+      buf[this.pos + 3] = n >>> 16;
+    }
+    const end = this.pos + total;
+    for (let p = start + n; p < end; p++) buf[p] = 0;
+    this.pos = end;
+    return this;
   }
 
   bool(v: boolean): this {
