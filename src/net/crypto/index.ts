@@ -14,3 +14,4 @@ export {
 } from './digest-cipher.ts';
 export { crc16 } from './crc16.ts';
 export { ADNL_TEXT_LENGTH, adnlIdFromText, adnlIdToText } from './adnl-text.ts';
+export { adnlId } from './adnl-id.ts';
