@@ -114,15 +114,18 @@ class AesCtr implements AesCtrStream {
   }
 
   #storeBlock(s: { s0: number; s1: number; s2: number; s3: number }, out: Uint8Array): void {
-    const words = [s.s0, s.s1, s.s2, s.s3];
-    for (let w = 0; w < 4; w++) {
-      const x = words[w];
-      out[4 * w] = x & 0xff;
-      out[4 * w + 1] = (x >>> 8) & 0xff;
-      out[4 * w + 2] = (x >>> 16) & 0xff;
-      out[4 * w + 3] = x >>> 24;
-    }
+    storeWordLE(out, 0, s.s0);
+    storeWordLE(out, 4, s.s1);
+    storeWordLE(out, 8, s.s2);
+    storeWordLE(out, 12, s.s3);
   }
+}
+
+function storeWordLE(out: Uint8Array, at: number, x: number): void {
+  out[at] = x & 0xff;
+  out[at + 1] = (x >>> 8) & 0xff;
+  out[at + 2] = (x >>> 16) & 0xff;
+  out[at + 3] = x >>> 24;
 }
 
 /** A streaming AES-256-CTR cipher: 32-byte key, 16-byte initial counter block. */
