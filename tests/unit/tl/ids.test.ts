@@ -37,7 +37,8 @@ describe('constructor ids', () => {
         expect(tlId(row.name).toString(16).padStart(8, '0'), row.name).toBe(row.id_hex);
         expect(tlNameOf(parseInt(row.id_hex, 16))).toBe(row.name);
       } else {
-        // `name#hex` pins the wire id to hex (TON keeps the old id of a constructor that later grew a field:
+        // `name#hex` pins the wire id to hex (TL language: an explicit number overrides the CRC32; TON uses it to
+        // keep the old id of a constructor that later grew a field:
         // 0xb12f65af is the CRC32 of liteServer.transactionId without `metadata`, 0xf644a6e6 the CRC32 of the
         // old liteServer.signatureSet). tl-ids.json lists the CRC32 of the full text, which is not sent.
         explicit++;
