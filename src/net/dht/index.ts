@@ -62,3 +62,8 @@ export {
   type FindNodesResult,
 } from './lookup.ts';
 export { parseDhtConfig, dhtConfigToJson, dhtNodeToJson, dhtNodeFromJson, type DhtConfig } from './config.ts';
+export { RoutingTable, DEFAULT_BUCKET_SIZE } from './routing-table.ts';
+export { mergeStoredValue } from './store-rules.ts';
+export { DhtServer, type DhtServerOptions, type DhtServerStats, type QueryServingNode } from './server.ts';
+export { MemoryDhtCache, type DhtCache, type DhtCacheEntry } from './cache.ts';
+export { DhtClient, type DhtClientOptions, type DhtTransport, type LookupFlags } from './client.ts';

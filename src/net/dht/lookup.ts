@@ -44,6 +44,8 @@ export interface LookupOptions {
   selfId?: Uint8Array;
   /** Called with every valid node learned during the lookup (to feed a routing table). */
   onNode?: (node: DhtNodeInfo) => void;
+  /** Called with every node that timed out or answered garbage. */
+  onFailure?: (node: DhtNodeInfo, error: unknown) => void;
 }
 
 export interface LookupStats {
@@ -170,9 +172,10 @@ async function iterate<T>(
               merge(step.nodes);
               pump();
             },
-            () => {
+            (error: unknown) => {
               active--;
               failures++;
+              opts.onFailure?.(next.node, error);
               closest = closest.filter((c) => c !== next); // a dead or lying node leaves the closest set
               pump();
             },
