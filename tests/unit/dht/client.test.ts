@@ -89,7 +89,7 @@ describe('DhtClient', () => {
 
   it('finds overlay members and stores values on the closest nodes', async () => {
     clock = NOW;
-    const { net, client } = setup(20, 13);
+    const { client } = setup(20, 13);
     const name = new Uint8Array(32).fill(9);
     const overlay = overlayIdOf(name);
     const members = [1, 2, 3].map((i) => signOverlayNode(seededKeyPair(900 + i), overlay, NOW - 5));
