@@ -1,0 +1,80 @@
+/** src/net/dns: TON DNS names, records, the dnsresolve walk, cross-checking and caching (DIGEST §9). */
+export {
+  DnsError,
+  DnsInvalidNameError,
+  DnsInvalidCategoryError,
+  DnsNotRegisteredError,
+  DnsExpiredError,
+  DnsNoRecordError,
+  DnsResolverError,
+  DnsRecordParseError,
+  DnsDisagreementError,
+  DnsSourceError,
+  type DnsErrorCode,
+} from './errors.ts';
+export {
+  MAX_NAME_BYTES,
+  MAX_INTERNAL_BYTES,
+  normalizeDnsName,
+  dnsLabelsTopFirst,
+  encodeDnsName,
+  decodeDnsLabels,
+  decodeDnsName,
+  describeDnsBytes,
+  dnsNameOfPrefix,
+  isTonDnsName,
+} from './name.ts';
+export {
+  dnsCategoryOf,
+  DNS_CATEGORY_ALL,
+  DNS_CATEGORY_SITE,
+  DNS_CATEGORY_STORAGE,
+  DNS_CATEGORY_WALLET,
+  DNS_CATEGORY_NEXT_RESOLVER,
+  parseDnsCategory,
+  dnsCategoryLabel,
+} from './categories.ts';
+export {
+  DNS_PREFIX_ADNL,
+  DNS_PREFIX_NEXT_RESOLVER,
+  DNS_PREFIX_SMC,
+  DNS_PREFIX_STORAGE,
+  DNS_PREFIX_TEXT,
+  parseDnsRecord,
+  parseDnsRecordSet,
+  buildDnsRecord,
+  type DnsRecord,
+  type DnsRecordSetEntry,
+  type DnsProtocol,
+  type DnsSmcCapability,
+} from './records.ts';
+export { EXIT_ACCOUNT_INACTIVE, type DnsSource, type DnsSnapshot, type DnsresolveAnswer } from './source.ts';
+export type { DnsHop, DnsAnswer, DnsResolution } from './resolution.ts';
+export { walkDns, DNS_RENEWAL_PERIOD, DEFAULT_MAX_HOPS, type DnsWalkOptions } from './walk.ts';
+export { SourceResolver, CrossCheckResolver, type DnsResolver, type CrossCheckOptions } from './resolver.ts';
+export {
+  CachingResolver,
+  MemoryDnsCacheStore,
+  dnsCacheKey,
+  DEFAULT_POSITIVE_TTL_SECONDS,
+  DEFAULT_NEGATIVE_TTL_SECONDS,
+  type DnsCacheStore,
+  type DnsCacheEntry,
+  type DnsCachePolicy,
+} from './cache.ts';
+export {
+  recordToJson,
+  recordFromJson,
+  resolutionToJson,
+  resolutionFromJson,
+  errorToJson,
+  cachedErrorFromJson,
+  type DnsRecordJson,
+  type DnsHopJson,
+  type DnsAnswerJson,
+  type DnsResolutionJson,
+  type DnsErrorJson,
+} from './json.ts';
+export { dnsItemIndex, dnsItemAddress } from './item-address.ts';
+export { DNS_ROOT_CONFIG_PARAM, dnsRootFromConfigParam, dnsRootConfigParam } from './root-config.ts';
+export { toHex as dnsHex, fromHex as dnsFromHex } from './bytes.ts';

@@ -1,0 +1,37 @@
+/** What a resolution returns: the answer, the hops taken (for `--trace`), and where it came from. */
+import type { Address } from '@ton/core';
+import type { DnsRecord, DnsRecordSetEntry } from './records.ts';
+
+export interface DnsHop {
+  /** The resolver contract asked. */
+  contract: Address;
+  /** The dnsresolve argument it was given (internal representation, DIGEST §9.2). */
+  query: Uint8Array;
+  /** The bits it reported as resolved (0 = unknown). */
+  resolvedBits: number;
+  /** TVM exit code of the get method (EXIT_ACCOUNT_INACTIVE if the contract does not exist). */
+  exitCode: number;
+  /** The dns_next_resolver it pointed to, when it resolved only a prefix. */
+  nextResolver: Address | null;
+}
+
+export type DnsAnswer =
+  | { kind: 'record'; record: DnsRecord }
+  /** Category 0: every record of the domain. */
+  | { kind: 'all'; records: DnsRecordSetEntry[] };
+
+export interface DnsResolution {
+  /** The normalized name. */
+  name: string;
+  category: bigint;
+  answer: DnsAnswer;
+  hops: DnsHop[];
+  /** The snapshot(s) it was read from, e.g. two liteservers for a cross-checked answer. */
+  sources: string[];
+  /** Unix seconds when the domain expires (last renewal + 1 year), when its item told us. */
+  expiresAt: number | null;
+  /** Unix seconds (local clock) when the answer was obtained. */
+  resolvedAt: number;
+  /** Whether the answer came from the cache. */
+  cached: boolean;
+}

@@ -1,0 +1,41 @@
+/**
+ * Where the DNS walk gets its answers from. A source hands out snapshots; one resolution walks one snapshot, so
+ * every hop of it reads the same chain state (for a liteserver: one masterchain block).
+ *
+ * Implementations: a liteserver (lite-source.ts), the @ton/sandbox devnet (src/devnet/dns/sandbox-source.ts).
+ * A proof-checking source is a drop-in replacement: it implements the same two interfaces.
+ */
+import type { Address, Cell } from '@ton/core';
+
+/** TVM / liteserver convention for "the account is not active (does not exist, or has no code)". */
+export const EXIT_ACCOUNT_INACTIVE = -256;
+
+export interface DnsresolveAnswer {
+  /** 0 or 1 = success; EXIT_ACCOUNT_INACTIVE when the contract does not exist; other values = TVM failure. */
+  exitCode: number;
+  /** First returned value: how many bits of the argument were resolved (valid when exitCode is 0 or 1). */
+  resolvedBits: number;
+  /** Second returned value: a record, a record dictionary, or null. */
+  result: Cell | null;
+}
+
+export interface DnsSnapshot {
+  /** For traces and errors, e.g. `127.0.0.1:4924 @ masterchain seqno 812`. */
+  readonly label: string;
+  /** The root resolver: ConfigParam 4 of this state. */
+  rootAddress(): Promise<Address>;
+  /** `dnsresolve(slice domain, int category)` on `account` (method id 123660). */
+  dnsresolve(account: Address, domain: Uint8Array, category: bigint): Promise<DnsresolveAnswer>;
+  /**
+   * dns-contract nft-item `get_last_fill_up_time`: unix seconds, or null when the contract has no such method
+   * (not a .ton/.t.me domain item) or does not answer with one integer.
+   */
+  lastFillUpTime(account: Address): Promise<number | null>;
+  /** Unix seconds of this state (expiry checks). */
+  now(): number;
+}
+
+export interface DnsSource {
+  readonly label: string;
+  snapshot(): Promise<DnsSnapshot>;
+}
