@@ -32,3 +32,5 @@ export {
   type AdnlTcpServeOptions,
   type AdnlTcpServerSession,
 } from './tcp-server.ts';
+// ADNL over UDP (DIGEST §4): AdnlNode (client and server roles), packets, channels, parts.
+export * from './udp/index.ts';

@@ -1,0 +1,691 @@
+/**
+ * AdnlNode: one local ADNL identity over one DatagramSocket (DIGEST §4). The same code serves both roles — a client
+ * that adds peers and queries them, and a server (devnet DHT nodes, RLDP sites) that answers whoever writes to it.
+ *
+ * Sending: messages for a peer are queued and flushed in a microtask, packed several per datagram while it stays
+ * within ADNL_MAX_DATAGRAM (1440); messages above ADNL_MAX_UNSPLIT_MESSAGE are cut into adnl.message.part.
+ * Until the channel is ready, packets are "root" packets: signed, with our full key, address list and reinit
+ * dates, encrypted to the peer's identity key, and they carry createChannel (or confirmChannel once we know the
+ * peer's channel key). Once ready, packets go through the channel (seqno/confirm_seqno and messages only).
+ *
+ * Receiving follows C++ AdnlPeerPairImpl::receive_packet_checked: reinit-date rules, the 64-seqno duplicate window,
+ * confirm_seqno not above what we sent, then delivery of each message. Every malformed or unauthenticated datagram
+ * is dropped and counted in `stats.dropped`; nothing from the wire can throw out of the socket callback.
+ *
+ * Queries are not retried unless the caller asks (`attempts`): a retry resends the same adnl.message.query (same
+ * query_id) in a new packet after each `timeoutMs`; the first answer wins. Servers may thus see a query twice.
+ *
+ * Randomness, clock and channel keys are injectable so runs can be replayed byte for byte (random.ts).
+ */
+import { CryptoError, keyPairFromSeed, randomBytes, type KeyPair } from '../../crypto/index.ts';
+import { TlError, tlDecode, tlEncode, type TlConstructors } from '../../tl/index.ts';
+import type { DatagramSocket } from '../../transport/index.ts';
+import { AdnlError } from '../errors.ts';
+import { adnlKeyId } from '../tcp-handshake.ts';
+import { decodeAddressList, encodeAddressList, type AdnlAddress, type AdnlAddressListTl } from './address.ts';
+import { bytesEqual, keyOf } from './bytes.ts';
+import { deriveChannelKeys, openChannelDatagram, sealChannelDatagram } from './channel.ts';
+import { openRootDatagram, sealRootDatagram } from './datagram.ts';
+import {
+  ADNL_MAX_DATAGRAM,
+  ADNL_MAX_HUGE_MESSAGE,
+  ADNL_MAX_REINIT_SKEW_S,
+  ADNL_MAX_UNSPLIT_MESSAGE,
+  DEFAULT_ADNL_UDP_LIMITS,
+  type AdnlUdpLimits,
+} from './limits.ts';
+import {
+  decodePacket,
+  encodePacket,
+  packetMessages,
+  packetSenderKey,
+  signPacket,
+  verifyPacketSignature,
+  type AdnlMessage,
+  type AdnlPacketContents,
+  type AdnlPacketFields,
+} from './packet.ts';
+import { PartReassembler, splitMessage } from './parts.ts';
+import { PeerState, type AdnlPeer } from './peer.ts';
+import { packetRandoms, type RandomSource } from './random.ts';
+
+export interface AdnlNodeOptions {
+  socket: DatagramSocket;
+  keyPair: KeyPair;
+  /** Our UDP addresses, announced in root packets (servers). Clients leave it empty. */
+  addresses?: AdnlAddress[];
+  /** Wall clock in ms (default Date.now). */
+  clock?: () => number;
+  /** Random bytes (default: the platform CSPRNG). */
+  random?: RandomSource;
+  /** Makes our channel key for each new peer (default: from `random`). */
+  generateChannelKey?: () => KeyPair;
+  /**
+   * Encrypt root packets with our identity key instead of a fresh ephemeral key per packet (what tonutils-go does;
+   * C++ uses ephemeral keys). Default false.
+   */
+  encryptWithIdentityKey?: boolean;
+  /** Our session start in seconds (default: clock() at construction). */
+  reinitDate?: number;
+  /** Accept packets from identities never added with addPeer (servers: yes; default true). */
+  acceptUnknownPeers?: boolean;
+  limits?: Partial<AdnlUdpLimits>;
+}
+
+export interface AdnlQueryOptions {
+  /** Total sends of the query (default 1 = no retry); each waits `timeoutMs` for the answer. */
+  attempts?: number;
+}
+
+export interface AdnlNodeStats {
+  datagramsIn: number;
+  datagramsOut: number;
+  packetsAccepted: number;
+  /** Dropped incoming datagrams/packets/messages by reason. */
+  dropped: Record<string, number>;
+}
+
+interface OutItem {
+  message: AdnlMessage;
+  size: number;
+}
+
+interface PendingQuery {
+  peerKey: string;
+  peer: AdnlPeer;
+  message: AdnlMessage;
+  attemptsLeft: number;
+  timeoutMs: number;
+  timer: ReturnType<typeof setTimeout>;
+  resolve: (answer: Uint8Array) => void;
+  reject: (error: Error) => void;
+}
+
+type MessageCtor<N extends keyof TlConstructors> = TlConstructors[N];
+
+/** Worst-case bytes around the messages of a channel datagram: ids, digest, TL header/tail, rand1/rand2 at 15. */
+const CHANNEL_OVERHEAD = 32 + 32 + 4 + 16 + 4 + 8 + 8 + 16;
+/** Same for a root datagram without address list: + ephemeral key, from, versions, reinit dates, signature. */
+const ROOT_OVERHEAD = 32 + 32 + 32 + 4 + 16 + 4 + 36 + 8 + 8 + 4 + 4 + 8 + 68 + 16;
+
+export class AdnlNode {
+  /** Our ADNL short id. */
+  readonly id: Uint8Array;
+  readonly publicKey: Uint8Array;
+  /** Our session start (seconds), sent as reinit_date. */
+  readonly reinitDate: number;
+  onQuery: ((peer: AdnlPeer, query: Uint8Array) => Promise<Uint8Array | null>) | null = null;
+  onCustom: ((peer: AdnlPeer, data: Uint8Array) => void) | null = null;
+  readonly stats: AdnlNodeStats = { datagramsIn: 0, datagramsOut: 0, packetsAccepted: 0, dropped: {} };
+
+  readonly #socket: DatagramSocket;
+  readonly #keyPair: KeyPair;
+  readonly #clock: () => number;
+  readonly #random: RandomSource;
+  readonly #generateChannelKey: () => KeyPair;
+  readonly #identityEncryption: boolean;
+  readonly #acceptUnknown: boolean;
+  readonly #limits: AdnlUdpLimits;
+  readonly #addressList: AdnlAddressListTl;
+  readonly #addressListSize: number;
+  readonly #idKey: string;
+  /** Peers in least-recently-active-first order. */
+  readonly #peers = new Map<string, PeerState>();
+  readonly #channels = new Map<string, PeerState>();
+  readonly #queries = new Map<string, PendingQuery>();
+  readonly #outbox = new Map<PeerState, AdnlMessage[]>();
+  readonly #parts: PartReassembler;
+  #flushScheduled = false;
+  #serving = 0;
+  #closed = false;
+
+  constructor(options: AdnlNodeOptions) {
+    this.#socket = options.socket;
+    this.#keyPair = options.keyPair;
+    this.publicKey = options.keyPair.publicKey;
+    this.id = adnlKeyId(this.publicKey);
+    this.#idKey = keyOf(this.id);
+    this.#clock = options.clock ?? Date.now;
+    this.#random = options.random ?? randomBytes;
+    const random = this.#random;
+    this.#generateChannelKey = options.generateChannelKey ?? (() => keyPairFromSeed(random(32)));
+    this.#identityEncryption = options.encryptWithIdentityKey ?? false;
+    this.#acceptUnknown = options.acceptUnknownPeers ?? true;
+    this.#limits = { ...DEFAULT_ADNL_UDP_LIMITS, ...options.limits };
+    for (const [name, value] of Object.entries(this.#limits)) {
+      if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`ADNL limit ${name} must be > 0`);
+    }
+    this.reinitDate = options.reinitDate ?? this.#nowSeconds();
+    const addresses = (options.addresses ?? []).slice(0, this.#limits.maxAnnouncedAddresses);
+    this.#addressList = encodeAddressList(addresses, this.reinitDate, this.reinitDate);
+    this.#addressListSize = 4 + 12 * addresses.length + 16;
+    this.#parts = new PartReassembler({
+      maxReassemblies: this.#limits.maxReassemblies,
+      maxPerPeer: this.#limits.maxReassembliesPerPeer,
+      timeoutMs: this.#limits.reassemblyTimeoutMs,
+      now: this.#clock,
+    });
+    this.#socket.onMessage = (data, host, port) => this.#onDatagram(data, host, port);
+  }
+
+  /** Peers currently known. */
+  get peerCount(): number {
+    return this.#peers.size;
+  }
+
+  /** Registers a peer we want to talk to (idempotent per id; a new address replaces the old). */
+  addPeer(publicKey: Uint8Array, address: AdnlAddress): AdnlPeer {
+    if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) {
+      throw new AdnlError('protocol', 'peer public key must be 32 bytes');
+    }
+    const id = adnlKeyId(publicKey);
+    const existing = this.#peers.get(keyOf(id));
+    if (existing) {
+      existing.address = { host: address.host, port: address.port };
+      return existing;
+    }
+    return this.#createPeer(id, publicKey, address);
+  }
+
+  /** The peer with ADNL id `id`, if known. */
+  getPeer(id: Uint8Array): AdnlPeer | undefined {
+    return this.#peers.get(keyOf(id));
+  }
+
+  /** True once datagrams to `peer` go through the channel. */
+  isChannelReady(peer: AdnlPeer): boolean {
+    return this.#peers.get(keyOf(peer.id))?.channelReady ?? false;
+  }
+
+  /** The peer's announced UDP addresses (from its address list; empty if it sent none). */
+  announcedAddresses(peer: AdnlPeer): AdnlAddress[] {
+    return this.#peers.get(keyOf(peer.id))?.announced.slice() ?? [];
+  }
+
+  /**
+   * Sends `query` (boxed TL) and resolves with the answer bytes. AdnlError kinds: 'timeout' (no answer after
+   * `attempts` × `timeoutMs`), 'closed', 'overloaded' (too many queries pending), 'protocol' (query too large).
+   */
+  query(
+    peer: AdnlPeer,
+    query: Uint8Array,
+    timeoutMs: number,
+    options: AdnlQueryOptions = {},
+  ): Promise<Uint8Array> {
+    if (this.#closed) return Promise.reject(new AdnlError('closed', 'ADNL node closed'));
+    if (this.#queries.size >= this.#limits.maxPendingQueries) {
+      return Promise.reject(new AdnlError('overloaded', 'too many ADNL queries pending'));
+    }
+    if (query.length > ADNL_MAX_HUGE_MESSAGE - 64) {
+      return Promise.reject(new AdnlError('protocol', `query of ${query.length} bytes is too large`));
+    }
+    const attempts = options.attempts ?? 1;
+    if (!Number.isInteger(attempts) || attempts < 1 || !(timeoutMs > 0)) {
+      return Promise.reject(new AdnlError('protocol', 'bad query timeout/attempts'));
+    }
+    const state = this.#stateOf(peer);
+    const queryId = this.#random(32);
+    const message: MessageCtor<'adnl.message.query'> = { _: 'adnl.message.query', query_id: queryId, query };
+    const key = keyOf(queryId);
+    return new Promise<Uint8Array>((resolve, reject) => {
+      const pending: PendingQuery = {
+        peerKey: state.key,
+        peer,
+        message,
+        attemptsLeft: attempts - 1,
+        timeoutMs,
+        timer: setTimeout(() => this.#queryTimeout(key), timeoutMs),
+        resolve,
+        reject,
+      };
+      this.#queries.set(key, pending);
+      this.#enqueue(state, message);
+    });
+  }
+
+  /** Sends adnl.message.custom (one-way; RLDP rides on it). AdnlError('protocol') if larger than 8 KiB + 128. */
+  sendCustom(peer: AdnlPeer, data: Uint8Array): void {
+    if (this.#closed) return;
+    if (data.length > ADNL_MAX_HUGE_MESSAGE - 16) {
+      throw new AdnlError('protocol', `custom message of ${data.length} bytes is too large`);
+    }
+    this.#enqueue(this.#stateOf(peer), { _: 'adnl.message.custom', data });
+  }
+
+  /** Stops everything: pending queries fail with AdnlError('closed'); the socket is closed. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const q of this.#queries.values()) {
+      clearTimeout(q.timer);
+      q.reject(new AdnlError('closed', 'ADNL node closed'));
+    }
+    this.#queries.clear();
+    this.#outbox.clear();
+    this.#parts.clear();
+    this.#channels.clear();
+    this.#peers.clear();
+    this.#socket.onMessage = null;
+    this.#socket.close();
+  }
+
+  // ---- peers ----
+
+  #nowSeconds(): number {
+    return Math.floor(this.#clock() / 1000);
+  }
+
+  #createPeer(id: Uint8Array, publicKey: Uint8Array, address: AdnlAddress): PeerState {
+    while (this.#peers.size >= this.#limits.maxPeers) {
+      const oldest = this.#peers.values().next().value as PeerState;
+      this.#forgetPeer(oldest);
+    }
+    const peer = new PeerState(
+      id,
+      publicKey.slice(),
+      keyOf(id),
+      address,
+      this.#generateChannelKey(),
+      this.#nowSeconds(),
+    );
+    this.#peers.set(peer.key, peer);
+    return peer;
+  }
+
+  #forgetPeer(peer: PeerState): void {
+    this.#peers.delete(peer.key);
+    if (peer.channel) this.#channels.delete(keyOf(peer.channel.inId));
+    this.#outbox.delete(peer);
+    this.#parts.dropPeer(peer.key);
+  }
+
+  /** The live state of `peer` (re-created if it was forgotten meanwhile). */
+  #stateOf(peer: AdnlPeer): PeerState {
+    const state = this.#peers.get(keyOf(peer.id));
+    if (state) return state;
+    return this.#createPeer(adnlKeyId(peer.publicKey), peer.publicKey, peer.address);
+  }
+
+  #touch(peer: PeerState): void {
+    this.#peers.delete(peer.key);
+    this.#peers.set(peer.key, peer);
+  }
+
+  // ---- sending ----
+
+  #enqueue(peer: PeerState, message: AdnlMessage): void {
+    const queue = this.#outbox.get(peer);
+    if (queue) queue.push(message);
+    else this.#outbox.set(peer, [message]);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      queueMicrotask(() => this.#flush());
+    }
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    if (this.#closed) return;
+    const batches = [...this.#outbox];
+    this.#outbox.clear();
+    for (const [peer, messages] of batches) {
+      try {
+        this.#sendMessages(peer, messages);
+      } catch (error) {
+        // Only a message that cannot be encoded gets here (caller bug); the other peers still get theirs.
+        this.#drop(error instanceof AdnlError ? 'send-encode' : 'send-internal');
+      }
+    }
+  }
+
+  /** Encodes, splits and packs `messages` into as few datagrams as fit (DIGEST §4.3 packing rule). */
+  #sendMessages(peer: PeerState, messages: AdnlMessage[]): void {
+    const items: OutItem[] = [];
+    for (const message of messages) {
+      const bytes = tlEncode(message);
+      if (bytes.length <= ADNL_MAX_UNSPLIT_MESSAGE) items.push({ message, size: bytes.length });
+      else for (const part of splitMessage(bytes)) items.push({ message: part, size: tlEncode(part).length });
+    }
+    let first = true;
+    let i = 0;
+    while (i < items.length) {
+      const viaChannel = this.#useChannel(peer);
+      let withAddress = !viaChannel;
+      let size = viaChannel ? CHANNEL_OVERHEAD : ROOT_OVERHEAD + this.#addressListSize;
+      const batch: OutItem[] = [];
+      const control = viaChannel ? null : this.#controlMessage(peer);
+      if (control) {
+        const fitsWithNext = size + control.size + 4 + items[i].size <= ADNL_MAX_DATAGRAM;
+        if (fitsWithNext) batch.push(control);
+        else if (first) {
+          // The channel handshake must not starve behind large messages: send it on its own.
+          this.#sendPacket(peer, [control.message], false, true);
+          first = false;
+          continue;
+        }
+      }
+      for (const item of batch) size += item.size;
+      while (i < items.length) {
+        const extra = items[i].size + (batch.length === 1 ? 4 : 0);
+        if (size + extra > ADNL_MAX_DATAGRAM && batch.length > 0) break;
+        if (size + extra > ADNL_MAX_DATAGRAM && withAddress) {
+          // A single large message: drop the (optional) address list from this packet to make room.
+          withAddress = false;
+          size -= this.#addressListSize;
+        }
+        batch.push(items[i++]);
+        size += extra;
+      }
+      this.#sendPacket(
+        peer,
+        batch.map((b) => b.message),
+        viaChannel,
+        withAddress,
+      );
+      first = false;
+    }
+  }
+
+  #useChannel(peer: PeerState): boolean {
+    if (!peer.channelReady || !peer.channel) return false;
+    // A long-silent channel may be gone on the other side (peer restarted): fall back to signed root packets,
+    // which carry our reinit date and let the peer resynchronize (C++ try_reinit).
+    return peer.lastReceivedAt === 0 || this.#clock() - peer.lastReceivedAt <= this.#limits.channelSilenceMs;
+  }
+
+  /** createChannel until we know the peer's channel key, then confirmChannel until the channel is ready. */
+  #controlMessage(peer: PeerState): OutItem | null {
+    if (!peer.channel) {
+      const m: MessageCtor<'adnl.message.createChannel'> = {
+        _: 'adnl.message.createChannel',
+        key: peer.channelKey.publicKey,
+        date: peer.channelDate,
+      };
+      return { message: m, size: 40 };
+    }
+    if (!peer.channelReady) {
+      const m: MessageCtor<'adnl.message.confirmChannel'> = {
+        _: 'adnl.message.confirmChannel',
+        key: peer.channelKey.publicKey,
+        peer_key: peer.peerChannelKey as Uint8Array,
+        date: peer.channelDate,
+      };
+      return { message: m, size: 72 };
+    }
+    return null;
+  }
+
+  #sendPacket(peer: PeerState, messages: AdnlMessage[], viaChannel: boolean, withAddress: boolean): void {
+    peer.outSeqno += 1n;
+    const { rand1, rand2 } = packetRandoms(this.#random);
+    const fields: AdnlPacketFields = {
+      rand1,
+      rand2,
+      seqno: peer.outSeqno,
+      confirm_seqno: peer.inWindow.highest,
+    };
+    if (messages.length === 1) fields.message = messages[0];
+    else fields.messages = messages;
+    let datagram: Uint8Array;
+    if (viaChannel) {
+      datagram = sealChannelDatagram(peer.channel!, encodePacket(fields));
+    } else {
+      fields.from = { _: 'pub.ed25519', key: this.publicKey };
+      if (withAddress) fields.address = this.#addressList;
+      if (peer.addrListVersion !== 0) fields.recv_addr_list_version = peer.addrListVersion;
+      fields.recv_priority_addr_list_version = 0;
+      fields.reinit_date = this.reinitDate;
+      fields.dst_reinit_date = peer.reinitDate;
+      const plaintext = encodePacket(signPacket(fields, this.#keyPair.secretKey));
+      const ephemeral = this.#identityEncryption ? this.#keyPair : keyPairFromSeed(this.#random(32));
+      datagram = sealRootDatagram(peer.publicKey, peer.id, plaintext, ephemeral);
+    }
+    this.stats.datagramsOut++;
+    this.#socket.send(datagram, peer.address.host, peer.address.port);
+  }
+
+  // ---- receiving ----
+
+  #drop(reason: string): void {
+    this.stats.dropped[reason] = (this.stats.dropped[reason] ?? 0) + 1;
+  }
+
+  #onDatagram(data: Uint8Array, host: string, port: number): void {
+    if (this.#closed) return;
+    this.stats.datagramsIn++;
+    try {
+      this.#receiveDatagram(data, { host, port });
+    } catch (error) {
+      if (error instanceof AdnlError || error instanceof CryptoError || error instanceof TlError) {
+        this.#drop(error instanceof CryptoError ? 'decrypt' : 'malformed');
+      } else {
+        // Never let one datagram take the node down; counted so tests can assert it stays 0.
+        this.#drop('internal');
+      }
+    }
+  }
+
+  #receiveDatagram(data: Uint8Array, source: AdnlAddress): void {
+    if (data.length < 64 + 8) return this.#drop('short');
+    const dst = keyOf(data.subarray(0, 32));
+    if (dst === this.#idKey) return this.#receiveRoot(data, source);
+    const peer = this.#channels.get(dst);
+    if (!peer) return this.#drop('unknown-destination');
+    const packet = decodePacket(openChannelDatagram(peer.channel!, data));
+    // Channel packets need no sender fields; if present they must name the channel's peer.
+    if (packet.from_short !== undefined && !bytesEqual(packet.from_short.id, peer.id))
+      return this.#drop('sender');
+    const fromKey = packetSenderKey(packet);
+    if (fromKey !== undefined && !bytesEqual(fromKey, peer.publicKey)) return this.#drop('sender');
+    // A packet through the channel proves the peer has our channel key (C++ receive_packet_from_channel).
+    peer.channelReady = true;
+    this.#receivePacket(peer, packet, source);
+  }
+
+  #receiveRoot(data: Uint8Array, source: AdnlAddress): void {
+    const packet = decodePacket(openRootDatagram(this.#keyPair.secretKey, data));
+    let peer: PeerState | undefined;
+    const fromKey = packetSenderKey(packet);
+    if (fromKey !== undefined) {
+      const id = adnlKeyId(fromKey);
+      if (packet.from_short !== undefined && !bytesEqual(packet.from_short.id, id))
+        return this.#drop('sender');
+      peer = this.#peers.get(keyOf(id));
+      if (!peer) {
+        if (!this.#acceptUnknown) return this.#drop('unknown-peer');
+        if (!verifyPacketSignature(packet, fromKey)) return this.#drop('signature');
+        peer = this.#createPeer(id, fromKey, source);
+        return this.#receivePacket(peer, packet, source);
+      }
+    } else if (packet.from_short !== undefined) {
+      peer = this.#peers.get(keyOf(packet.from_short.id));
+      if (!peer) return this.#drop('unknown-peer');
+    } else {
+      return this.#drop('sender');
+    }
+    if (!verifyPacketSignature(packet, peer.publicKey)) return this.#drop('signature');
+    this.#receivePacket(peer, packet, source);
+  }
+
+  /** C++ AdnlPeerPairImpl::receive_packet_checked (DIGEST §4.2). */
+  #receivePacket(peer: PeerState, packet: AdnlPacketContents, source: AdnlAddress): void {
+    const reinit = packet.reinit_date ?? 0;
+    const dstReinit = packet.dst_reinit_date ?? 0;
+    if (dstReinit > this.reinitDate) return this.#drop('dst-reinit-new');
+    if (reinit > this.#nowSeconds() + ADNL_MAX_REINIT_SKEW_S) return this.#drop('reinit-future');
+    if (reinit > peer.reinitDate) this.#reinitPeer(peer, reinit);
+    if (reinit > 0 && reinit < peer.reinitDate) return this.#drop('reinit-old');
+    if (dstReinit > 0 && dstReinit < this.reinitDate) {
+      // The peer talks to an older session of ours: learn its address, answer with a nop (our root packets carry
+      // our current reinit date) and drop the rest.
+      this.#learnAddresses(peer, packet, source);
+      this.#enqueue(peer, { _: 'adnl.message.nop' });
+      return this.#drop('dst-reinit-old');
+    }
+    const seqno = packet.seqno ?? 0n;
+    const confirm = packet.confirm_seqno ?? 0n;
+    if (seqno < 0n || confirm < 0n) return this.#drop('seqno');
+    if (seqno > 0n && peer.inWindow.seen(seqno)) return this.#drop('duplicate');
+    if (confirm > peer.outSeqno) return this.#drop('confirm-ahead');
+
+    if (seqno > 0n) peer.inWindow.add(seqno);
+    if (confirm > peer.ackSeqno) peer.ackSeqno = confirm;
+    this.#learnAddresses(peer, packet, source);
+    peer.lastReceivedAt = this.#clock();
+    this.#touch(peer);
+    this.stats.packetsAccepted++;
+    for (const message of packetMessages(packet)) this.#deliver(peer, message, 0);
+  }
+
+  #learnAddresses(peer: PeerState, packet: AdnlPacketContents, source: AdnlAddress): void {
+    // The authenticated packet's source is where the peer is reachable now (NATs, the relay).
+    peer.address = source;
+    const list = packet.address;
+    if (list !== undefined && list.version > peer.addrListVersion) {
+      peer.addrListVersion = list.version;
+      peer.announced = decodeAddressList(list);
+    }
+  }
+
+  /** C++ AdnlPeerPairImpl::reinit: a newer session of the peer resets seqnos, channel and reassembly. */
+  #reinitPeer(peer: PeerState, date: number): void {
+    if (peer.reinitDate === 0) {
+      peer.reinitDate = date;
+      return;
+    }
+    if (date <= peer.reinitDate) return;
+    if (peer.channel) this.#channels.delete(keyOf(peer.channel.inId));
+    peer.channel = null;
+    peer.channelReady = false;
+    peer.peerChannelKey = null;
+    peer.peerChannelDate = 0;
+    peer.outSeqno = 0n;
+    peer.ackSeqno = 0n;
+    peer.inWindow.reset();
+    peer.addrListVersion = 0;
+    this.#parts.dropPeer(peer.key);
+    peer.reinitDate = date;
+  }
+
+  #deliver(peer: PeerState, message: AdnlMessage, depth: number): void {
+    switch (message._) {
+      case 'adnl.message.createChannel':
+        this.#createChannel(peer, message.key, message.date);
+        return;
+      case 'adnl.message.confirmChannel':
+        if (!bytesEqual(message.peer_key, peer.channelKey.publicKey))
+          return this.#drop('confirm-channel-key');
+        this.#createChannel(peer, message.key, message.date);
+        if (peer.channel && peer.peerChannelKey && bytesEqual(peer.peerChannelKey, message.key)) {
+          peer.channelReady = true;
+        }
+        return;
+      case 'adnl.message.query':
+        this.#serveQuery(peer, message.query_id, message.query);
+        return;
+      case 'adnl.message.answer':
+        this.#answer(peer, message.query_id, message.answer);
+        return;
+      case 'adnl.message.custom':
+        if (this.onCustom) this.#callUser(() => this.onCustom?.(peer, message.data));
+        return;
+      case 'adnl.message.nop':
+        return;
+      case 'adnl.message.reinit':
+        this.#reinitPeer(peer, message.date);
+        return;
+      case 'adnl.message.part': {
+        if (depth > 0) return this.#drop('nested-part');
+        let whole: Uint8Array | null;
+        try {
+          whole = this.#parts.add(peer.key, message);
+        } catch (error) {
+          if (!(error instanceof AdnlError)) throw error;
+          return this.#drop('part');
+        }
+        if (whole === null) return;
+        let inner: AdnlMessage;
+        try {
+          inner = tlDecode('adnl.Message', whole);
+        } catch (error) {
+          if (!(error instanceof TlError)) throw error;
+          return this.#drop('part-message');
+        }
+        this.#deliver(peer, inner, depth + 1);
+        return;
+      }
+      default:
+        this.#drop('message-kind');
+    }
+  }
+
+  /** C++ AdnlPeerPairImpl::create_channel. */
+  #createChannel(peer: PeerState, key: Uint8Array, date: number): void {
+    if (peer.channel && peer.peerChannelKey && bytesEqual(peer.peerChannelKey, key)) return;
+    if (peer.channel && date >>> 0 <= peer.peerChannelDate >>> 0) return;
+    let keys;
+    try {
+      keys = deriveChannelKeys(peer.channelKey.secretKey, key, this.id, peer.id);
+    } catch (error) {
+      if (!(error instanceof CryptoError)) throw error;
+      return this.#drop('channel-key');
+    }
+    if (peer.channel) this.#channels.delete(keyOf(peer.channel.inId));
+    peer.channelReady = false;
+    peer.peerChannelKey = key.slice();
+    peer.peerChannelDate = date;
+    peer.channel = keys;
+    this.#channels.set(keyOf(keys.inId), peer);
+  }
+
+  #serveQuery(peer: PeerState, queryId: Uint8Array, query: Uint8Array): void {
+    const handler = this.onQuery;
+    if (!handler) return this.#drop('query-unhandled');
+    if (this.#serving >= this.#limits.maxServingQueries) return this.#drop('query-overload');
+    this.#serving++;
+    let answered: Promise<Uint8Array | null>;
+    try {
+      answered = Promise.resolve(handler(peer, query));
+    } catch {
+      answered = Promise.resolve(null);
+    }
+    answered
+      .then((answer) => {
+        if (answer === null || this.#closed) return;
+        if (answer.length > ADNL_MAX_HUGE_MESSAGE - 64) return this.#drop('answer-too-large');
+        this.#enqueue(this.#stateOf(peer), { _: 'adnl.message.answer', query_id: queryId, answer });
+      })
+      .catch(() => this.#drop('query-handler'))
+      .finally(() => this.#serving--);
+  }
+
+  #answer(peer: PeerState, queryId: Uint8Array, answer: Uint8Array): void {
+    const key = keyOf(queryId);
+    const pending = this.#queries.get(key);
+    if (!pending || pending.peerKey !== peer.key) return this.#drop('answer-unknown');
+    this.#queries.delete(key);
+    clearTimeout(pending.timer);
+    pending.resolve(answer);
+  }
+
+  #queryTimeout(key: string): void {
+    const pending = this.#queries.get(key);
+    if (!pending) return;
+    if (pending.attemptsLeft > 0 && !this.#closed) {
+      pending.attemptsLeft--;
+      pending.timer = setTimeout(() => this.#queryTimeout(key), pending.timeoutMs);
+      this.#enqueue(this.#stateOf(pending.peer), pending.message);
+      return;
+    }
+    this.#queries.delete(key);
+    pending.reject(new AdnlError('timeout', `ADNL query timed out after ${pending.timeoutMs} ms`));
+  }
+
+  #callUser(fn: () => void): void {
+    try {
+      fn();
+    } catch {
+      this.#drop('custom-handler');
+    }
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * adnl.packetContents (DIGEST §4.2; ton_api.tl): encode, decode, sign and verify.
+ *
+ *   rand1:bytes flags:# from:flags.0?PublicKey from_short:flags.1?adnl.id.short message:flags.2?adnl.Message
+ *   messages:flags.3?(vector adnl.Message) address:flags.4?adnl.addressList priority_address:flags.5?adnl.addressList
+ *   seqno:flags.6?long confirm_seqno:flags.7?long recv_addr_list_version:flags.8?int
+ *   recv_priority_addr_list_version:flags.9?int reinit_date:flags.10?int dst_reinit_date:flags.10?int
+ *   signature:flags.11?bytes rand2:bytes
+ *
+ * The flags word is always derived from which fields are present (so it cannot disagree with them). The signature
+ * (Ed25519 by the `from` key) covers the same boxed serialization with bit 11 cleared and no signature field —
+ * every other field, rand1 and rand2 included, identical (C++ AdnlPacket::to_sign re-serializes the same way).
+ */
+import { sign, verify } from '../../crypto/index.ts';
+import { TlError, tlDecode, tlEncode, type TlConstructors, type TlTypes } from '../../tl/index.ts';
+import { AdnlError } from '../errors.ts';
+import { ADNL_PACKET_FLAG_MASK, PacketFlag } from './limits.ts';
+
+export type AdnlPacketContents = TlConstructors['adnl.packetContents'];
+export type AdnlMessage = TlTypes['adnl.Message'];
+
+/** A packet without its flags word (computed on encode). */
+export type AdnlPacketFields = Omit<AdnlPacketContents, 'flags' | '_'> & {
+  flags?: number;
+  _?: 'adnl.packetContents';
+};
+
+/** The flags word implied by the fields present. */
+export function packetFlags(p: AdnlPacketFields): number {
+  let f = 0;
+  if (p.from !== undefined) f |= PacketFlag.FROM;
+  if (p.from_short !== undefined) f |= PacketFlag.FROM_SHORT;
+  if (p.message !== undefined) f |= PacketFlag.MESSAGE;
+  if (p.messages !== undefined) f |= PacketFlag.MESSAGES;
+  if (p.address !== undefined) f |= PacketFlag.ADDRESS;
+  if (p.priority_address !== undefined) f |= PacketFlag.PRIORITY_ADDRESS;
+  if (p.seqno !== undefined) f |= PacketFlag.SEQNO;
+  if (p.confirm_seqno !== undefined) f |= PacketFlag.CONFIRM_SEQNO;
+  if (p.recv_addr_list_version !== undefined) f |= PacketFlag.RECV_ADDR_LIST_VERSION;
+  if (p.recv_priority_addr_list_version !== undefined) f |= PacketFlag.RECV_PRIORITY_ADDR_LIST_VERSION;
+  if (p.reinit_date !== undefined || p.dst_reinit_date !== undefined) f |= PacketFlag.REINIT_DATE;
+  if (p.signature !== undefined) f |= PacketFlag.SIGNATURE;
+  return f;
+}
+
+function withFlags(p: AdnlPacketFields): AdnlPacketContents {
+  return { ...p, _: 'adnl.packetContents', flags: packetFlags(p) } as AdnlPacketContents;
+}
+
+/** Boxed bytes of a packet. AdnlError('protocol') if a field does not fit its TL type. */
+export function encodePacket(p: AdnlPacketFields): Uint8Array {
+  if (p.message !== undefined && p.messages !== undefined) {
+    throw new AdnlError('protocol', 'packet has both message and messages');
+  }
+  if ((p.reinit_date === undefined) !== (p.dst_reinit_date === undefined)) {
+    throw new AdnlError('protocol', 'reinit_date and dst_reinit_date go together (flag bit 10)');
+  }
+  try {
+    return tlEncode(withFlags(p));
+  } catch (error) {
+    if (error instanceof TlError)
+      throw new AdnlError('protocol', `packet encode: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
+/**
+ * Parses boxed packet bytes. AdnlError('protocol') on malformed TL, unknown flag bits, both message and messages,
+ * or a `from` key that is not pub.ed25519 (the only ADNL identity key type).
+ */
+export function decodePacket(bytes: Uint8Array): AdnlPacketContents {
+  let p: AdnlPacketContents;
+  try {
+    p = tlDecode('adnl.packetContents', bytes);
+  } catch (error) {
+    if (error instanceof TlError)
+      throw new AdnlError('protocol', `packet: ${error.message}`, { cause: error });
+    throw error;
+  }
+  if ((p.flags & ~ADNL_PACKET_FLAG_MASK) !== 0) {
+    throw new AdnlError('protocol', `packet: unknown flag bits 0x${(p.flags >>> 0).toString(16)}`);
+  }
+  if (p.message !== undefined && p.messages !== undefined) {
+    throw new AdnlError('protocol', 'packet: both message and messages');
+  }
+  if (p.from !== undefined && p.from._ !== 'pub.ed25519') {
+    throw new AdnlError('protocol', `packet: unsupported sender key ${p.from._}`);
+  }
+  return p;
+}
+
+/** The messages of a packet in order (from `message` or `messages`). */
+export function packetMessages(p: AdnlPacketContents): AdnlMessage[] {
+  if (p.message !== undefined) return [p.message];
+  return p.messages ?? [];
+}
+
+/** The bytes the signature covers: the packet without signature, flag bit 11 clear. */
+export function packetSignedBytes(p: AdnlPacketFields): Uint8Array {
+  const unsigned: AdnlPacketFields = { ...p };
+  delete unsigned.signature;
+  return encodePacket(unsigned);
+}
+
+/** The packet with its signature by `secretKey` (32-byte seed) added. */
+export function signPacket(p: AdnlPacketFields, secretKey: Uint8Array): AdnlPacketFields {
+  return { ...p, signature: sign(packetSignedBytes(p), secretKey) };
+}
+
+/** True iff the packet carries a valid signature by `publicKey`. */
+export function verifyPacketSignature(p: AdnlPacketContents, publicKey: Uint8Array): boolean {
+  if (p.signature === undefined || p.signature.length !== 64) return false;
+  return verify(p.signature, packetSignedBytes(p), publicKey);
+}
+
+/** The sender's Ed25519 key from `from` (decodePacket only admits pub.ed25519), or undefined. */
+export function packetSenderKey(p: AdnlPacketContents): Uint8Array | undefined {
+  return p.from !== undefined && p.from._ === 'pub.ed25519' ? p.from.key : undefined;
+}

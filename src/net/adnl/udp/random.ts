@@ -1,0 +1,15 @@
+/**
+ * Randomness of ADNL-UDP packets, injectable so a run can be replayed byte for byte (the tonutils-go vector in
+ * ../shared/spec/vectors/tonutils-go/adnl.json was generated with a deterministic stream).
+ *
+ * rand1/rand2 (DIGEST §4.2: 7 or 15 random bytes each) come from ONE 32-byte read r, the way tonutils-go draws
+ * them: rand1 = pick(r[0..16]), rand2 = pick(r[16..32]) where pick(d) = d[0] odd ? d[1..16] : d[1..8].
+ * Query ids are one 32-byte read each.
+ */
+export type RandomSource = (n: number) => Uint8Array;
+
+export function packetRandoms(random: RandomSource): { rand1: Uint8Array; rand2: Uint8Array } {
+  const r = random(32);
+  const pick = (d: Uint8Array) => (d[0] & 1 ? d.slice(1, 16) : d.slice(1, 8));
+  return { rand1: pick(r.subarray(0, 16)), rand2: pick(r.subarray(16, 32)) };
+}
