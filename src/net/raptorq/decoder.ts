@@ -1,0 +1,179 @@
+/**
+ * RaptorQ decoder for one block (one RLDP part): takes symbols in any order and mix, reports done as soon as the
+ * data is determined (usually exactly K symbols, rarely K+1 or K+2), then returns the data. Ids follow the
+ * encoder: id < K is a source symbol, id >= K the repair symbol with ISI = id + K' - K.
+ */
+import { contextForK, type KContext } from './context.ts';
+import { RaptorQError } from './errors.ts';
+import { checkSymbolId, checkSymbolSize, sharedWorkspace, sourceSymbols, strideWords } from './layout.ts';
+import { planSolve, type Plan } from './plan.ts';
+import { execute } from './program.ts';
+import { xorColumns } from './xor-columns.ts';
+
+/** Symbols kept beyond K while the set is not yet decodable; later ones are ignored (see addSymbol). */
+export const MAX_EXTRA_SYMBOLS = 256;
+
+/** Default bound on dataSize: one RLDP part (DIGEST §7.1). */
+export const DEFAULT_MAX_DATA_SIZE = 2_000_000;
+
+export class RaptorQDecoder {
+  readonly k: number;
+  readonly symbolSize: number;
+  readonly dataSize: number;
+  private readonly kc: KContext;
+  private readonly n: number;
+  private capacity: number;
+  private rx: Uint32Array;
+  private rxBytes: Uint8Array;
+  /** ISI of the symbol stored in each slot. */
+  private isi: Int32Array;
+  private stored = 0;
+  /** Slot of source symbol id, or -1. */
+  private readonly sourceSlot: Int32Array;
+  private sources = 0;
+  private readonly repairs = new Set<number>();
+  private plan: Plan | null = null;
+  private complete = false;
+  private result: Uint8Array | null = null;
+
+  /**
+   * @param dataSize bytes in this block (fec.raptorQ data_size)
+   * @param symbolSize bytes per symbol (768 in TON)
+   * @param maxDataSize the largest dataSize the caller accepts; checked before anything is allocated
+   */
+  constructor(dataSize: number, symbolSize = 768, maxDataSize = DEFAULT_MAX_DATA_SIZE) {
+    checkSymbolSize(symbolSize);
+    if (!Number.isInteger(maxDataSize) || maxDataSize < 0)
+      throw new RaptorQError('RaptorQ maxDataSize is invalid');
+    if (!Number.isInteger(dataSize) || dataSize > maxDataSize) {
+      throw new RaptorQError(`RaptorQ data size ${dataSize} exceeds the limit ${maxDataSize}`);
+    }
+    this.k = sourceSymbols(dataSize, symbolSize);
+    this.symbolSize = symbolSize;
+    this.dataSize = dataSize;
+    this.kc = contextForK(this.k);
+    this.n = strideWords(symbolSize);
+    this.capacity = this.k + 8;
+    this.rx = new Uint32Array(this.capacity * this.n);
+    this.rxBytes = new Uint8Array(this.rx.buffer);
+    this.isi = new Int32Array(this.capacity);
+    this.sourceSlot = new Int32Array(this.k).fill(-1);
+  }
+
+  /** True once data() can return the block. */
+  get done(): boolean {
+    return this.complete;
+  }
+
+  /** Distinct symbols taken so far. */
+  get received(): number {
+    return this.stored;
+  }
+
+  /**
+   * Adds symbol `id`; returns true when the data is recoverable. Duplicates and symbols arriving after done are
+   * ignored; a symbol of the wrong size or a bad id throws RaptorQError.
+   */
+  addSymbol(id: number, symbol: Uint8Array): boolean {
+    checkSymbolId(id);
+    if (!(symbol instanceof Uint8Array) || symbol.length !== this.symbolSize) {
+      throw new RaptorQError(`RaptorQ symbol ${id} has ${symbol?.length} bytes, expected ${this.symbolSize}`);
+    }
+    if (this.complete) return true;
+    const K = this.k;
+    if (id < K) {
+      if (this.sourceSlot[id] >= 0) return false;
+    } else if (this.repairs.has(id)) {
+      return false;
+    }
+    if (this.stored === this.capacity && !this.grow()) return false;
+    const slot = this.stored++;
+    this.rxBytes.set(symbol, slot * this.n * 4);
+    if (id < K) {
+      this.sourceSlot[id] = slot;
+      this.isi[slot] = id;
+      if (++this.sources === K) {
+        this.complete = true;
+        return true;
+      }
+    } else {
+      this.repairs.add(id);
+      this.isi[slot] = id + this.kc.p.Kp - K;
+    }
+    const extra = this.stored - K;
+    if (extra >= 0 && (extra < 16 || extra % 16 === 0)) this.tryPlan();
+    return this.complete;
+  }
+
+  private grow(): boolean {
+    const limit = this.k + MAX_EXTRA_SYMBOLS;
+    if (this.capacity >= limit) return false;
+    const capacity = Math.min(limit, this.capacity + Math.max(8, this.capacity >> 3));
+    const rx = new Uint32Array(capacity * this.n);
+    rx.set(this.rx);
+    const isi = new Int32Array(capacity);
+    isi.set(this.isi);
+    this.rx = rx;
+    this.rxBytes = new Uint8Array(rx.buffer);
+    this.isi = isi;
+    this.capacity = capacity;
+    return true;
+  }
+
+  private tryPlan(): void {
+    const { K, Kp } = this.kc.p;
+    const rows = this.stored + (Kp - K);
+    const isis = new Int32Array(rows);
+    const inputs = new Int32Array(rows);
+    for (let s = 0; s < this.stored; s++) {
+      isis[s] = this.isi[s];
+      inputs[s] = s;
+    }
+    // Padding symbols K..K'-1 are known zeros (RFC 6330 §5.3.1).
+    for (let x = K, r = this.stored; x < Kp; x++, r++) {
+      isis[r] = x;
+      inputs[r] = -1;
+    }
+    const plan = planSolve(this.kc, isis, inputs, rows);
+    if (plan) {
+      this.plan = plan;
+      this.complete = true;
+    }
+  }
+
+  /** The decoded block (the same array on every call). Throws RaptorQError before done. */
+  data(): Uint8Array {
+    if (this.result) return this.result;
+    if (!this.complete) throw new RaptorQError('RaptorQ block is not decodable yet');
+    const { n, k: K, symbolSize: T, dataSize } = this;
+    const out = new Uint8Array(dataSize);
+    const plan = this.plan;
+    let ws: Uint32Array | null = null;
+    let wsBytes: Uint8Array | null = null;
+    let scratch = 0;
+    if (plan) {
+      scratch = plan.slots;
+      ws = sharedWorkspace((scratch + 1) * n);
+      wsBytes = new Uint8Array(ws.buffer, 0, (scratch + 1) * n * 4);
+      execute(plan.prog, ws, this.rx, n);
+    }
+    const { srcStart, srcCols } = this.kc;
+    for (let x = 0; x < K; x++) {
+      const len = Math.min(T, dataSize - x * T);
+      const slot = this.sourceSlot[x];
+      if (slot >= 0) {
+        const o = slot * n * 4;
+        out.set(this.rxBytes.subarray(o, o + len), x * T);
+      } else {
+        xorColumns(ws!, scratch, ws!, srcCols, srcStart[x], srcStart[x + 1], n);
+        const o = scratch * n * 4;
+        out.set(wsBytes!.subarray(o, o + len), x * T);
+      }
+    }
+    this.result = out;
+    this.plan = null;
+    this.rx = new Uint32Array(0);
+    this.rxBytes = new Uint8Array(0);
+    return out;
+  }
+}

@@ -1,0 +1,47 @@
+/** Symbol storage shared by encoder and decoder: T-byte symbols in 32-bit-word slots. */
+import { RaptorQError } from './errors.ts';
+import { MAX_SOURCE_SYMBOLS } from './params.ts';
+
+/** TON's FecType::create refuses symbol sizes above 2048 (and 0). */
+export const MAX_SYMBOL_SIZE = 2048;
+
+/** Words per slot for T-byte symbols: a multiple of 4 so the kernels unroll without a tail. */
+export function strideWords(symbolSize: number): number {
+  return ((symbolSize + 15) >> 4) << 2;
+}
+
+export function checkSymbolSize(symbolSize: number): void {
+  if (!Number.isInteger(symbolSize) || symbolSize < 1 || symbolSize > MAX_SYMBOL_SIZE) {
+    throw new RaptorQError(`RaptorQ symbol size ${symbolSize} is outside 1..${MAX_SYMBOL_SIZE}`);
+  }
+}
+
+/** K = ceil(dataSize / T) after checking the size. */
+export function sourceSymbols(dataSize: number, symbolSize: number): number {
+  if (!Number.isInteger(dataSize) || dataSize < 1)
+    throw new RaptorQError(`RaptorQ data size ${dataSize} is not positive`);
+  const k = Math.ceil(dataSize / symbolSize);
+  if (k > MAX_SOURCE_SYMBOLS) {
+    throw new RaptorQError(
+      `RaptorQ data size ${dataSize} needs ${k} > ${MAX_SOURCE_SYMBOLS} symbols of ${symbolSize} bytes`,
+    );
+  }
+  return k;
+}
+
+/** Symbol ids are TL `int` seqnos: 0..2^31-1. */
+export function checkSymbolId(id: number): void {
+  if (!Number.isInteger(id) || id < 0 || id > 0x7fffffff)
+    throw new RaptorQError(`RaptorQ symbol id ${id} is invalid`);
+}
+
+let shared = new Uint32Array(0);
+
+/**
+ * A workspace of at least `words` words shared by every solve (one runs at a time: solves are synchronous), so
+ * decoding part after part reuses the same memory. Contents are garbage.
+ */
+export function sharedWorkspace(words: number): Uint32Array {
+  if (shared.length < words) shared = new Uint32Array(words);
+  return shared;
+}

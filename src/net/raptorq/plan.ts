@@ -1,0 +1,315 @@
+/**
+ * Turns a set of known encoding symbols into a program that computes the L intermediate symbols C (RFC 6330
+ * §5.3.3.4, solved by inactivation decoding §5.4.2), or reports that the set does not determine them yet.
+ *
+ * With the binary rows peeled (peel.ts) into pivot rows (unit lower triangular over the pivot columns) and the
+ * u inactive columns, the work is:
+ *  1. forward: Y_t = D_t + sum of Y over the earlier pivot columns in row t (symbols), and Z_t, the same
+ *     combination of the rows' inactive parts (bitsets), so that C[pivotCol t] = Y_t + Z_t . C_inactive;
+ *  2. the rows left over and the H HDPC rows become a dense u-column system: binary rows through Y/Z, HDPC rows
+ *     (G_HDPC = MT * GAMMA, §5.3.3.3) through the GAMMA recurrence y_j = alpha * y_{j-1} + x_j, which needs one
+ *     pass per column instead of H dense multiplications;
+ *  3. dense Gaussian elimination: binary rows among themselves with XOR, the HDPC rows with GF(256) only where
+ *     they must; this yields C for every inactive column;
+ *  4. back substitution in pivot order from the original rows: C[pivotCol t] = D_t + sum of C over the other
+ *     columns of row t.
+ * Every symbol operation goes into the program (program.ts); slot j < L of the workspace ends holding C[j].
+ */
+import type { KContext } from './context.ts';
+import { gfAlphaPow, gfInv, MUL, alphaMulWord } from './gf256.ts';
+import { COL_INACTIVE, COL_PIVOT, peel } from './peel.ts';
+import { NONE, OP_ALPHA, OP_CHAIN, OP_FMA, OP_SCALE, OP_SET, OP_XOR, ProgramBuilder } from './program.ts';
+
+export interface Plan {
+  readonly prog: Int32Array;
+  /** Workspace symbols the program uses (>= L); C[j] ends in slot j. */
+  readonly slots: number;
+}
+
+/** NIB[m] packs the 4 bits of m as four bytes 0/1 (in memory order, whatever the platform's endianness). */
+const NIB = new Uint32Array(16);
+{
+  const bytes = new Uint8Array(NIB.buffer);
+  for (let m = 0; m < 16; m++) for (let k = 0; k < 4; k++) bytes[m * 4 + k] = (m >> k) & 1;
+}
+
+/**
+ * Plans the solve for LT rows isis[0..n) (ISIs) whose values are input symbols inputs[i] (-1: known zero, as
+ * for padding symbols). Returns null when these rows do not have full rank yet.
+ */
+export function planSolve(
+  kc: KContext,
+  isis: ArrayLike<number>,
+  inputs: ArrayLike<number>,
+  n: number,
+): Plan | null {
+  const { p, hdpcA, hdpcB } = kc;
+  const { Kp, S, H, L } = p;
+  const pe = peel(kc, isis, inputs, n);
+  const { rowStart, cols, rowInput, colState, colPivot, pivotRow, pivotCol, inactIdx, inactive, rest } = pe;
+  const np = pe.pivots;
+  const nu = pe.inactives;
+  if (pe.restCount + H < nu) return null;
+  const nw = (nu + 31) >> 5;
+
+  // --- 1. Z_t bitsets over the inactive columns
+  const Z = new Int32Array(np * nw);
+  for (let t = 0; t < np; t++) {
+    const r = pivotRow[t];
+    const own = pivotCol[t];
+    const zo = t * nw;
+    for (let k = rowStart[r], e = rowStart[r + 1]; k < e; k++) {
+      const c = cols[k];
+      if (c === own) continue;
+      if (colState[c] === COL_INACTIVE) {
+        const j = inactIdx[c];
+        Z[zo + (j >> 5)] ^= 1 << (j & 31);
+      } else {
+        const so = colPivot[c] * nw;
+        for (let w = 0; w < nw; w++) Z[zo + w] ^= Z[so + w];
+      }
+    }
+  }
+
+  // --- 2a. leftover binary rows as bitsets
+  const nb = pe.restCount;
+  const DB = new Int32Array(nb * nw);
+  for (let k = 0; k < nb; k++) {
+    const r = rest[k];
+    const ko = k * nw;
+    for (let q = rowStart[r], e = rowStart[r + 1]; q < e; q++) {
+      const c = cols[q];
+      if (colState[c] === COL_INACTIVE) {
+        const j = inactIdx[c];
+        DB[ko + (j >> 5)] ^= 1 << (j & 31);
+      } else {
+        const so = colPivot[c] * nw;
+        for (let w = 0; w < nw; w++) DB[ko + w] ^= Z[so + w];
+      }
+    }
+  }
+
+  // --- 2b. HDPC rows over the inactive columns: MT * GAMMA * X + I_H, X_j = Z_t (pivot) or e_j (inactive)
+  const nwb = nw * 8; // packed GF(256) words per row (4 columns each), >= nu / 4
+  const rb = nwb * 4; // bytes per HDPC row
+  const HD32 = new Uint32Array(H * nwb);
+  const HD = new Uint8Array(HD32.buffer);
+  const yv = new Uint32Array(nwb);
+  const yb = new Uint8Array(yv.buffer);
+  const T = Kp + S;
+  for (let j = 0; j < T; j++) {
+    for (let w = 0; w < nwb; w++) yv[w] = alphaMulWord(yv[w]);
+    if (colState[j] === COL_PIVOT) {
+      const zo = colPivot[j] * nw;
+      for (let q = 0; q < nw; q++) {
+        const z = Z[zo + q];
+        if (z === 0) continue;
+        const wo = q * 8;
+        for (let m = 0; m < 8; m++) yv[wo + m] ^= NIB[(z >>> (4 * m)) & 15];
+      }
+    } else {
+      yb[inactIdx[j]] ^= 1;
+    }
+    if (j < T - 1) {
+      const o1 = hdpcA[j] * nwb;
+      const o2 = hdpcB[j] * nwb;
+      for (let w = 0; w < nwb; w++) {
+        const v = yv[w];
+        HD32[o1 + w] ^= v;
+        HD32[o2 + w] ^= v;
+      }
+    } else {
+      for (let h = 0; h < H; h++) {
+        const m = gfAlphaPow(h) << 8;
+        const o = h * rb;
+        for (let k = 0; k < nu; k++) HD[o + k] ^= MUL[m | yb[k]];
+      }
+    }
+  }
+  for (let h = 0; h < H; h++) HD[h * rb + inactIdx[T + h]] ^= 1;
+
+  // --- 3. dense elimination; dense row k < nb is leftover binary row k, nb + h is HDPC row h.
+  // Ops are recorded on virtual slots VBASE + dense row and mapped to real slots once pivots are known.
+  const VBASE = 0x40000000;
+  const dense: number[] = [];
+  const pivotOf = new Int32Array(nu).fill(-1); // dense row pivoting inactive column j
+  const binPiv = new Uint8Array(nb);
+  const binOrder: number[] = [];
+  const pending: (number[] | undefined)[] = new Array(nb);
+  for (let j = 0; j < nu; j++) {
+    const w = j >> 5;
+    const bit = 1 << (j & 31);
+    let k = -1;
+    for (let q = 0; q < nb; q++) {
+      if (!binPiv[q] && DB[q * nw + w] & bit) {
+        k = q;
+        break;
+      }
+    }
+    if (k < 0) continue;
+    binPiv[k] = 1;
+    pivotOf[j] = k;
+    binOrder.push(j, k);
+    const pk = pending[k];
+    if (pk) {
+      dense.push(OP_XOR, VBASE + k, pk.length, ...pk);
+      pending[k] = undefined;
+    }
+    const ko = k * nw;
+    for (let q = k + 1; q < nb; q++) {
+      if (binPiv[q] || !(DB[q * nw + w] & bit)) continue;
+      const qo = q * nw;
+      for (let x = 0; x < nw; x++) DB[qo + x] ^= DB[ko + x];
+      (pending[q] ??= []).push(VBASE + k);
+    }
+  }
+  // HDPC rows: clear the binary pivot columns (binary pivot rows are in echelon form here).
+  for (let i = 0; i < binOrder.length; i += 2) {
+    const j = binOrder[i];
+    const k = binOrder[i + 1];
+    const ko = k * nw;
+    for (let h = 0; h < H; h++) {
+      const ho = h * rb;
+      const c = HD[ho + j];
+      if (c === 0) continue;
+      for (let w = 0; w < nw; w++) {
+        let x = DB[ko + w];
+        while (x !== 0) {
+          const low = x & -x;
+          HD[ho + w * 32 + (31 - Math.clz32(low))] ^= c;
+          x ^= low;
+        }
+      }
+      dense.push(OP_FMA, VBASE + nb + h, VBASE + k, c);
+    }
+  }
+  // HDPC rows: Gauss-Jordan over the columns no binary row pivots.
+  const hPiv = new Uint8Array(H);
+  for (let j = 0; j < nu; j++) {
+    if (pivotOf[j] >= 0) continue;
+    let h = -1;
+    for (let q = 0; q < H; q++) {
+      if (!hPiv[q] && HD[q * rb + j] !== 0) {
+        h = q;
+        break;
+      }
+    }
+    if (h < 0) return null;
+    hPiv[h] = 1;
+    pivotOf[j] = nb + h;
+    const ho = h * rb;
+    const c = HD[ho + j];
+    if (c !== 1) {
+      const m = gfInv(c) << 8;
+      for (let x = 0; x < nu; x++) HD[ho + x] = MUL[m | HD[ho + x]];
+      dense.push(OP_SCALE, VBASE + nb + h, gfInv(c));
+    }
+    for (let q = 0; q < H; q++) {
+      const qo = q * rb;
+      const c2 = HD[qo + j];
+      if (q === h || c2 === 0) continue;
+      const m = c2 << 8;
+      for (let x = 0; x < nu; x++) HD[qo + x] ^= MUL[m | HD[ho + x]];
+      dense.push(OP_FMA, VBASE + nb + q, VBASE + nb + h, c2);
+    }
+  }
+  // Binary pivot rows: back substitution, last pivot first.
+  for (let i = binOrder.length - 2; i >= 0; i -= 2) {
+    const j = binOrder[i];
+    const k = binOrder[i + 1];
+    const ko = k * nw;
+    const srcs: number[] = [];
+    for (let w = 0; w < nw; w++) {
+      let x = DB[ko + w];
+      while (x !== 0) {
+        const low = x & -x;
+        const m = w * 32 + (31 - Math.clz32(low));
+        if (m !== j) srcs.push(VBASE + pivotOf[m]);
+        x ^= low;
+      }
+    }
+    if (srcs.length) dense.push(OP_XOR, VBASE + k, srcs.length, ...srcs);
+  }
+
+  // --- slots: a dense row that pivots inactive column j lives in slot inactive[j]; the others get spare slots
+  const slotOf = new Int32Array(nb + H).fill(-1);
+  for (let j = 0; j < nu; j++) slotOf[pivotOf[j]] = inactive[j];
+  let spare = L;
+  for (let h = 0; h < H; h++) if (slotOf[nb + h] < 0) slotOf[nb + h] = spare++;
+  const ySlot = spare++;
+  const used = (v: number): boolean => slotOf[v - VBASE] >= 0;
+  const slot = (v: number): number => slotOf[v - VBASE];
+
+  // --- emit
+  const b = new ProgramBuilder();
+  const srcs: number[] = [];
+  // 1. forward substitution into the pivot columns' slots
+  for (let t = 0; t < np; t++) {
+    const r = pivotRow[t];
+    const own = pivotCol[t];
+    srcs.length = 0;
+    if (rowInput[r] >= 0) srcs.push(-rowInput[r] - 1);
+    for (let k = rowStart[r], e = rowStart[r + 1]; k < e; k++) {
+      const c = cols[k];
+      if (c !== own && colState[c] === COL_PIVOT) srcs.push(c);
+    }
+    emitSet(b, OP_SET, own, srcs);
+  }
+  // 2a. right-hand sides of the leftover binary rows that the dense phase uses
+  for (let k = 0; k < nb; k++) {
+    if (slotOf[k] < 0) continue;
+    const r = rest[k];
+    srcs.length = 0;
+    if (rowInput[r] >= 0) srcs.push(-rowInput[r] - 1);
+    for (let q = rowStart[r], e = rowStart[r + 1]; q < e; q++) {
+      const c = cols[q];
+      if (colState[c] === COL_PIVOT) srcs.push(c);
+    }
+    emitSet(b, OP_SET, slotOf[k], srcs);
+  }
+  // 2b. HDPC right-hand sides: MT * GAMMA * Y (Y on pivot columns, 0 on inactive ones)
+  for (let h = 0; h < H; h++) b.begin(OP_SET, slotOf[nb + h], 0);
+  b.begin(OP_SET, ySlot, 0);
+  for (let j = 0; j < T - 1; j++) {
+    b.push4(OP_CHAIN, ySlot, colState[j] === COL_PIVOT ? j : NONE, slotOf[nb + hdpcA[j]]);
+    b.push1(slotOf[nb + hdpcB[j]]);
+  }
+  b.push3(OP_ALPHA, ySlot, colState[T - 1] === COL_PIVOT ? T - 1 : NONE);
+  for (let h = 0; h < H; h++) b.push4(OP_FMA, slotOf[nb + h], ySlot, gfAlphaPow(h));
+  // 3. dense elimination
+  for (let i = 0; i < dense.length;) {
+    const op = dense[i];
+    if (op === OP_XOR) {
+      const count = dense[i + 2];
+      if (used(dense[i + 1])) {
+        b.begin(OP_XOR, slot(dense[i + 1]), count);
+        for (let q = 0; q < count; q++) b.push1(slot(dense[i + 3 + q]));
+      }
+      i += 3 + count;
+    } else if (op === OP_FMA) {
+      if (used(dense[i + 1])) b.push4(OP_FMA, slot(dense[i + 1]), slot(dense[i + 2]), dense[i + 3]);
+      i += 4;
+    } else {
+      if (used(dense[i + 1])) b.push3(OP_SCALE, slot(dense[i + 1]), dense[i + 2]);
+      i += 3;
+    }
+  }
+  // 4. back substitution from the original pivot rows
+  for (let t = 0; t < np; t++) {
+    const r = pivotRow[t];
+    const own = pivotCol[t];
+    srcs.length = 0;
+    if (rowInput[r] >= 0) srcs.push(-rowInput[r] - 1);
+    for (let k = rowStart[r], e = rowStart[r + 1]; k < e; k++) {
+      const c = cols[k];
+      if (c !== own) srcs.push(c);
+    }
+    emitSet(b, OP_SET, own, srcs);
+  }
+  return { prog: b.finish(), slots: spare };
+}
+
+function emitSet(b: ProgramBuilder, op: number, dst: number, srcs: number[]): void {
+  b.begin(op, dst, srcs.length);
+  for (let i = 0; i < srcs.length; i++) b.push1(srcs[i]);
+}

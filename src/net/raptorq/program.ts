@@ -1,0 +1,157 @@
+/**
+ * A solve plan compiled to a flat list of symbol operations (Int32Array), so the matrix work is done once and the
+ * byte work runs as tight loops: the encoder caches the program per K, the decoder builds one per symbol set.
+ *
+ * Operands: a slot s >= 0 is symbol s of the workspace `ws`; s < 0 is input symbol -s-1 of `inp` (read only).
+ *   SET   dst n s1..sn   dst = s1 ^ ... ^ sn (n = 0: zero)
+ *   XOR   dst n s1..sn   dst ^= s1 ^ ... ^ sn
+ *   FMA   dst src c      dst ^= c * src (GF(256))
+ *   SCALE dst c          dst = c * dst
+ *   CHAIN y src h1 h2    y = alpha * y ^ src; h1 ^= y; h2 ^= y   (src = NONE: no source)
+ *   ALPHA y src          y = alpha * y ^ src                     (src = NONE: no source)
+ */
+import {
+  alphaXor,
+  chain,
+  chain0,
+  fma,
+  scale,
+  set1,
+  set2,
+  set3,
+  set4,
+  xor1,
+  xor2,
+  xor3,
+  xor4,
+  zero,
+} from './symbols.ts';
+
+export const OP_SET = 1;
+export const OP_XOR = 2;
+export const OP_FMA = 3;
+export const OP_SCALE = 4;
+export const OP_CHAIN = 5;
+export const OP_ALPHA = 6;
+export const NONE = 0x7fffffff;
+
+export class ProgramBuilder {
+  private buf = new Int32Array(1024);
+  length = 0;
+
+  private ensure(extra: number): void {
+    if (this.length + extra <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.length + extra) size *= 2;
+    const next = new Int32Array(size);
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+  }
+
+  push1(a: number): void {
+    this.ensure(1);
+    this.buf[this.length++] = a;
+  }
+
+  push3(a: number, b: number, c: number): void {
+    this.ensure(3);
+    const buf = this.buf;
+    const n = this.length;
+    buf[n] = a;
+    buf[n + 1] = b;
+    buf[n + 2] = c;
+    this.length = n + 3;
+  }
+
+  push4(a: number, b: number, c: number, d: number): void {
+    this.push3(a, b, c);
+    this.push1(d);
+  }
+
+  /** Starts an n-source SET/XOR; follow with n push1(source) calls. */
+  begin(op: number, dst: number, n: number): void {
+    this.ensure(3 + n);
+    this.push3(op, dst, n);
+  }
+
+  finish(): Int32Array {
+    return this.buf.slice(0, this.length);
+  }
+}
+
+/** Runs a program; `n` is the symbol stride in words (a multiple of 4). */
+export function execute(prog: Int32Array, ws: Uint32Array, inp: Uint32Array, n: number): void {
+  const end = prog.length;
+  let pc = 0;
+  while (pc < end) {
+    const op = prog[pc];
+    if (op === OP_SET || op === OP_XOR) {
+      const d = prog[pc + 1] * n;
+      const count = prog[pc + 2];
+      let k = pc + 3;
+      const stop = k + count;
+      pc = stop;
+      if (count === 0) {
+        if (op === OP_SET) zero(ws, d, n);
+        continue;
+      }
+      let first = op === OP_SET;
+      while (k < stop) {
+        const left = stop - k;
+        const s0 = prog[k];
+        const a = s0 >= 0 ? ws : inp;
+        const ao = s0 >= 0 ? s0 * n : (-s0 - 1) * n;
+        if (left === 1) {
+          if (first) set1(ws, d, a, ao, n);
+          else xor1(ws, d, a, ao, n);
+          k += 1;
+        } else {
+          const s1 = prog[k + 1];
+          const b = s1 >= 0 ? ws : inp;
+          const bo = s1 >= 0 ? s1 * n : (-s1 - 1) * n;
+          if (left === 2) {
+            if (first) set2(ws, d, a, ao, b, bo, n);
+            else xor2(ws, d, a, ao, b, bo, n);
+            k += 2;
+          } else {
+            const s2 = prog[k + 2];
+            const c = s2 >= 0 ? ws : inp;
+            const co = s2 >= 0 ? s2 * n : (-s2 - 1) * n;
+            if (left === 3) {
+              if (first) set3(ws, d, a, ao, b, bo, c, co, n);
+              else xor3(ws, d, a, ao, b, bo, c, co, n);
+              k += 3;
+            } else {
+              const s3 = prog[k + 3];
+              const e = s3 >= 0 ? ws : inp;
+              const eo = s3 >= 0 ? s3 * n : (-s3 - 1) * n;
+              if (first) set4(ws, d, a, ao, b, bo, c, co, e, eo, n);
+              else xor4(ws, d, a, ao, b, bo, c, co, e, eo, n);
+              k += 4;
+            }
+          }
+        }
+        first = false;
+      }
+    } else if (op === OP_FMA) {
+      const c = prog[pc + 3];
+      if (c === 1) xor1(ws, prog[pc + 1] * n, ws, prog[pc + 2] * n, n);
+      else fma(ws, prog[pc + 1] * n, ws, prog[pc + 2] * n, c, n);
+      pc += 4;
+    } else if (op === OP_SCALE) {
+      scale(ws, prog[pc + 1] * n, prog[pc + 2], n);
+      pc += 3;
+    } else if (op === OP_CHAIN) {
+      const src = prog[pc + 2];
+      if (src === NONE) chain0(ws, prog[pc + 1] * n, prog[pc + 3] * n, prog[pc + 4] * n, n);
+      else chain(ws, prog[pc + 1] * n, ws, src * n, prog[pc + 3] * n, prog[pc + 4] * n, n);
+      pc += 5;
+    } else if (op === OP_ALPHA) {
+      const src = prog[pc + 2];
+      alphaXor(ws, prog[pc + 1] * n, ws, src === NONE ? -1 : src * n, n);
+      pc += 3;
+    } else {
+      throw new Error(`raptorq: bad program opcode ${op}`);
+    }
+  }
+}

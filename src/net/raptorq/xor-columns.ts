@@ -1,0 +1,43 @@
+/**
+ * Slot dstSlot of d = XOR of the symbols of c listed in cols[start..end) (Enc, RFC 6330 §5.3.5.3), four sources
+ * per pass over the destination.
+ */
+import { set1, set2, set3, set4, xor1, xor2, xor3, xor4 } from './symbols.ts';
+
+export function xorColumns(
+  d: Uint32Array,
+  dstSlot: number,
+  c: Uint32Array,
+  cols: Int32Array,
+  start: number,
+  end: number,
+  n: number,
+): void {
+  const o = dstSlot * n;
+  let k = start;
+  while (k < end) {
+    const left = end - k;
+    const first = k === start;
+    if (left >= 4) {
+      const a = cols[k] * n;
+      const b = cols[k + 1] * n;
+      const e = cols[k + 2] * n;
+      const f = cols[k + 3] * n;
+      if (first) set4(d, o, c, a, c, b, c, e, c, f, n);
+      else xor4(d, o, c, a, c, b, c, e, c, f, n);
+      k += 4;
+    } else if (left === 3) {
+      if (first) set3(d, o, c, cols[k] * n, c, cols[k + 1] * n, c, cols[k + 2] * n, n);
+      else xor3(d, o, c, cols[k] * n, c, cols[k + 1] * n, c, cols[k + 2] * n, n);
+      k += 3;
+    } else if (left === 2) {
+      if (first) set2(d, o, c, cols[k] * n, c, cols[k + 1] * n, n);
+      else xor2(d, o, c, cols[k] * n, c, cols[k + 1] * n, n);
+      k += 2;
+    } else {
+      if (first) set1(d, o, c, cols[k] * n, n);
+      else xor1(d, o, c, cols[k] * n, n);
+      k += 1;
+    }
+  }
+}
