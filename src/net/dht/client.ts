@@ -31,7 +31,8 @@ import { isAcceptable, verifyDhtValue, type DhtValueInfo, type DhtValueTl } from
 /** What the client needs from an ADNL-UDP node (src/net/adnl AdnlNode has exactly this). */
 export interface DhtTransport<P = unknown> {
   addPeer(publicKey: Uint8Array, address: UdpAddress): P;
-  query(peer: P, query: Uint8Array, timeoutMs: number): Promise<Uint8Array>;
+  /** `attempts`: total sends of the same query, each waiting `timeoutMs` (AdnlNode's retry). */
+  query(peer: P, query: Uint8Array, timeoutMs: number, options?: { attempts?: number }): Promise<Uint8Array>;
 }
 
 export interface DhtClientOptions<P = unknown> {
@@ -39,8 +40,10 @@ export interface DhtClientOptions<P = unknown> {
   config: DhtConfig;
   /** Default: an in-memory cache; null disables caching. */
   cache?: DhtCache | null;
-  /** Per-query timeout (default 3 s). */
+  /** Per-attempt timeout of one DHT query (default 3 s). */
   timeoutMs?: number;
+  /** Sends of one DHT query before that node counts as failed (default 2: one retry, for lossy links). */
+  attempts?: number;
   /** Cap on the queries of one lookup. */
   maxQueries?: number;
   /** Unix time in seconds. */
@@ -57,6 +60,7 @@ export class DhtClient<P = unknown> {
   readonly #adnl: DhtTransport<P>;
   readonly #cache: DhtCache | null;
   readonly #timeoutMs: number;
+  readonly #attempts: number;
   readonly #maxQueries: number | undefined;
   readonly #now: () => number;
   /** Nodes learned during lookups (bounded by its buckets), next to the static ones. */
@@ -67,20 +71,26 @@ export class DhtClient<P = unknown> {
     this.config = opts.config;
     this.#cache = opts.cache === undefined ? new MemoryDhtCache() : opts.cache;
     this.#timeoutMs = opts.timeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
+    this.#attempts = Math.max(1, Math.min(opts.attempts ?? 2, 10));
     this.#maxQueries = opts.maxQueries;
     this.#now = opts.now ?? (() => Math.floor(Date.now() / 1000));
   }
 
-  /** The transport call for one DHT node (the first UDP address of its list). */
-  readonly #query: DhtQueryFn = (node, query, timeoutMs) =>
-    this.#adnl.query(this.#adnl.addPeer(node.publicKey, node.addresses[0]), query, timeoutMs);
+  /**
+   * The transport call for one DHT node (the first UDP address of its list): up to `attempts` sends of
+   * `#timeoutMs` each. The lookup's own per-node deadline is set to cover all attempts (#options).
+   */
+  readonly #query: DhtQueryFn = (node, query) =>
+    this.#adnl.query(this.#adnl.addPeer(node.publicKey, node.addresses[0]), query, this.#timeoutMs, {
+      attempts: this.#attempts,
+    });
 
   #options(): LookupOptions {
     return {
       k: this.config.k,
       a: this.config.a,
       networkId: this.config.networkId,
-      timeoutMs: this.#timeoutMs,
+      timeoutMs: this.#timeoutMs * this.#attempts + 100,
       maxQueries: this.#maxQueries,
       now: this.#now,
       onNode: (node) => this.#learned.add(node),
@@ -176,10 +186,10 @@ export class DhtClient<P = unknown> {
   /** Asks a node at `address` with key `publicKey` for its signed dht.node. */
   async getSignedAddressList(publicKey: Uint8Array, address: UdpAddress): Promise<DhtNodeInfo> {
     const peer = this.#adnl.addPeer(publicKey, address);
-    const node = verifyDhtNode(
-      decodeNode(await this.#adnl.query(peer, encodeGetSignedAddressList(), this.#timeoutMs)),
-      this.config.networkId,
-    );
+    const answer = await this.#adnl.query(peer, encodeGetSignedAddressList(), this.#timeoutMs, {
+      attempts: this.#attempts,
+    });
+    const node = verifyDhtNode(decodeNode(answer), this.config.networkId);
     if (!bytesEqual(node.publicKey, publicKey)) throw new DhtVerifyError('dht.node of another key');
     return node;
   }

@@ -42,8 +42,8 @@ export interface DhtServerOptions {
 }
 
 /** The minimal AdnlNode surface a DhtServer attaches to (src/net/adnl AdnlNode satisfies it). */
-export interface QueryServingNode {
-  onQuery: ((peer: { readonly id: Uint8Array }, query: Uint8Array) => Promise<Uint8Array | null>) | null;
+export interface QueryServingNode<P extends { readonly id: Uint8Array } = { readonly id: Uint8Array }> {
+  onQuery: ((peer: P, query: Uint8Array) => Promise<Uint8Array | null>) | null;
 }
 
 export interface DhtServerStats {
@@ -150,7 +150,7 @@ export class DhtServer {
   }
 
   /** Serves DHT queries on an ADNL node (replaces its onQuery). */
-  attach(adnl: QueryServingNode): void {
+  attach<P extends { readonly id: Uint8Array }>(adnl: QueryServingNode<P>): void {
     adnl.onQuery = async (peer, query) => this.handle(query, peer.id);
   }
 
