@@ -9,7 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevnetDht, type DevnetDht } from '../../src/devnet/dht/index.ts';
 import { AdnlNode, type AdnlAddress } from '../../src/net/adnl/index.ts';
 import { adnlId, generateKeyPair, type KeyPair } from '../../src/net/crypto/index.ts';
-import { DhtClient, DhtNotFoundError, makeAddressValue, parseDhtConfig } from '../../src/net/dht/index.ts';
+import {
+  DhtClient,
+  DhtNotFoundError,
+  lookupAdnlAddress,
+  lookupAdnlAddresses,
+  makeAddressValue,
+  parseDhtConfig,
+} from '../../src/net/dht/index.ts';
 import type { DatagramSocket } from '../../src/net/transport/index.ts';
 import { FaultySocket } from '../../src/net/transport/faulty-socket.ts';
 import { bridgeUdpUrl } from '../../src/net/transport/relay-protocol.ts';
@@ -185,5 +192,33 @@ describe('devnet DHT', () => {
       DhtNotFoundError,
     );
     adnl.close();
+  });
+
+  it('lookupAdnlAddresses (for `tonsite resolve --json`): found and not-found ids, over UDP and the relay', async () => {
+    const known = adnlId(service.keyPair.publicKey);
+    const unknown = adnlId(generateKeyPair().publicKey);
+    const globalConfig = { '@type': 'config.global', dht: devnet.config };
+    for (const path of ['udp', 'relay'] as const) {
+      const results = await lookupAdnlAddresses({
+        adnlIds: [known, unknown],
+        config: globalConfig,
+        socket: await clientSocket(path),
+        timeoutMs: 1000,
+        attempts: 1,
+      });
+      expect(results[0]).toMatchObject({
+        ok: true,
+        adnl: Buffer.from(known).toString('hex'),
+        publicKey: Buffer.from(service.keyPair.publicKey).toString('hex'),
+        addresses: [service.address],
+      });
+      expect(results[1]).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    }
+    const one = await lookupAdnlAddress({
+      adnlId: known,
+      config: globalConfig,
+      socket: await clientSocket('udp'),
+    });
+    expect(one.addresses).toEqual([service.address]);
   });
 });

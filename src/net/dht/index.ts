@@ -67,3 +67,13 @@ export { mergeStoredValue } from './store-rules.ts';
 export { DhtServer, type DhtServerOptions, type DhtServerStats, type QueryServingNode } from './server.ts';
 export { MemoryDhtCache, type DhtCache, type DhtCacheEntry } from './cache.ts';
 export { DhtClient, type DhtClientOptions, type DhtTransport, type LookupFlags } from './client.ts';
+export {
+  lookupAdnlAddress,
+  lookupAdnlAddresses,
+  resolvedAddressToJson,
+  dhtErrorCode,
+  type LookupAdnlAddressOptions,
+  type AdnlAddressJson,
+  type AdnlAddressLookupJson,
+  type DhtErrorCode,
+} from './lookup-address.ts';
