@@ -5,7 +5,7 @@
  * ADNL id we asked for.
  */
 import type { KeyPair } from '../crypto/index.ts';
-import { TlError, tlDecode, tlEncode, type TlCtor } from '../tl/index.ts';
+import { TlError, tlDecode, tlEncode } from '../tl/index.ts';
 import { makeAddressList, readAddressList, type AddressListTl, type UdpAddress } from './address-list.ts';
 import { bytesEqual } from './bytes.ts';
 import { DhtParseError, DhtVerifyError } from './errors.ts';
@@ -57,6 +57,6 @@ export function makeAddressValue(
   ttl: number,
   opts: { version?: number; reinitDate?: number; priority?: number; expireAt?: number } = {},
 ): DhtValueTl {
-  const list = makeAddressList(addresses, opts) as TlCtor<'adnl.addressList'>;
+  const list = makeAddressList(addresses, opts);
   return makeSignedValue(keyPair, 'address', 0, tlEncode(list), ttl);
 }

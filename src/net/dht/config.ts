@@ -6,7 +6,6 @@
  * Nodes whose signature does not verify are dropped, as the C++ DhtNodesList does.
  */
 import { base64Decode, base64Encode } from '../transport/index.ts';
-import type { TlCtor } from '../tl/index.ts';
 import { DhtError, DhtParseError } from './errors.ts';
 import {
   DEFAULT_A,
@@ -143,7 +142,7 @@ export function parseDhtConfig(json: unknown): DhtConfig {
   const staticNodes: DhtNodeInfo[] = [];
   for (const raw of arr(list.nodes, 'static_nodes nodes', MAX_STATIC_NODES)) {
     try {
-      staticNodes.push(verifyDhtNode(dhtNodeFromJson(raw) as TlCtor<'dht.node'>, networkId));
+      staticNodes.push(verifyDhtNode(dhtNodeFromJson(raw), networkId));
     } catch (error) {
       if (!(error instanceof DhtError)) throw error;
     }

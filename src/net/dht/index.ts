@@ -3,8 +3,6 @@ export { DhtError, DhtParseError, DhtVerifyError, DhtNotFoundError, DhtTimeoutEr
 export * from './limits.ts';
 export { xorDistance, compareDistance, compareBytes, bucketIndex, sortByDistance } from './distance.ts';
 export {
-  ipv4ToInt,
-  intToIpv4,
   makeAddressList,
   readAddressList,
   type UdpAddress,

@@ -8,7 +8,7 @@
 import { sign, verify, type KeyPair } from '../crypto/index.ts';
 import { tlEncode, type TlCtor } from '../tl/index.ts';
 import { concatBytes } from './bytes.ts';
-import { makeAddressList, readAddressList, type AddressListTl, type UdpAddress } from './address-list.ts';
+import { makeAddressList, readAddressList, type UdpAddress } from './address-list.ts';
 import { DhtError, DhtVerifyError } from './errors.ts';
 import { NO_NETWORK_ID } from './limits.ts';
 import { ed25519PublicKeyTl, expectEd25519, keyIdOf } from './public-key.ts';
@@ -63,7 +63,7 @@ export function verifyDhtNode(node: DhtNodeTl, ourNetworkId: number = NO_NETWORK
   }
   let addresses: UdpAddress[];
   try {
-    addresses = readAddressList(node.addr_list as AddressListTl).addresses;
+    addresses = readAddressList(node.addr_list).addresses;
   } catch (error) {
     if (error instanceof DhtError) throw new DhtVerifyError(`dht.node address list: ${error.message}`);
     throw error;
@@ -84,7 +84,7 @@ export function signDhtNode(
   const unsigned: DhtNodeTl = {
     _: 'dht.node',
     id: ed25519PublicKeyTl(keyPair.publicKey),
-    addr_list: makeAddressList(addresses, { reinitDate: opts.reinitDate ?? 0 }) as TlCtor<'adnl.addressList'>,
+    addr_list: makeAddressList(addresses, { reinitDate: opts.reinitDate ?? 0 }),
     version: opts.version ?? 0,
     signature: networkId === NO_NETWORK_ID ? new Uint8Array(0) : networkIdBytes(networkId),
   };

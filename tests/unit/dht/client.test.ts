@@ -5,8 +5,8 @@ import {
   dhtConfigToJson,
   DhtClient,
   DhtNotFoundError,
-  intToIpv4,
-  ipv4ToInt,
+  makeAddressList,
+  readAddressList,
   keyIdOf,
   makeAddressValue,
   makeOverlayNodesValue,
@@ -134,11 +134,20 @@ describe('DhtClient', () => {
 });
 
 describe('config and addresses', () => {
-  it('IPv4 int form matches adnl.address.udp (signed big-endian)', () => {
-    expect(ipv4ToInt('1.2.3.4')).toBe(0x01020304);
-    expect(ipv4ToInt('255.255.255.255')).toBe(-1);
-    expect(intToIpv4(-1185526007)).toBe('185.86.79.9');
-    expect(() => ipv4ToInt('256.1.1.1')).toThrow();
+  it('address lists: IPv4 as the signed big-endian int of adnl.address.udp, bounded', () => {
+    const list = makeAddressList([
+      { host: '1.2.3.4', port: 5 },
+      { host: '255.255.255.255', port: 6 },
+    ]);
+    expect(list.addrs).toEqual([
+      { _: 'adnl.address.udp', ip: 0x01020304, port: 5 },
+      { _: 'adnl.address.udp', ip: -1, port: 6 },
+    ]);
+    expect(
+      readAddressList({ ...list, addrs: [{ _: 'adnl.address.udp', ip: -1185526007, port: 1 }] }).addresses,
+    ).toEqual([{ host: '185.86.79.9', port: 1 }]);
+    expect(() => makeAddressList([{ host: '256.1.1.1', port: 1 }])).toThrow();
+    expect(() => readAddressList({ ...list, addrs: new Array(17).fill(list.addrs[0]) })).toThrow();
   });
 
   it('config JSON round-trips (v1 and v2) and drops nodes with bad signatures', () => {
