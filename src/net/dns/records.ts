@@ -207,9 +207,12 @@ export function parseDnsRecordSet(cell: Cell | null): DnsRecordSetEntry[] {
 
 function writeText(b: Builder, text: string): void {
   const bytes = new TextEncoder().encode(text);
-  // 127 bytes per chunk keeps every chunk cell (8 + 8 + 1016 bits) within 1023 bits.
-  const chunks: Uint8Array[] = [];
-  for (let i = 0; i < bytes.length; i += 127) chunks.push(bytes.subarray(i, i + 127));
+  // The first chunk shares the builder's cell (after the chunk count and its length byte); each next chunk has a
+  // cell of its own: length byte + at most 126 bytes = 1016 bits <= 1023.
+  const first = Math.max(0, Math.floor((1023 - b.bits - 16) / 8));
+  const chunks: Uint8Array[] = [bytes.subarray(0, first)];
+  for (let i = first; i < bytes.length; i += 126) chunks.push(bytes.subarray(i, i + 126));
+  if (bytes.length === 0) chunks.length = 0;
   if (chunks.length > 255) throw new DnsRecordParseError('text longer than 255 chunks');
   let tail: Cell | null = null;
   for (let i = chunks.length - 1; i >= 1; i--) {

@@ -132,14 +132,16 @@ export async function walkDns(
             new DnsResolverError(contract, answer.exitCode, 'the root resolver does not exist'),
             false,
           );
-        const domain = dnsNameOfPrefix(internal, consumed);
+        const prev = hops[hops.length - 2];
+        const prefix = dnsNameOfPrefix(internal, consumed);
+        // An item that answered only for itself pointed here: this contract holds the sub-domains of `prefix`.
+        const forSubdomains = prev.query[0] === 0 && prev.resolvedBits === 8;
+        const domain = forSubdomains ? nextDomain(internal, consumed) : prefix;
+        const detail = forSubdomains
+          ? `the sub-domain resolver ${contract.toString()} of ${prefix} does not exist`
+          : `its contract ${contract.toString()} does not exist`;
         await fail(
-          new DnsNotRegisteredError(
-            domain,
-            'no_contract',
-            contract,
-            `its contract ${contract.toString()} does not exist${context(domain)}`,
-          ),
+          new DnsNotRegisteredError(domain, 'no_contract', contract, detail + context(domain)),
           true,
         );
       }
