@@ -17,7 +17,7 @@ import {
   type RelayFrame,
 } from '../../src/net/transport/relay-protocol.ts';
 import { startBridge, type BridgeLogFields, type BridgeServer } from '../../src/node/bridge/index.ts';
-import { udpRelayRoute, type UdpRelayOptions, type UdpRelayRoute } from '../../src/node/bridge/udp-relay.ts';
+import { udpRelayRoute, type UdpRelayOptions } from '../../src/node/bridge/udp-relay.ts';
 
 const bridges: BridgeServer[] = [];
 const sockets: Socket[] = [];
