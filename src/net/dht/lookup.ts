@@ -100,7 +100,7 @@ async function iterate<T>(
   target: Uint8Array,
   seeds: DhtNodeInfo[],
   opts: LookupOptions,
-  ask: (node: DhtNodeInfo) => Promise<Step<T>>,
+  ask: (node: DhtNodeInfo, finished: () => boolean) => Promise<Step<T>>,
 ): Promise<{ result: T | null; from: DhtNodeInfo | null; answered: DhtNodeInfo[] } & LookupStats> {
   const k = clampInt(opts.k, DEFAULT_K, 1, MAX_K);
   const a = clampInt(opts.a, DEFAULT_A, 1, MAX_A);
@@ -159,7 +159,7 @@ async function iterate<T>(
           next.state = 'inflight';
           active++;
           queries++;
-          ask(next.node).then(
+          ask(next.node, () => done).then(
             (step) => {
               active--;
               if (done) return;
@@ -201,10 +201,10 @@ export async function findValue(
   const k = clampInt(opts.k, DEFAULT_K, 1, MAX_K);
   const timeoutMs = opts.timeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS;
   const now = opts.now ?? unixNow;
-  const out = await iterate<DhtValueInfo>(keyId, seeds, opts, async (node) => {
-    const answer = decodeValueResult(
-      await withTimeout(query(node, encodeFindValue(keyId, k), timeoutMs), timeoutMs),
-    );
+  const out = await iterate<DhtValueInfo>(keyId, seeds, opts, async (node, finished) => {
+    const bytes = await withTimeout(query(node, encodeFindValue(keyId, k), timeoutMs), timeoutMs);
+    if (finished()) return { nodes: [] }; // a late answer after the lookup ended: not worth verifying
+    const answer = decodeValueResult(bytes);
     if (answer.kind === 'notFound') return { nodes: answer.nodes };
     const info = verifyDhtValue(answer.value, now());
     if (!bytesEqual(info.keyId, keyId)) throw new DhtError('value for another key');
