@@ -6,7 +6,7 @@
  * Other devnet parts (DNS contracts, DHT nodes, TON Sites) plug in as DevnetPlugins: each gets the chain before
  * the first sealed block and may add global-config sections and endpoint fields.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Address } from '@ton/core';
@@ -96,7 +96,10 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
   mkdirSync(dir, { recursive: true });
 
   const chain = await DevnetChain.create();
-  const stops: (() => Promise<void> | void)[] = [() => chain.stop()];
+  const stops: (() => Promise<void> | void)[] = [];
+  // A temp directory we made is ours to remove; a given --dir is left with its config file.
+  if (options.dir === undefined) stops.push(() => rmSync(dir, { recursive: true, force: true }));
+  stops.push(() => chain.stop());
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) await stop();
   };

@@ -2,8 +2,9 @@
 import { CliError, type Command } from './command.ts';
 import { bridgeCommand } from './commands/bridge.ts';
 import { demoCommand } from './commands/demo.ts';
+import { devnetCommand } from './commands/devnet.ts';
 
-const COMMANDS: Command[] = [demoCommand, bridgeCommand];
+const COMMANDS: Command[] = [demoCommand, bridgeCommand, devnetCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
