@@ -1,0 +1,133 @@
+/**
+ * ADNL-UDP queries per second over an established channel, on loopback, in the same run:
+ *   direct — client AdnlNode on a Node dgram socket → server AdnlNode
+ *   relay  — client AdnlNode on a RelaySocket → bridge `/udp` relay (devnet mode, limits raised) → server AdnlNode
+ * with 1 query in flight (latency-bound) and 32 in flight (throughput; several queries share datagrams).
+ * Same-run baselines: raw UDP datagram round trips/s (echo, no ADNL) direct and through the relay at the same
+ * concurrency, and the harness xorBaseline.
+ */
+import { createSocket } from 'node:dgram';
+import { WebSocket } from 'ws';
+import { generateKeyPair } from '../src/net/crypto/index.ts';
+import { tlEncode } from '../src/net/tl/index.ts';
+import { AdnlNode } from '../src/net/adnl/index.ts';
+import { bridgeUdpUrl } from '../src/net/transport/relay-protocol.ts';
+import { openRelaySocket } from '../src/net/transport/relay-socket.ts';
+import type { DatagramSocket, WebSocketConstructor } from '../src/net/transport/index.ts';
+import { startBridge } from '../src/node/bridge/index.ts';
+import { udpRelayRoute } from '../src/node/bridge/udp-relay.ts';
+import { openUdpSocket } from '../src/node/udp-socket.ts';
+import { report, xorBaseline } from './harness.ts';
+
+const DURATION_MS = 1500;
+const CONCURRENCY = [1, 32];
+
+async function runFor(concurrency: number, once: () => Promise<void>): Promise<number> {
+  const end = performance.now() + DURATION_MS;
+  let done = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        await once();
+        done++;
+      }
+    }),
+  );
+  return Math.round(done / ((performance.now() - start) / 1000));
+}
+
+/** Round trips/s of raw datagrams to a dgram echo server, `concurrency` in flight. */
+async function rawEcho(socket: DatagramSocket, port: number, concurrency: number): Promise<number> {
+  const waiting: (() => void)[] = [];
+  socket.onMessage = () => waiting.shift()?.();
+  const payload = new Uint8Array(120);
+  return runFor(
+    concurrency,
+    () =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 500); // a lost datagram must not stall the run
+        waiting.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        socket.send(payload, '127.0.0.1', port);
+      }),
+  );
+}
+
+export default async function adnlUdpBench(): Promise<void> {
+  report({ bench: 'adnl-udp.xorBaseline', value: xorBaseline(65536), unit: 'MB/s', size: 65536 });
+
+  const serverKey = generateKeyPair();
+  const serverSocket = await openUdpSocket({ host: '127.0.0.1' });
+  const server = new AdnlNode({
+    socket: serverSocket,
+    keyPair: serverKey,
+    addresses: [serverSocket.address()],
+  });
+  server.onQuery = async (_peer, q) => q;
+
+  const echo = createSocket('udp4');
+  echo.on('message', (msg, rinfo) => echo.send(msg, rinfo.port, rinfo.address));
+  await new Promise<void>((r) => echo.bind(0, '127.0.0.1', () => r()));
+  const echoPort = echo.address().port;
+
+  const relay = udpRelayRoute({
+    allowLoopback: true,
+    limits: { packetsPerSecond: 1_000_000, burstPackets: 1_000_000, bytesPerSecond: 1e9, burstBytes: 1e9 },
+  });
+  const bridge = await startBridge({
+    destinations: [],
+    routes: [relay],
+    limits: { maxBytesPerSecond: 1e9, burstBytes: 1e9 },
+  });
+  const WS = WebSocket as unknown as WebSocketConstructor;
+  const transports: Record<string, () => Promise<DatagramSocket>> = {
+    direct: () => openUdpSocket({ host: '127.0.0.1' }),
+    relay: () => openRelaySocket(bridgeUdpUrl(bridge.url), { WebSocket: WS }),
+  };
+
+  // A small DHT-sized query (dht.findValue-like payload size), echoed back.
+  const query = tlEncode({ _: 'adnl.ping', value: 1n });
+  try {
+    for (const [transport, open] of Object.entries(transports)) {
+      const client = new AdnlNode({ socket: await open(), keyPair: generateKeyPair() });
+      const peer = client.addPeer(serverKey.publicKey, serverSocket.address());
+      for (let i = 0; i < 200; i++) await client.query(peer, query, 2000); // channel up, JIT warm
+      if (!client.isChannelReady(peer)) throw new Error('channel not established');
+      for (const concurrency of CONCURRENCY) {
+        const value = await runFor(concurrency, async () => {
+          await client.query(peer, query, 2000);
+        });
+        report({
+          bench: 'adnl-udp.queries',
+          transport,
+          concurrency,
+          value,
+          unit: 'queries/s',
+          queryBytes: query.length,
+        });
+      }
+      client.close();
+
+      const raw = await open();
+      for (const concurrency of CONCURRENCY) {
+        const value = await rawEcho(raw, echoPort, concurrency);
+        report({
+          bench: 'adnl-udp.rawEchoBaseline',
+          transport,
+          concurrency,
+          value,
+          unit: 'round trips/s',
+          bytes: 120,
+        });
+      }
+      raw.close();
+    }
+  } finally {
+    server.close();
+    echo.close();
+    await bridge.close();
+  }
+}
