@@ -16,3 +16,25 @@ export {
 } from './bridge-protocol.ts';
 export { createMemoryStreamPair, type MemoryStreamPair } from './memory-stream.ts';
 export { base64Decode, base64Encode } from './base64.ts';
+// Datagram sockets: the bridge's /udp relay (client side + frame format) and fault injection.
+export {
+  BRIDGE_UDP_PATH,
+  MAX_RELAY_PAYLOAD,
+  RelayDropReason,
+  RelayFrameKind,
+  bridgeUdpUrl,
+  decodeRelayFrame,
+  describeRelayDrop,
+  encodeRelayDatagram,
+  encodeRelayDropped,
+  type RelayDropReasonCode,
+  type RelayFrame,
+} from './relay-protocol.ts';
+export {
+  RelaySocket,
+  openRelaySocket,
+  type RelaySocketOptions,
+  type RelaySocketStats,
+} from './relay-socket.ts';
+export { FaultySocket, type FaultOptions, type FaultStats } from './faulty-socket.ts';
+export { formatIpv4, isValidPort, parseIpv4 } from './ipv4.ts';
