@@ -11,8 +11,7 @@ import { devnetDhtPlugin } from '../../src/devnet/dht/index.ts';
 import { AdnlNode } from '../../src/net/adnl/index.ts';
 import { adnlId, generateKeyPair } from '../../src/net/crypto/index.ts';
 import { DhtClient, parseDhtConfig } from '../../src/net/dht/index.ts';
-import { bridgeUdpUrl } from '../../src/net/transport/relay-protocol.ts';
-import { openRelaySocket } from '../../src/net/transport/relay-socket.ts';
+import { bridgeUdpUrl, openRelaySocket } from '../../src/net/transport/index.ts';
 import { openUdpSocket } from '../../src/node/udp-socket.ts';
 
 const plugin = devnetDhtPlugin({ count: 3 });

@@ -17,10 +17,12 @@ import {
   makeAddressValue,
   parseDhtConfig,
 } from '../../src/net/dht/index.ts';
-import type { DatagramSocket } from '../../src/net/transport/index.ts';
-import { FaultySocket } from '../../src/net/transport/faulty-socket.ts';
-import { bridgeUdpUrl } from '../../src/net/transport/relay-protocol.ts';
-import { openRelaySocket } from '../../src/net/transport/relay-socket.ts';
+import {
+  bridgeUdpUrl,
+  FaultySocket,
+  openRelaySocket,
+  type DatagramSocket,
+} from '../../src/net/transport/index.ts';
 import { silentLogger, startBridge, udpRelayRoute, type BridgeServer } from '../../src/node/bridge/index.ts';
 import { openUdpSocket } from '../../src/node/udp-socket.ts';
 
