@@ -1,6 +1,7 @@
 /** ByteStream over a plain TCP socket (node:net): direct liteserver connections and the server end. */
 import { connect, type Socket } from 'node:net';
 import { TransportError, type ByteStream, type StreamConnector } from '../net/transport/index.ts';
+import type { LiteServerEntry } from '../net/lite/index.ts';
 
 export interface TcpConnectOptions {
   /** Give up connecting after this long (default 10 s). */
@@ -78,4 +79,9 @@ export function connectTcpStream(
 /** A StreamConnector for one TCP destination. */
 export function tcpConnector(host: string, port: number, options: TcpConnectOptions = {}): StreamConnector {
   return () => connectTcpStream(host, port, options);
+}
+
+/** LitePool connector factory for direct TCP to each liteserver's host:port (Node). */
+export function tcpConnectors(options: TcpConnectOptions = {}): (server: LiteServerEntry) => StreamConnector {
+  return (server) => tcpConnector(server.host, server.port, options);
 }

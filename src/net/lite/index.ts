@@ -22,6 +22,7 @@ export {
 export { parseAccountState, toLiteAccountId, type AccountRef, type LiteAccountId } from './account.ts';
 export { MAX_BOC_BYTES, cellFromBoc, cellToBoc, cellsFromBoc } from './boc.ts';
 export { configParamsFromProof } from './config-proof.ts';
+export { bridgeConnectors } from './connectors.ts';
 export {
   MAX_CONFIG_LITESERVERS,
   int32ToIpv4,

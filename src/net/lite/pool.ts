@@ -181,17 +181,22 @@ export class LitePool {
 
   /** Polls every server now (connecting as needed): reachability, latency, masterchain seqno. */
   async refresh(timeoutMs = this.#queryTimeoutMs): Promise<LiteServerStatus[]> {
+    const answered: Slot[] = [];
     await Promise.all(
       this.#slots.map(async (slot) => {
         try {
           const client = await this.#clientOf(slot, true);
           await client.getMasterchainInfo({ timeoutMs });
           this.#succeeded(slot);
+          answered.push(slot);
         } catch (error) {
           this.#failed(slot, error);
         }
       }),
     );
+    // One poll is one snapshot: compare every answer with every other, whatever order they arrived in.
+    const end = Date.now();
+    for (const slot of answered) slot.seqnoAt = end;
     this.#changed();
     return this.status();
   }
@@ -325,6 +330,7 @@ export class LitePool {
       if (lag !== null && lag > this.#maxLag) score += 1e9; // last resort only
       if (slot.state === 'down') score += 1e6;
       else if (slot.state !== 'ready') score += 1e3;
+      score += slot.failures * 1e4; // recently failing: only if nothing better
       score += slot.inFlight * 50 + (slot.latencyMs ?? 100) + Math.random();
       if (score < bestScore) {
         best = slot;
