@@ -78,3 +78,4 @@ export {
 export { dnsItemIndex, dnsItemAddress } from './item-address.ts';
 export { DNS_ROOT_CONFIG_PARAM, dnsRootFromConfigParam, dnsRootConfigParam } from './root-config.ts';
 export { toHex as dnsHex, fromHex as dnsFromHex } from './bytes.ts';
+export { LiteDnsSource, liteDnsSources, type LiteDnsSourceOptions } from './lite-source.ts';
