@@ -1,0 +1,58 @@
+/**
+ * What HTTP needs from the layers below: RLDP queries (src/net/rldp RldpNode has exactly this shape) and plain
+ * ADNL queries for capabilities (src/net/adnl AdnlNode). Interfaces rather than classes so tests can put an
+ * in-memory double underneath and the gateway can share one node between HTTP and other users.
+ */
+import type { AdnlPeer } from '../adnl/index.ts';
+import { HttpError } from './errors.ts';
+
+export interface RldpQueryOptions {
+  maxAnswerSize: number;
+  timeoutMs: number;
+}
+
+/** Context of an incoming RLDP query (RldpNode.onQuery). */
+export interface IncomingQueryContext {
+  maxAnswerSize: number;
+  /** Absolute deadline (ms, Date.now clock) after which the asker stops waiting. */
+  deadline: number;
+}
+
+export interface RldpTransport {
+  query(peer: AdnlPeer, data: Uint8Array, opts: RldpQueryOptions): Promise<Uint8Array>;
+}
+
+export interface AdnlQuerier {
+  query(
+    peer: AdnlPeer,
+    query: Uint8Array,
+    timeoutMs: number,
+    options?: { attempts?: number },
+  ): Promise<Uint8Array>;
+}
+
+/** Hex of an id, for map keys. */
+export function hexOf(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += (bytes[i] < 16 ? '0' : '') + bytes[i].toString(16);
+  return s;
+}
+
+/** Maps a failure of the RLDP/ADNL query below to an HttpError ('timeout' when the layer says so). */
+export function transportFailure(error: unknown, what: string): HttpError {
+  if (error instanceof HttpError) return error;
+  const e = error as { kind?: unknown; name?: unknown; message?: unknown } | null;
+  const kind = typeof e?.kind === 'string' ? e.kind : '';
+  const message = typeof e?.message === 'string' ? e.message : String(error);
+  if (kind === 'timeout' || /timed? ?out/i.test(message)) {
+    return new HttpError('timeout', `${what}: ${message}`, { cause: error });
+  }
+  if (kind === 'closed') return new HttpError('closed', `${what}: ${message}`, { cause: error });
+  return new HttpError('transport', `${what}: ${message}`, { cause: error });
+}
+
+/** Lets a housekeeping timer not keep a Node process alive (no-op in browsers, where timers are numbers). */
+export function unrefTimer(timer: ReturnType<typeof setTimeout>): ReturnType<typeof setTimeout> {
+  (timer as { unref?: () => void }).unref?.();
+  return timer;
+}
