@@ -1,4 +1,5 @@
 /** AdnlNode behaviour between two in-memory nodes: channel, queries, custom messages, parts, packing, reinit. */
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateKeyPair, keyPairFromSeed, type KeyPair } from '../../../src/net/crypto/index.ts';
 import { tlEncode } from '../../../src/net/tl/index.ts';
@@ -106,6 +107,34 @@ describe('AdnlNode', () => {
     answers.forEach((a, i) => expect(a).toEqual(qs[i]));
     expect(client.node.stats.datagramsOut - before).toBeLessThan(5);
     for (const d of net.log) expect(d.size).toBeLessThanOrEqual(ADNL_MAX_DATAGRAM);
+  });
+
+  it('keeps every datagram within 1440 bytes for any mix of message sizes, root and channel', async () => {
+    const { net, client, server, peer } = pair();
+    const fresh = makeNode(net, {
+      addresses: Array.from({ length: 8 }, (_, i) => ({ host: '1.2.3.4', port: 1000 + i })),
+    });
+    const freshPeer = fresh.node.addPeer(server.keyPair.publicKey, {
+      host: server.socket.host,
+      port: server.socket.port,
+    });
+    await client.node.query(peer, ping(1n), 2000);
+    expect(client.node.isChannelReady(peer)).toBe(true);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 0, max: 8000 }), { minLength: 1, maxLength: 3 }),
+        async (sizes) => {
+          net.log.length = 0;
+          for (const n of sizes) {
+            client.node.sendCustom(peer, new Uint8Array(n)); // channel packets
+            fresh.node.sendCustom(freshPeer, new Uint8Array(n)); // root packets (its channel never completes here)
+          }
+          await new Promise((r) => setTimeout(r, 0));
+          for (const d of net.log) expect(d.size).toBeLessThanOrEqual(ADNL_MAX_DATAGRAM);
+        },
+      ),
+      { numRuns: 10 },
+    );
   });
 
   it('splits large queries and answers into parts and reassembles them (root and channel)', async () => {

@@ -33,5 +33,5 @@ export {
   type AdnlPacketFields,
 } from './packet.ts';
 export { PartReassembler, splitMessage, type AdnlPartMessage, type ReassemblerOptions } from './parts.ts';
-export { packetRandoms, type RandomSource } from './random.ts';
+export { packetRandoms, pooledRandom, type RandomSource } from './random.ts';
 export { SeqnoWindow } from './seqno-window.ts';

@@ -47,7 +47,7 @@ import {
 } from './packet.ts';
 import { PartReassembler, splitMessage } from './parts.ts';
 import { PeerState, type AdnlPeer } from './peer.ts';
-import { packetRandoms, type RandomSource } from './random.ts';
+import { packetRandoms, pooledRandom, type RandomSource } from './random.ts';
 
 export interface AdnlNodeOptions {
   socket: DatagramSocket;
@@ -146,7 +146,7 @@ export class AdnlNode {
     this.id = adnlKeyId(this.publicKey);
     this.#idKey = keyOf(this.id);
     this.#clock = options.clock ?? Date.now;
-    this.#random = options.random ?? randomBytes;
+    this.#random = options.random ?? pooledRandom(randomBytes);
     const random = this.#random;
     this.#generateChannelKey = options.generateChannelKey ?? (() => keyPairFromSeed(random(32)));
     this.#identityEncryption = options.encryptWithIdentityKey ?? false;
@@ -225,7 +225,11 @@ export class AdnlNode {
     }
     const state = this.#stateOf(peer);
     const queryId = this.#random(32);
-    const message: MessageCtor<'adnl.message.query'> = { _: 'adnl.message.query', query_id: queryId, query };
+    const message: MessageCtor<'adnl.message.query'> = {
+      _: 'adnl.message.query',
+      query_id: queryId,
+      query: query.slice(), // sent in a microtask (and maybe resent): the caller may reuse its buffer
+    };
     const key = keyOf(queryId);
     return new Promise<Uint8Array>((resolve, reject) => {
       const pending: PendingQuery = {
@@ -249,7 +253,7 @@ export class AdnlNode {
     if (data.length > ADNL_MAX_HUGE_MESSAGE - 16) {
       throw new AdnlError('protocol', `custom message of ${data.length} bytes is too large`);
     }
-    this.#enqueue(this.#stateOf(peer), { _: 'adnl.message.custom', data });
+    this.#enqueue(this.#stateOf(peer), { _: 'adnl.message.custom', data: data.slice() });
   }
 
   /** Stops everything: pending queries fail with AdnlError('closed'); the socket is closed. */

@@ -13,3 +13,24 @@ export function packetRandoms(random: RandomSource): { rand1: Uint8Array; rand2:
   const pick = (d: Uint8Array) => (d[0] & 1 ? d.slice(1, 16) : d.slice(1, 8));
   return { rand1: pick(r.subarray(0, 16)), rand2: pick(r.subarray(16, 32)) };
 }
+
+/**
+ * The default source: the platform CSPRNG, read 4 KiB at a time (one getRandomValues call per packet costs more
+ * than the packet's AES and SHA-256 together on Node).
+ */
+export function pooledRandom(fill: RandomSource, poolSize = 4096): RandomSource {
+  let pool: Uint8Array = new Uint8Array(0);
+  let used = 0;
+  return (n: number) => {
+    if (n > poolSize) return fill(n);
+    if (pool.length - used < n) {
+      pool = fill(poolSize);
+      used = 0;
+    }
+    const out = pool.slice(used, used + n);
+    // Never hand out the same bytes twice.
+    pool.fill(0, used, used + n);
+    used += n;
+    return out;
+  };
+}
