@@ -41,6 +41,7 @@ export const devnetCommand: Command = {
     const liteserverPorts = values.ports?.split(',').map((p) => intOption(p, '--ports', 0, 65535));
     // Loaded lazily: the sandbox's WASM TVM is only needed by this command.
     const { startDevnet } = await import('../../devnet/index.ts');
+    const { devnetDhtPlugin } = await import('../../devnet/dht/index.ts');
     const devnet = await startDevnet({
       dir: values.dir,
       liteservers,
@@ -49,6 +50,7 @@ export const devnetCommand: Command = {
       bridgePort: bridge.port,
       blockIntervalMs,
       bridgeLogger: values.verbose ? stderrLogger : undefined,
+      plugins: [devnetDhtPlugin()], // DHT nodes: config `dht` section, `dhtNodes` endpoints
     }).catch((error: Error) => {
       throw new CliError(`devnet failed to start: ${error.message}`);
     });
