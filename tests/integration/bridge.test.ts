@@ -5,10 +5,10 @@
  */
 import { connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ipv4ToInt32 } from '../../src/net/lite/index.ts';
 import { bridgeTcpUrl, BridgeCloseCode } from '../../src/net/transport/bridge-protocol.ts';
 import {
   destinationsFromGlobalConfig,
-  ipToInt32,
   startBridge,
   type BridgeDestination,
   type BridgeLogFields,
@@ -54,8 +54,8 @@ beforeAll(async () => {
   deadPort = await unusedPort();
   destinations = destinationsFromGlobalConfig({
     liteservers: [
-      { ip: ipToInt32('127.0.0.1'), port: echo.port, id: { '@type': 'pub.ed25519', key: b64(KEY_A) } },
-      { ip: ipToInt32('127.0.0.1'), port: deadPort, id: { '@type': 'pub.ed25519', key: b64(KEY_B) } },
+      { ip: ipv4ToInt32('127.0.0.1'), port: echo.port, id: { '@type': 'pub.ed25519', key: b64(KEY_A) } },
+      { ip: ipv4ToInt32('127.0.0.1'), port: deadPort, id: { '@type': 'pub.ed25519', key: b64(KEY_B) } },
     ],
   });
 });

@@ -1,12 +1,6 @@
 /** WebSocket bridge: TCP streams to configured liteservers (and mountable relays) for browser clients. */
 export { startBridge, type BridgeOptions, type BridgeServer } from './server.ts';
-export {
-  destinationsFromGlobalConfig,
-  findDestination,
-  ipFromInt32,
-  ipToInt32,
-  type BridgeDestination,
-} from './destinations.ts';
+export { destinationsFromGlobalConfig, findDestination, type BridgeDestination } from './destinations.ts';
 export { BridgeConfigError, DEFAULT_BRIDGE_LIMITS, resolveLimits, type BridgeLimits } from './limits.ts';
 export { silentLogger, stderrLogger, type BridgeLogFields, type BridgeLogger } from './log.ts';
 export type { BridgeRoute, BridgeStreamContext } from './route.ts';

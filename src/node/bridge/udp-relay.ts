@@ -24,6 +24,8 @@ import {
   RelayDropReason,
   type RelayFrame,
 } from '../../net/transport/relay-protocol.ts';
+import { FaultySocket, type FaultOptions } from '../../net/transport/faulty-socket.ts';
+import type { DatagramSocket } from '../../net/transport/types.ts';
 import type { BridgeRoute, BridgeStreamContext } from './route.ts';
 import { TokenBucket } from './token-bucket.ts';
 import { isAllowedDestination, type RelayPolicy } from './udp-relay-policy.ts';
@@ -70,6 +72,11 @@ export interface UdpRelayOptions {
   /** Local address of the per-stream UDP sockets (default 0.0.0.0). */
   bindHost?: string;
   limits?: Partial<UdpRelayLimits>;
+  /**
+   * Fault injection on every stream's UDP socket (loss, delay, reordering; tests and the devnet only —
+   * `tonsite bridge --devnet --fault-loss P --fault-delay MS`).
+   */
+  faults?: FaultOptions;
 }
 
 /** Totals over every stream of the route (for tests, benches and diagnostics). */
@@ -133,7 +140,8 @@ export function udpRelayRoute(options: UdpRelayOptions = {}): UdpRelayRoute {
     stats,
     policy,
     limits,
-    open: (stream) => openUdpRelay(stream, policy, limits, options.bindHost ?? '0.0.0.0', stats),
+    open: (stream) =>
+      openUdpRelay(stream, policy, limits, options.bindHost ?? '0.0.0.0', stats, options.faults),
   };
 }
 
@@ -148,6 +156,7 @@ function openUdpRelay(
   limits: UdpRelayLimits,
   bindHost: string,
   totals: UdpRelayStats,
+  faults: FaultOptions | undefined,
 ): void {
   const { ws } = stream;
   if (stream.url.search !== '') {
@@ -181,6 +190,24 @@ function openUdpRelay(
     }
   });
 
+  // The relay logic below talks to a DatagramSocket, so faults can be injected for tests and the devnet.
+  const raw: DatagramSocket = {
+    onMessage: null,
+    send: (data, host, port) => socket.send(data, port, host),
+    close: () => {
+      try {
+        socket.close();
+      } catch {
+        // not bound yet / already closed
+      }
+    },
+  };
+  socket.on('message', (msg: Buffer, rinfo: RemoteInfo) => {
+    if (rinfo.family !== 'IPv4') return;
+    raw.onMessage?.(new Uint8Array(msg.buffer, msg.byteOffset, msg.length), rinfo.address, rinfo.port);
+  });
+  const udp: DatagramSocket = faults ? new FaultySocket(raw, faults) : raw;
+
   stream.onEnd(() => {
     stream.annotate({
       udpSent: local.sent,
@@ -189,11 +216,7 @@ function openUdpRelay(
       badFrames: local.bad,
     });
     destinations.clear();
-    try {
-      socket.close();
-    } catch {
-      // not bound yet / already closed
-    }
+    udp.close();
   });
 
   const drop = (reason: number, host: string, port: number) => {
@@ -241,7 +264,7 @@ function openUdpRelay(
     if (!bytes.take(payload.length)) return drop(RelayDropReason.BYTE_RATE, host, port);
     destinations.set(key, t);
     try {
-      socket.send(payload, port, host);
+      udp.send(payload, host, port);
       local.sent++;
       totals.sent++;
     } catch {
@@ -249,9 +272,9 @@ function openUdpRelay(
     }
   });
 
-  socket.on('message', (msg: Buffer, rinfo: RemoteInfo) => {
-    if (stream.ended || rinfo.family !== 'IPv4') return;
-    const key = `${rinfo.address}:${rinfo.port}`;
+  udp.onMessage = (msg: Uint8Array, host: string, port: number) => {
+    if (stream.ended) return;
+    const key = `${host}:${port}`;
     if (!destinations.has(key)) {
       totals.unsolicited++;
       return;
@@ -267,12 +290,12 @@ function openUdpRelay(
       return;
     }
     destinations.set(key, now());
-    const frame = encodeRelayDatagram(rinfo.address, rinfo.port, msg);
+    const frame = encodeRelayDatagram(host, port, msg);
     stream.sentToClient(frame.length);
     ws.send(frame, { binary: true });
     local.received++;
     totals.received++;
-  });
+  };
 }
 
 function toBuffer(data: RawData): Buffer {
