@@ -21,6 +21,9 @@ export class AdnlTcpChannel {
   readonly #parser: TcpFrameParser;
   readonly #handlers: AdnlTcpChannelHandlers;
   #closed = false;
+  /** Encrypted frames waiting for the end of the current task, written as one chunk (fewer syscalls). */
+  #outbox: Uint8Array[] = [];
+  #outboxBytes = 0;
 
   constructor(
     stream: ByteStream,
@@ -41,10 +44,37 @@ export class AdnlTcpChannel {
     return this.#closed;
   }
 
-  /** Sends one payload as one frame. */
+  /**
+   * Sends one payload as one frame. Frames are encrypted at once (the CTR stream order is the send order) and
+   * flushed together in a microtask, so a burst of queries or answers costs one write.
+   */
   send(payload: Uint8Array): void {
     if (this.#closed) return;
-    this.#stream.write(this.#ciphers.encrypt.update(encodeTcpFrame(payload)));
+    const frame = this.#ciphers.encrypt.update(encodeTcpFrame(payload));
+    if (this.#outbox.length === 0) queueMicrotask(() => this.#flush());
+    this.#outbox.push(frame);
+    this.#outboxBytes += frame.length;
+    if (this.#outboxBytes >= 1 << 20) this.#flush();
+  }
+
+  #flush(): void {
+    const frames = this.#outbox;
+    if (frames.length === 0) return;
+    this.#outbox = [];
+    const total = this.#outboxBytes;
+    this.#outboxBytes = 0;
+    if (this.#closed) return;
+    if (frames.length === 1) {
+      this.#stream.write(frames[0]);
+      return;
+    }
+    const joined = new Uint8Array(total);
+    let offset = 0;
+    for (const f of frames) {
+      joined.set(f, offset);
+      offset += f.length;
+    }
+    this.#stream.write(joined);
   }
 
   /** Feeds received (encrypted) bytes; used by the stream handler and for bytes that followed the handshake. */
@@ -66,6 +96,7 @@ export class AdnlTcpChannel {
   /** Closes the stream; `onClose(error)` follows once. */
   close(error?: Error): void {
     if (this.#closed) return;
+    this.#flush();
     this.#stream.onData = null;
     this.#stream.onClose = null;
     this.#stream.close();

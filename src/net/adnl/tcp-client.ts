@@ -3,7 +3,8 @@
  * in-memory), performs the handshake, waits for the server's empty ack frame, then multiplexes queries matched
  * by query_id, keeps the link alive with tcp.ping, and (optionally) reconnects with exponential backoff.
  */
-import { generateKeyPair, randomBytes, type KeyPair } from '../crypto/index.ts';
+import { generateKeyPair, type KeyPair } from '../crypto/index.ts';
+import { pooledRandomBytes } from './random-pool.ts';
 import type { ByteStream, StreamConnector } from '../transport/index.ts';
 import { AdnlError } from './errors.ts';
 import { AdnlTcpChannel } from './tcp-channel.ts';
@@ -131,7 +132,7 @@ export class AdnlTcpClient {
     if (this.#queries.size >= this.#options.maxPendingQueries) {
       return Promise.reject(new AdnlError('overloaded', 'too many ADNL queries in flight'));
     }
-    const queryId = randomBytes(32);
+    const queryId = pooledRandomBytes(32);
     const payload = encodeQuery(queryId, query);
     if (payload.length > ADNL_TCP_MAX_PAYLOAD) {
       return Promise.reject(new AdnlError('bad-frame-size', 'query too large for one ADNL-TCP frame'));
@@ -159,7 +160,7 @@ export class AdnlTcpClient {
         new AdnlError(this.#state === 'closed' ? 'closed' : 'connection-lost', 'not connected'),
       );
     }
-    const random = randomBytes(8);
+    const random = pooledRandomBytes(8);
     const randomId = new DataView(random.buffer).getBigInt64(0, true);
     return new Promise<number>((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -3,7 +3,8 @@
  * payload)(32)` with size = 64 + payload length. Every byte after the handshake goes through one AES-CTR stream
  * per direction, so the connection decrypts each chunk as it arrives and feeds the plaintext here.
  */
-import { randomBytes, sha256 } from '../crypto/index.ts';
+import { sha256 } from '../crypto/index.ts';
+import { pooledRandomBytes } from './random-pool.ts';
 import { AdnlError } from './errors.ts';
 
 /** Smallest legal size field: nonce + checksum with an empty payload (keepalive / handshake ack). */
@@ -14,7 +15,7 @@ export const ADNL_TCP_MAX_FRAME_SIZE = 1 << 24;
 export const ADNL_TCP_MAX_PAYLOAD = ADNL_TCP_MAX_FRAME_SIZE - ADNL_TCP_MIN_FRAME_SIZE;
 
 /** Builds one plaintext frame around `payload` (nonce random unless given). */
-export function encodeTcpFrame(payload: Uint8Array, nonce: Uint8Array = randomBytes(32)): Uint8Array {
+export function encodeTcpFrame(payload: Uint8Array, nonce: Uint8Array = pooledRandomBytes(32)): Uint8Array {
   if (payload.length > ADNL_TCP_MAX_PAYLOAD) {
     throw new AdnlError(
       'bad-frame-size',
