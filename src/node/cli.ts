@@ -3,9 +3,10 @@ import { CliError, type Command } from './command.ts';
 import { bridgeCommand } from './commands/bridge.ts';
 import { demoCommand } from './commands/demo.ts';
 import { devnetCommand } from './commands/devnet.ts';
+import { resolveCommand } from './commands/resolve.ts';
 import { statusCommand } from './commands/status.ts';
 
-const COMMANDS: Command[] = [demoCommand, bridgeCommand, devnetCommand, statusCommand];
+const COMMANDS: Command[] = [demoCommand, bridgeCommand, devnetCommand, statusCommand, resolveCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

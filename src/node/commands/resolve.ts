@@ -1,0 +1,196 @@
+/**
+ * `tonsite resolve NAME`: TON DNS resolution (src/net/dns) through the liteservers of a global config, over
+ * direct TCP or a WebSocket bridge. With two or more liteservers the walk runs on two of them and the answers
+ * are compared (a disagreement is an error); with one, that one is trusted. `--trace` prints every hop, like
+ * `dig +trace`. The `--json` output is documented in README.md ("tonsite resolve --json").
+ */
+import { readFileSync } from 'node:fs';
+import { WebSocket } from 'ws';
+import {
+  CrossCheckResolver,
+  DnsError,
+  dnsCategoryLabel,
+  describeDnsBytes,
+  errorToJson,
+  EXIT_ACCOUNT_INACTIVE,
+  LiteDnsSource,
+  liteDnsSources,
+  normalizeDnsName,
+  parseDnsCategory,
+  recordToJson,
+  resolutionToJson,
+  SourceResolver,
+  type DnsHop,
+  type DnsRecordJson,
+  type DnsResolution,
+  type DnsResolver,
+} from '../../net/dns/index.ts';
+import { LiteError, LitePool, liteServersFromConfig, type LiteServerEntry } from '../../net/lite/index.ts';
+import { bridgeTcpUrl, connectWebSocketStream, type StreamConnector } from '../../net/transport/index.ts';
+import { parseOptions } from '../args.ts';
+import { CliError, type Command } from '../command.ts';
+import { tcpConnector } from '../tcp-stream.ts';
+
+export const resolveCommand: Command = {
+  name: 'resolve',
+  summary: 'resolve a .ton / .t.me name through the DNS contracts (like dig)',
+  usage: [
+    'Usage: tonsite resolve NAME --config FILE [--category CAT] [--bridge URL] [--json] [--trace]',
+    '',
+    'Walks dnsresolve from the root DNS contract (ConfigParam 4) through every dns_next_resolver, on the',
+    'liteservers of the config. With two or more liteservers the walk runs on two different ones and their',
+    'answers must agree; otherwise the single server is trusted (the output says which).',
+    '',
+    '  --config FILE    global config (e.g. the one `tonsite devnet` writes)',
+    '  --category CAT   site (default), storage, wallet, dns_next_resolver, all, or 64 hex digits',
+    '  --bridge URL     go through a tonsite bridge (ws://HOST:PORT) instead of direct TCP',
+    '  --json           one JSON object (see README: "tonsite resolve --json")',
+    '  --trace          print every hop: contract, argument, bits resolved, next resolver',
+    '  --single         use one liteserver even when the config has more (no cross-check)',
+    '  --timeout MS     connect and query timeout (default 10000)',
+    '',
+    'Exit code: 0 resolved; 1 not registered, expired, no such record, resolver failure, disagreement or',
+    'unreachable liteservers; 2 usage errors (bad option, invalid name or category).',
+  ].join('\n'),
+  async run(args) {
+    const { values, positionals } = parseOptions(
+      args,
+      {
+        config: { type: 'string' },
+        category: { type: 'string', default: 'site' },
+        bridge: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        trace: { type: 'boolean', default: false },
+        single: { type: 'boolean', default: false },
+        timeout: { type: 'string', default: '10000' },
+      },
+      true,
+    );
+    if (positionals.length !== 1) throw new CliError('give exactly one NAME', 2);
+    if (!values.config) throw new CliError('--config FILE is required', 2);
+    const timeoutMs = /^\d{1,7}$/.test(values.timeout) ? Number(values.timeout) : NaN;
+    if (!(timeoutMs >= 1)) throw new CliError('--timeout must be a positive integer (ms)', 2);
+    let name: string;
+    let category: bigint;
+    try {
+      name = normalizeDnsName(positionals[0]);
+      category = parseDnsCategory(values.category);
+    } catch (error) {
+      if (values.json) console.log(JSON.stringify({ ok: false, error: errorToJson(error as DnsError) }));
+      throw new CliError((error as Error).message, 2);
+    }
+
+    const pool = openPool(values.config, values.bridge, timeoutMs);
+    try {
+      const crossCheck = !values.single && pool.servers.length >= 2;
+      const resolver: DnsResolver = crossCheck
+        ? new CrossCheckResolver(liteDnsSources(pool))
+        : new SourceResolver(new LiteDnsSource(pool));
+      const trust = crossCheck ? 'cross-checked' : 'single-source';
+      try {
+        const res = await resolver.resolve(name, category);
+        if (values.json) console.log(JSON.stringify({ ok: true, trust, resolution: resolutionToJson(res) }));
+        else console.log(formatResolution(res, trust, values.trace));
+        return 0;
+      } catch (error) {
+        if (!(error instanceof DnsError)) throw error;
+        if (values.json) console.log(JSON.stringify({ ok: false, trust, error: errorToJson(error) }));
+        else {
+          if (values.trace) console.error(formatHops(error.hops));
+          console.error(`tonsite resolve: ${error.message}`);
+        }
+        return 1;
+      }
+    } finally {
+      pool.close();
+    }
+  },
+};
+
+function openPool(configFile: string, bridge: string | undefined, timeoutMs: number): LitePool {
+  let servers: LiteServerEntry[];
+  try {
+    servers = liteServersFromConfig(JSON.parse(readFileSync(configFile, 'utf8')));
+  } catch (error) {
+    const detail = error instanceof LiteError || error instanceof SyntaxError ? error.message : String(error);
+    throw new CliError(`cannot use config ${configFile}: ${detail}`);
+  }
+  if (servers.length === 0) throw new CliError(`${configFile}: no liteservers`);
+  if (bridge !== undefined) {
+    try {
+      bridgeTcpUrl(bridge, { server: 0 });
+    } catch (error) {
+      throw new CliError((error as Error).message, 2);
+    }
+  }
+  const connector = (server: LiteServerEntry): StreamConnector =>
+    bridge === undefined
+      ? tcpConnector(server.host, server.port, { connectTimeoutMs: timeoutMs })
+      : () =>
+          connectWebSocketStream(bridgeTcpUrl(bridge, { key: server.publicKey }), {
+            WebSocket,
+            connectTimeoutMs: timeoutMs,
+          });
+  return new LitePool({
+    servers,
+    connector,
+    queryTimeoutMs: timeoutMs,
+    connectTimeoutMs: timeoutMs,
+    healthCheckIntervalMs: 0,
+    adnl: { pingIntervalMs: 0 },
+  });
+}
+
+function formatRecord(r: DnsRecordJson): string {
+  switch (r.type) {
+    case 'adnl':
+      return `adnl ${r.adnlText}.adnl (${r.adnl})${r.protocols ? ` protocols: ${r.protocols.join(', ') || 'none'}` : ''}`;
+    case 'storage':
+      return `storage bag ${r.bagId}`;
+    case 'smc':
+      return `smc ${r.addressFriendly} (${r.address})`;
+    case 'next_resolver':
+      return `next_resolver ${r.addressFriendly} (${r.address})`;
+    case 'text':
+      return `text ${JSON.stringify(r.text)}`;
+    case 'unknown':
+      return `unknown record type 0x${r.prefix}`;
+  }
+}
+
+function formatHops(hops: DnsHop[]): string {
+  return hops
+    .map((h, i) => {
+      const asked = JSON.stringify(new TextDecoder().decode(h.query)).replace(/\\u0000/g, '\\0');
+      const part = h.resolvedBits > 0 ? describeDnsBytes(h.query.subarray(0, h.resolvedBits / 8)) : '-';
+      const outcome =
+        h.exitCode === EXIT_ACCOUNT_INACTIVE
+          ? 'no such contract'
+          : h.exitCode !== 0 && h.exitCode !== 1
+            ? `exit code ${h.exitCode}`
+            : h.nextResolver
+              ? `next resolver ${h.nextResolver.toString()}`
+              : h.resolvedBits === 0
+                ? 'unknown'
+                : 'answer';
+      return `;; hop ${i + 1}: ${h.contract.toString()} dnsresolve(${asked}) -> ${h.resolvedBits} bits (${part}), ${outcome}`;
+    })
+    .join('\n');
+}
+
+export function formatResolution(res: DnsResolution, trust: string, trace: boolean): string {
+  const lines: string[] = [];
+  if (trace) lines.push(formatHops(res.hops));
+  const label = dnsCategoryLabel(res.category);
+  if (res.answer.kind === 'record')
+    lines.push(`${res.name}\t${label}\t${formatRecord(recordToJson(res.answer.record))}`);
+  else if (res.answer.records.length === 0) lines.push(`${res.name}\t(no records)`);
+  else
+    for (const e of res.answer.records) {
+      const text = e.record ? formatRecord(recordToJson(e.record)) : `malformed: ${e.error.message}`;
+      lines.push(`${res.name}\t${dnsCategoryLabel(e.category)}\t${text}`);
+    }
+  const expiry = res.expiresAt === null ? '' : `, expires ${new Date(res.expiresAt * 1000).toISOString()}`;
+  lines.push(`;; ${trust} from ${res.sources.join(' and ')}, ${res.hops.length} hops${expiry}`);
+  return lines.join('\n');
+}
