@@ -4,7 +4,10 @@
  * the LT columns of every source/padding symbol ISI 0..K'-1.
  */
 import { paramsForK, type RaptorQParams } from './params.ts';
-import { ltColumns, MAX_ROW_COLUMNS, rand } from './tuple.ts';
+import * as tuple from './tuple.ts';
+
+// Module-local bindings: some loaders (tsx, vite-node) compile imports to getter calls, too slow in hot loops.
+const { ltColumns, MAX_ROW_COLUMNS, rand } = tuple;
 
 export interface KContext {
   readonly p: RaptorQParams;

@@ -5,10 +5,20 @@
  */
 import { contextForK, type KContext } from './context.ts';
 import { RaptorQError } from './errors.ts';
-import { checkSymbolId, checkSymbolSize, sharedWorkspace, sourceSymbols, strideWords } from './layout.ts';
+import {
+  checkSymbolId,
+  checkSymbolSize,
+  sharedWorkspace,
+  Slots,
+  sourceSymbols,
+  strideWords,
+} from './layout.ts';
 import { planSolve, type Plan } from './plan.ts';
 import { execute } from './program.ts';
-import { xorColumns } from './xor-columns.ts';
+import * as xc from './xor-columns.ts';
+
+// Module-local bindings: some loaders (tsx, vite-node) compile imports to getter calls, too slow in hot loops.
+const { xorColumns } = xc;
 
 /** Symbols kept beyond K while the set is not yet decodable; later ones are ignored (see addSymbol). */
 export const MAX_EXTRA_SYMBOLS = 256;
@@ -23,8 +33,7 @@ export class RaptorQDecoder {
   private readonly kc: KContext;
   private readonly n: number;
   private capacity: number;
-  private rx: Uint32Array;
-  private rxBytes: Uint8Array;
+  private rx: Slots;
   /** ISI of the symbol stored in each slot. */
   private isi: Int32Array;
   private stored = 0;
@@ -54,8 +63,7 @@ export class RaptorQDecoder {
     this.kc = contextForK(this.k);
     this.n = strideWords(symbolSize);
     this.capacity = this.k + 8;
-    this.rx = new Uint32Array(this.capacity * this.n);
-    this.rxBytes = new Uint8Array(this.rx.buffer);
+    this.rx = new Slots(this.capacity, this.n);
     this.isi = new Int32Array(this.capacity);
     this.sourceSlot = new Int32Array(this.k).fill(-1);
   }
@@ -88,7 +96,7 @@ export class RaptorQDecoder {
     }
     if (this.stored === this.capacity && !this.grow()) return false;
     const slot = this.stored++;
-    this.rxBytes.set(symbol, slot * this.n * 4);
+    this.rx.bytes.set(symbol, slot * this.n * 4);
     if (id < K) {
       this.sourceSlot[id] = slot;
       this.isi[slot] = id;
@@ -109,12 +117,11 @@ export class RaptorQDecoder {
     const limit = this.k + MAX_EXTRA_SYMBOLS;
     if (this.capacity >= limit) return false;
     const capacity = Math.min(limit, this.capacity + Math.max(8, this.capacity >> 3));
-    const rx = new Uint32Array(capacity * this.n);
-    rx.set(this.rx);
+    const rx = new Slots(capacity, this.n);
+    rx.w32.set(this.rx.w32);
     const isi = new Int32Array(capacity);
     isi.set(this.isi);
     this.rx = rx;
-    this.rxBytes = new Uint8Array(rx.buffer);
     this.isi = isi;
     this.capacity = capacity;
     return true;
@@ -148,13 +155,11 @@ export class RaptorQDecoder {
     const { n, k: K, symbolSize: T, dataSize } = this;
     const out = new Uint8Array(dataSize);
     const plan = this.plan;
-    let ws: Uint32Array | null = null;
-    let wsBytes: Uint8Array | null = null;
+    let ws: Slots | null = null;
     let scratch = 0;
     if (plan) {
       scratch = plan.slots;
-      ws = sharedWorkspace((scratch + 1) * n);
-      wsBytes = new Uint8Array(ws.buffer, 0, (scratch + 1) * n * 4);
+      ws = sharedWorkspace(scratch + 1, n);
       execute(plan.prog, ws, this.rx, n);
     }
     const { srcStart, srcCols } = this.kc;
@@ -163,17 +168,16 @@ export class RaptorQDecoder {
       const slot = this.sourceSlot[x];
       if (slot >= 0) {
         const o = slot * n * 4;
-        out.set(this.rxBytes.subarray(o, o + len), x * T);
+        out.set(this.rx.bytes.subarray(o, o + len), x * T);
       } else {
-        xorColumns(ws!, scratch, ws!, srcCols, srcStart[x], srcStart[x + 1], n);
+        xorColumns(ws!.w64, scratch, ws!.w64, srcCols, srcStart[x], srcStart[x + 1], n);
         const o = scratch * n * 4;
-        out.set(wsBytes!.subarray(o, o + len), x * T);
+        out.set(ws!.bytes.subarray(o, o + len), x * T);
       }
     }
     this.result = out;
     this.plan = null;
-    this.rx = new Uint32Array(0);
-    this.rxBytes = new Uint8Array(0);
+    this.rx = new Slots(0, n);
     return out;
   }
 }

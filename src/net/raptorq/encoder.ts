@@ -5,11 +5,15 @@
  */
 import { contextForK, type KContext } from './context.ts';
 import { RaptorQError } from './errors.ts';
-import { checkSymbolId, checkSymbolSize, sourceSymbols, strideWords } from './layout.ts';
+import { checkSymbolId, checkSymbolSize, Slots, sourceSymbols, strideWords } from './layout.ts';
 import { planSolve, type Plan } from './plan.ts';
 import { execute } from './program.ts';
-import { ltColumns, MAX_ROW_COLUMNS } from './tuple.ts';
-import { xorColumns } from './xor-columns.ts';
+import * as tuple from './tuple.ts';
+import * as xc from './xor-columns.ts';
+
+// Module-local bindings: some loaders (tsx, vite-node) compile imports to getter calls, too slow in hot loops.
+const { xorColumns } = xc;
+const { ltColumns, MAX_ROW_COLUMNS } = tuple;
 
 function encoderPlan(kc: KContext): Plan {
   const cached = kc.encoderPlan as Plan | undefined;
@@ -35,10 +39,9 @@ export class RaptorQEncoder {
   readonly dataSize: number;
   private readonly kc: KContext;
   private readonly n: number;
-  private readonly src: Uint32Array;
-  private readonly srcBytes: Uint8Array;
+  private readonly src: Slots;
   /** C[j] in slot j (j < L), then scratch slots; the last slot is the output scratch. */
-  private readonly ws: Uint32Array;
+  private readonly ws: Slots;
   private readonly outSlot: number;
   private readonly outBytes: Uint8Array;
   private readonly cols = new Int32Array(MAX_ROW_COLUMNS);
@@ -52,19 +55,18 @@ export class RaptorQEncoder {
     this.kc = contextForK(k);
     const n = strideWords(symbolSize);
     this.n = n;
-    this.src = new Uint32Array(k * n);
-    this.srcBytes = new Uint8Array(this.src.buffer);
+    this.src = new Slots(k, n);
     if (n * 4 === symbolSize) {
-      this.srcBytes.set(data);
+      this.src.bytes.set(data);
     } else {
       for (let i = 0; i < k; i++) {
-        this.srcBytes.set(data.subarray(i * symbolSize, (i + 1) * symbolSize), i * n * 4);
+        this.src.bytes.set(data.subarray(i * symbolSize, (i + 1) * symbolSize), i * n * 4);
       }
     }
     const plan = encoderPlan(this.kc);
     this.outSlot = plan.slots;
-    this.ws = new Uint32Array((plan.slots + 1) * n);
-    this.outBytes = new Uint8Array(this.ws.buffer, this.outSlot * n * 4, symbolSize);
+    this.ws = new Slots(plan.slots + 1, n);
+    this.outBytes = this.ws.bytes.subarray(this.outSlot * n * 4, this.outSlot * n * 4 + symbolSize);
     execute(plan.prog, this.ws, this.src, n);
   }
 
@@ -77,12 +79,12 @@ export class RaptorQEncoder {
     }
     if (id < this.k) {
       const o = id * this.n * 4;
-      out.set(this.srcBytes.subarray(o, o + T), offset);
+      out.set(this.src.bytes.subarray(o, o + T), offset);
       return;
     }
     const { p } = this.kc;
     const count = ltColumns(p, id + p.Kp - p.K, this.cols, 0);
-    xorColumns(this.ws, this.outSlot, this.ws, this.cols, 0, count, this.n);
+    xorColumns(this.ws.w64, this.outSlot, this.ws.w64, this.cols, 0, count, this.n);
     out.set(this.outBytes, offset);
   }
 

@@ -2,7 +2,10 @@
  * GF(256) arithmetic of RFC 6330 §5.7 (polynomial x^8+x^4+x^3+x^2+1 = 0x11d, alpha = 2): scalar helpers for the
  * planner and a full 64 KiB multiplication table for symbol kernels.
  */
-import { OCT_EXP, OCT_LOG } from './tables.generated.ts';
+import * as tables from './tables.generated.ts';
+
+// Module-local bindings: some loaders (tsx, vite-node) compile imports to getter calls, too slow in hot loops.
+const { OCT_EXP, OCT_LOG } = tables;
 
 /** MUL[a * 256 + b] = a * b. */
 export const MUL = new Uint8Array(65536);

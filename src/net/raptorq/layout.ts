@@ -35,13 +35,29 @@ export function checkSymbolId(id: number): void {
     throw new RaptorQError(`RaptorQ symbol id ${id} is invalid`);
 }
 
-let shared = new Uint32Array(0);
+/** `slots` symbols of n32 32-bit words each, zero-filled, with the three views the kernels use. */
+export class Slots {
+  readonly w32: Uint32Array;
+  readonly w64: BigUint64Array;
+  readonly bytes: Uint8Array;
+  constructor(
+    readonly slots: number,
+    readonly n32: number,
+  ) {
+    const buffer = new ArrayBuffer(slots * n32 * 4);
+    this.w32 = new Uint32Array(buffer);
+    this.w64 = new BigUint64Array(buffer);
+    this.bytes = new Uint8Array(buffer);
+  }
+}
+
+let shared = new Slots(0, 4);
 
 /**
- * A workspace of at least `words` words shared by every solve (one runs at a time: solves are synchronous), so
- * decoding part after part reuses the same memory. Contents are garbage.
+ * A workspace of at least `slots` symbols shared by every decode (one runs at a time: solves are synchronous),
+ * so decoding part after part reuses the same memory. Contents are garbage.
  */
-export function sharedWorkspace(words: number): Uint32Array {
-  if (shared.length < words) shared = new Uint32Array(words);
+export function sharedWorkspace(slots: number, n32: number): Slots {
+  if (shared.n32 !== n32 || shared.slots < slots) shared = new Slots(slots, n32);
   return shared;
 }

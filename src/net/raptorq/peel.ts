@@ -9,7 +9,10 @@
  * order, form a unit lower-triangular system over the pivot columns.
  */
 import type { KContext } from './context.ts';
-import { ltColumns, MAX_ROW_COLUMNS } from './tuple.ts';
+import * as tuple from './tuple.ts';
+
+// Module-local bindings: some loaders (tsx, vite-node) compile imports to getter calls, too slow in hot loops.
+const { ltColumns, MAX_ROW_COLUMNS } = tuple;
 
 export const COL_ACTIVE = 0;
 export const COL_PIVOT = 1;
@@ -142,10 +145,64 @@ export function peel(kc: KContext, isis: ArrayLike<number>, inputs: ArrayLike<nu
     }
   };
 
+  // RFC 6330 §5.4.2.2: among rows with two active columns, take one whose columns lie in the largest connected
+  // component of the graph (columns = nodes, these rows = edges): inactivating one column of a tree component
+  // lets the whole component peel.
+  const parent = new Int32Array(W);
+  const stamp = new Int32Array(W);
+  const size = new Int32Array(W);
+  let epoch = 0;
+  const find = (x: number): number => {
+    if (stamp[x] !== epoch) {
+      stamp[x] = epoch;
+      parent[x] = x;
+      size[x] = 1;
+      return x;
+    }
+    while (parent[x] !== x) {
+      parent[x] = parent[parent[x]];
+      x = parent[x];
+    }
+    return x;
+  };
+  const activePair = (r: number): number => {
+    let first = -1;
+    for (let k = rowStart[r], e = rowStart[r + 1]; k < e; k++) {
+      const c = cols[k];
+      if (c < W && colState[c] === COL_ACTIVE) {
+        if (first < 0) first = c;
+        else return first * W + c;
+      }
+    }
+    return -1;
+  };
+  const largestComponentRow = (): number => {
+    epoch++;
+    for (let r = head[2]; r >= 0; r = next[r]) {
+      const pair = activePair(r);
+      let a = find((pair / W) | 0);
+      let b = find(pair % W);
+      if (a === b) continue;
+      if (size[a] < size[b]) [a, b] = [b, a];
+      parent[b] = a;
+      size[a] += size[b];
+    }
+    let best = head[2];
+    let bestSize = 0;
+    for (let r = head[2]; r >= 0; r = next[r]) {
+      const sz = size[find((activePair(r) / W) | 0)];
+      if (sz > bestSize) {
+        bestSize = sz;
+        best = r;
+      }
+    }
+    return best;
+  };
+
   for (;;) {
     while (minD <= maxDeg && head[minD] < 0) minD++;
     if (minD > maxDeg) break;
-    const r = head[minD];
+    const r = minD === 2 ? largestComponentRow() : head[minD];
     const s = rowStart[r];
     const e = rowStart[r + 1];
     if (minD > 1) {

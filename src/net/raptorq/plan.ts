@@ -16,9 +16,14 @@
  * Every symbol operation goes into the program (program.ts); slot j < L of the workspace ends holding C[j].
  */
 import type { KContext } from './context.ts';
-import { gfAlphaPow, gfInv, MUL, alphaMulWord } from './gf256.ts';
-import { COL_INACTIVE, COL_PIVOT, peel } from './peel.ts';
-import { NONE, OP_ALPHA, OP_CHAIN, OP_FMA, OP_SCALE, OP_SET, OP_XOR, ProgramBuilder } from './program.ts';
+import * as gf from './gf256.ts';
+import * as peeling from './peel.ts';
+import * as program from './program.ts';
+
+// Module-local bindings: some loaders (tsx, vite-node) compile imports to getter calls, too slow in hot loops.
+const { NONE, OP_ALPHA, OP_CHAIN, OP_FMA, OP_SCALE, OP_SET, OP_XOR, ProgramBuilder } = program;
+const { COL_INACTIVE, COL_PIVOT, peel } = peeling;
+const { gfAlphaPow, gfInv, MUL, alphaMulWord } = gf;
 
 export interface Plan {
   readonly prog: Int32Array;
@@ -309,7 +314,7 @@ export function planSolve(
   return { prog: b.finish(), slots: spare };
 }
 
-function emitSet(b: ProgramBuilder, op: number, dst: number, srcs: number[]): void {
+function emitSet(b: program.ProgramBuilder, op: number, dst: number, srcs: number[]): void {
   b.begin(op, dst, srcs.length);
   for (let i = 0; i < srcs.length; i++) b.push1(srcs[i]);
 }

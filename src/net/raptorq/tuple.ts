@@ -3,7 +3,10 @@
  * encoding symbol with internal symbol id X combines (Enc, §5.3.5.3).
  */
 import type { RaptorQParams } from './params.ts';
-import { DEGREE_F, RAND_V } from './tables.generated.ts';
+import * as tables from './tables.generated.ts';
+
+// Module-local bindings: some loaders (tsx, vite-node) compile imports to getter calls, too slow in hot loops.
+const { DEGREE_F, RAND_V } = tables;
 
 /** Rand[y, i, m] with y an unsigned 32-bit value. */
 export function rand(y: number, i: number, m: number): number {

@@ -2,17 +2,21 @@
  * Slot dstSlot of d = XOR of the symbols of c listed in cols[start..end) (Enc, RFC 6330 §5.3.5.3), four sources
  * per pass over the destination.
  */
-import { set1, set2, set3, set4, xor1, xor2, xor3, xor4 } from './symbols.ts';
+import * as kernels from './symbols.ts';
+
+// Module-local bindings for the hot loop (see program.ts).
+const { set1, set2, set3, set4, xor1, xor2, xor3, xor4 } = kernels;
 
 export function xorColumns(
-  d: Uint32Array,
+  d: BigUint64Array,
   dstSlot: number,
-  c: Uint32Array,
+  c: BigUint64Array,
   cols: Int32Array,
   start: number,
   end: number,
-  n: number,
+  n32: number,
 ): void {
+  const n = n32 >> 1;
   const o = dstSlot * n;
   let k = start;
   while (k < end) {
