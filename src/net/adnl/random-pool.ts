@@ -6,7 +6,7 @@
 import { randomBytes } from '../crypto/index.ts';
 
 const BLOCK = 4096;
-let block = new Uint8Array(0);
+let block: Uint8Array = new Uint8Array(0);
 let used = 0;
 
 /** `n` (<= 4096) fresh random bytes (a copy: callers may keep them). */
