@@ -99,9 +99,11 @@ function seeded(seed: number): () => number {
   };
 }
 
-async function exerciseLossy(socket: DatagramSocket, seed: number): Promise<void> {
-  const faulty = new FaultySocket(socket, { loss: 0.2, delayMs: 50, random: seeded(seed) });
-  const { node, peer } = client(faulty);
+async function exerciseLossy(socket: DatagramSocket, seed: number | null): Promise<void> {
+  // seed null: the faults are injected elsewhere (in the relay), the client socket is clean.
+  const faulty =
+    seed === null ? null : new FaultySocket(socket, { loss: 0.2, delayMs: 50, random: seeded(seed) });
+  const { node, peer } = client(faulty ?? socket);
   // Round trip >= 100 ms; retry every 300 ms, up to 12 sends per query. One at a time first (one datagram per
   // query each way), then concurrently (packed).
   for (let i = 0; i < 6; i++) {
@@ -112,8 +114,10 @@ async function exerciseLossy(socket: DatagramSocket, seed: number): Promise<void
     Array.from({ length: 10 }, (_, i) => node.query(peer, ping(200 + i), 300, { attempts: 12 })),
   );
   more.forEach((a, i) => expect(a).toEqual(ping(200 + i).reverse()));
-  expect(faulty.stats.lost).toBeGreaterThan(0);
-  expect(faulty.stats.delayed).toBeGreaterThan(0);
+  if (faulty) {
+    expect(faulty.stats.lost).toBeGreaterThan(0);
+    expect(faulty.stats.delayed).toBeGreaterThan(0);
+  }
 }
 
 async function waitUntil(cond: () => boolean, ms = 3000): Promise<void> {
@@ -145,5 +149,22 @@ describe('ADNL-UDP over loopback', () => {
 
   it('through the relay with 20% loss and 50 ms delay: queries complete with caller retries', async () => {
     await exerciseLossy(await relaySocket(), 2);
+  });
+
+  it('with the faults injected in the relay itself (bridge --devnet --fault-loss 0.2 --fault-delay 50)', async () => {
+    const lossyRelay = udpRelayRoute({
+      allowLoopback: true,
+      faults: { loss: 0.2, delayMs: 50, random: seeded(3) },
+    });
+    const lossyBridge = await startBridge({ destinations: [], routes: [lossyRelay] });
+    try {
+      const socket = await openRelaySocket(bridgeUdpUrl(lossyBridge.url), {
+        WebSocket: WebSocket as unknown as WebSocketConstructor,
+      });
+      await exerciseLossy(socket, null);
+      expect(lossyRelay.stats.sent).toBeGreaterThan(0);
+    } finally {
+      await lossyBridge.close();
+    }
   });
 });

@@ -36,6 +36,8 @@ export const bridgeCommand: Command = {
     '  --max-frame BYTES      largest WebSocket message from a client (default 1048576)',
     '  --idle SECONDS         close streams idle this long (default 120)',
     '  --devnet               the /udp datagram relay may also send to loopback (local devnet only)',
+    '  --fault-loss P         devnet only: lose this share (0..1) of relayed datagrams, both ways',
+    '  --fault-delay MS       devnet only: delay relayed datagrams by MS, both ways',
     '  --quiet                no log lines',
   ].join('\n'),
   async run(args) {
@@ -48,6 +50,8 @@ export const bridgeCommand: Command = {
       idle: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       devnet: { type: 'boolean', default: false },
+      'fault-loss': { type: 'string' },
+      'fault-delay': { type: 'string' },
     });
     if (!values.config) throw new CliError('--config FILE is required', 2);
     let listen;
@@ -63,13 +67,14 @@ export const bridgeCommand: Command = {
     if (values['max-frame']) limits.maxFrameBytes = positiveInt(values['max-frame'], '--max-frame');
     if (values.idle) limits.idleTimeoutMs = positiveInt(values.idle, '--idle') * 1000;
 
+    const faults = relayFaults(values['fault-loss'], values['fault-delay'], values.devnet);
     const destinations = loadDestinations(values.config);
     const bridge = await startBridge({
       ...listen,
       destinations,
       limits,
       logger: values.quiet ? undefined : stderrLogger,
-      routes: [udpRelayRoute({ allowLoopback: values.devnet })],
+      routes: [udpRelayRoute({ allowLoopback: values.devnet, faults })],
     }).catch((error: Error) => {
       throw new CliError(`cannot listen on ${values.listen}: ${error.message}`);
     });
@@ -96,6 +101,17 @@ export function loadDestinations(file: string): BridgeDestination[] {
     if (error instanceof BridgeConfigError) throw new CliError(`${file}: ${error.message}`);
     throw error;
   }
+}
+
+/** Fault injection for the /udp relay (FaultySocket on each stream's UDP socket); refused outside devnet mode. */
+function relayFaults(loss: string | undefined, delay: string | undefined, devnet: boolean) {
+  if (loss === undefined && delay === undefined) return undefined;
+  if (!devnet) throw new CliError('--fault-loss/--fault-delay need --devnet', 2);
+  const p = loss === undefined ? 0 : Number(loss);
+  const ms = delay === undefined ? 0 : Number(delay);
+  if (!(p >= 0 && p <= 1)) throw new CliError('--fault-loss must be within 0..1', 2);
+  if (!(ms >= 0 && ms <= 60_000)) throw new CliError('--fault-delay must be within 0..60000', 2);
+  return { loss: p, delayMs: ms };
 }
 
 function positiveInt(text: string, flag: string): number {
