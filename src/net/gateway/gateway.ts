@@ -1,0 +1,568 @@
+/**
+ * The gateway: URL → host kind → (DNS site record) → (DHT address) → ADNL peer → capabilities → HTTP over RLDP
+ * (DIGEST §8.2, §11). The one entry point the hosts call (CLI fetch/proxy, the extension's service worker). Its
+ * inputs are injected — a DNS resolver, a DHT address resolver, an ADNL node (or a factory) and the RLDP node
+ * on top of it — so the same code runs over direct UDP in Node and over the bridge relay in the browser.
+ *
+ * Caching: resolved sites (host → ADNL id) for `siteTtlMs`; connections per ADNL id (peer + RLDP version) until
+ * a request on them fails; in-flight resolutions are shared by concurrent requests.
+ */
+import type { AdnlNode, AdnlPeer } from '../adnl/index.ts';
+import { adnlId as adnlIdOfKey, adnlIdToText } from '../crypto/index.ts';
+import { DnsError, DNS_CATEGORY_SITE, type DnsRecord, type DnsResolver } from '../dns/index.ts';
+import {
+  answerCapabilitiesQuery,
+  capabilitiesOf,
+  hexOf,
+  HttpClient,
+  HttpError,
+  queryCapabilities,
+  rldpVersionFor,
+  type BodyEnd,
+  type BodySource,
+  type HeaderList,
+  type HttpClientOptions,
+  type IncomingQueryContext,
+  type RldpTransport,
+} from '../http/index.ts';
+import { GatewayError, type GatewayStage } from './errors.ts';
+import type { GatewayRequestLog, StageTiming, TimingStage } from './log.ts';
+import { parseTonUrl, type SiteTarget } from './target.ts';
+
+/** What the gateway needs from an RLDP node (src/net/rldp RldpNode). */
+export interface GatewayRldp extends RldpTransport {
+  onQuery: ((peer: AdnlPeer, data: Uint8Array, ctx: IncomingQueryContext) => Promise<Uint8Array>) | null;
+  setPeerVersion(peerId: Uint8Array, version: 1 | 2): void;
+  stats?(peerId?: Uint8Array): { bytesIn: number; bytesOut: number; retransmits: number; version: 1 | 2 };
+  close(): void;
+}
+
+/** DHT "address" lookups (src/net/dht DhtClient.resolveAddress). */
+export interface AddressResolver {
+  resolveAddress(
+    adnlId: Uint8Array,
+    flags?: { noCache?: boolean },
+  ): Promise<{ publicKey: Uint8Array; addresses: { host: string; port: number }[] }>;
+}
+
+/** A peer given directly (`--peer PUBKEY@IP:PORT`): no DNS or DHT. */
+export interface StaticPeer {
+  publicKey: Uint8Array;
+  address: { host: string; port: number };
+}
+
+export interface GatewayOptions {
+  /** Our ADNL node, or a factory the gateway calls once (then the gateway owns and closes the node). */
+  adnl: AdnlNode | (() => AdnlNode | Promise<AdnlNode>);
+  /** The RLDP node over the ADNL node (the gateway owns it). */
+  rldp: (adnl: AdnlNode) => GatewayRldp;
+  /** DHT address resolution; a factory gets the gateway's ADNL node. Null: only static peers work. */
+  dht?: AddressResolver | ((adnl: AdnlNode) => AddressResolver) | null;
+  /** TON DNS; null: .ton/.t.me hosts fail at stage 'dns'. */
+  dns?: DnsResolver | null;
+  /** Peers reachable without the DHT, by ADNL id. */
+  peers?: StaticPeer[];
+  /** Offer RLDP2 in capabilities (default true); false = speak RLDP v1 only. */
+  rldp2?: boolean;
+  http?: HttpClientOptions;
+  /** One capabilities query attempt (default 1.5 s) and attempts (default 4). */
+  handshakeTimeoutMs?: number;
+  handshakeAttempts?: number;
+  /** How long a resolved host → ADNL id stays cached (default 5 min). */
+  siteTtlMs?: number;
+  /** Called once per request when it is done (body read, failed or cancelled). */
+  onRequestLog?: (log: GatewayRequestLog) => void;
+  /** Monotonic milliseconds for timings (default performance.now). */
+  now?: () => number;
+}
+
+export interface GatewayFetchInit {
+  method?: string;
+  headers?: HeaderList;
+  body?: BodySource | null;
+  signal?: AbortSignal;
+  /** Send to this peer directly, skipping DNS and the DHT (debugging, `--peer`). */
+  peer?: StaticPeer;
+}
+
+export interface SiteInfo {
+  host: string;
+  kind: SiteTarget['kind'];
+  adnlId: Uint8Array;
+  /** 55-character text form of the ADNL id. */
+  adnl: string;
+  address: { host: string; port: number };
+  rldpVersion: 1 | 2;
+  /** The DNS record that named the site (dns kind only). */
+  record?: DnsRecord;
+}
+
+export interface GatewayResponse {
+  url: string;
+  status: number;
+  statusText: string;
+  httpVersion: string;
+  /** Exactly as the site sent them (order and duplicates kept). */
+  headers: HeaderList;
+  /** Null when the response has no payload. Errors are GatewayErrors. */
+  body: ReadableStream<Uint8Array> | null;
+  trailers: HeaderList;
+  site: SiteInfo;
+  /** Live: stages are added as they complete ('body' at the end). */
+  log: GatewayRequestLog;
+  /** Resolves (never rejects) when the request is completely done; see log.error. */
+  done: Promise<GatewayRequestLog>;
+}
+
+interface Connection {
+  peer: AdnlPeer;
+  version: 1 | 2;
+  address: { host: string; port: number };
+  /** How it was found, for the log. */
+  source: 'dht' | 'static';
+}
+
+interface ResolvedSite {
+  adnlId: Uint8Array;
+  record?: DnsRecord;
+  expiresAt: number;
+}
+
+const nowDefault = (): number => (globalThis.performance ? globalThis.performance.now() : Date.now());
+
+export class Gateway {
+  readonly #options: GatewayOptions;
+  readonly #now: () => number;
+  readonly #ours: bigint;
+  readonly #staticPeers = new Map<string, StaticPeer>();
+  readonly #sites = new Map<string, ResolvedSite>();
+  readonly #siteInflight = new Map<string, Promise<ResolvedSite>>();
+  readonly #connections = new Map<string, Connection>();
+  readonly #connInflight = new Map<string, Promise<Connection>>();
+  #stack: Promise<{
+    adnl: AdnlNode;
+    rldp: GatewayRldp;
+    http: HttpClient;
+    dht: AddressResolver | null;
+  }> | null = null;
+  #ownsAdnl = false;
+  #seq = 0;
+  #closed = false;
+
+  constructor(options: GatewayOptions) {
+    this.#options = options;
+    this.#now = options.now ?? nowDefault;
+    this.#ours = capabilitiesOf(options.rldp2 ?? true);
+    for (const p of options.peers ?? []) this.addPeer(p);
+  }
+
+  /** Makes a peer reachable without the DHT (its ADNL id is derived from the key). */
+  addPeer(peer: StaticPeer): Uint8Array {
+    const id = adnlIdOfKey(peer.publicKey);
+    this.#staticPeers.set(hexOf(id), { publicKey: peer.publicKey.slice(), address: { ...peer.address } });
+    this.#connections.delete(hexOf(id));
+    return id;
+  }
+
+  /** The ADNL node, RLDP node and HTTP client (made on first use). */
+  async stack() {
+    if (this.#closed) throw new GatewayError('closed', '', 'gateway closed');
+    this.#stack ??= this.#build();
+    return this.#stack;
+  }
+
+  async #build() {
+    const o = this.#options;
+    let adnl: AdnlNode;
+    if (typeof o.adnl === 'function') {
+      adnl = await o.adnl();
+      this.#ownsAdnl = true;
+    } else adnl = o.adnl;
+    const rldp = o.rldp(adnl);
+    const http = new HttpClient(rldp, o.http);
+    rldp.onQuery = (peer, data, ctx) =>
+      http.handleQuery(peer, data, ctx) ?? Promise.reject(new HttpError('protocol', 'unexpected RLDP query'));
+    // Answer the sites' capabilities queries on ADNL (C++ peers ask too); other queries go to whoever was there.
+    const previous = adnl.onQuery;
+    adnl.onQuery = async (peer, query) => {
+      const served = answerCapabilitiesQuery(query, this.#ours);
+      if (served) return served.answer;
+      return previous ? previous(peer, query) : null;
+    };
+    const dht = typeof o.dht === 'function' ? o.dht(adnl) : (o.dht ?? null);
+    return { adnl, rldp, http, dht };
+  }
+
+  /** Fetches `url` (absolute http:// URL of a TON host). Rejects with GatewayError only. */
+  async fetch(url: string | URL, init: GatewayFetchInit = {}): Promise<GatewayResponse> {
+    const method = (init.method ?? 'GET').toUpperCase();
+    const log: GatewayRequestLog = {
+      id: ++this.#seq,
+      method,
+      url: String(url),
+      host: '',
+      startedAt: Date.now(),
+      stages: [],
+      bytes: 0,
+      done: false,
+    };
+    const t0 = this.#now();
+    let resolveDone!: (l: GatewayRequestLog) => void;
+    const done = new Promise<GatewayRequestLog>((r) => (resolveDone = r));
+    const finish = (error?: GatewayError): void => {
+      if (log.done) return;
+      log.done = true;
+      log.totalMs = round(this.#now() - t0);
+      if (error) log.error = { stage: error.stage, message: error.message, code: error.code };
+      resolveDone(log);
+      try {
+        this.#options.onRequestLog?.(log);
+      } catch {
+        // a logging callback must not break requests
+      }
+    };
+    try {
+      const { url: parsed, target } = parseTonUrl(url);
+      log.url = parsed.href;
+      log.host = target.host;
+      const { http } = await this.stack();
+      const { site, conn } = await this.#siteConnection(target, init.peer, log);
+      log.rldpVersion = conn.version;
+      log.adnl = site.adnl;
+      log.address = `${conn.address.host}:${conn.address.port}`;
+
+      const tRequest = this.#now();
+      let tBody = 0;
+      let headDone = false;
+      let pendingEnd: BodyEnd | null = null;
+      const bodyEnded = (end: BodyEnd): void => {
+        log.bytes = end.bytes;
+        if (end.parts > 0 || end.error) this.#stage(log, 'body', tBody);
+        if (end.error) {
+          if (end.error.kind === 'timeout' || end.error.kind === 'transport') this.#forget(site.adnlId);
+          finish(this.#httpFailure(end.error, target.host, 'body'));
+        } else finish();
+      };
+      let response;
+      try {
+        response = await http.request(conn.peer, {
+          url: parsed.href,
+          method,
+          headers: init.headers,
+          body: init.body,
+          signal: init.signal,
+          onBodyEnd: (end) => {
+            if (headDone) bodyEnded(end);
+            else pendingEnd = end;
+          },
+        });
+      } catch (error) {
+        if (error instanceof HttpError && (error.kind === 'timeout' || error.kind === 'transport')) {
+          this.#forget(site.adnlId);
+        }
+        throw this.#httpFailure(error, target.host, 'request');
+      }
+      this.#stage(log, 'request', tRequest, `HTTP ${response.status}`);
+      log.status = response.status;
+      tBody = this.#now();
+      headDone = true;
+      if (pendingEnd) bodyEnded(pendingEnd);
+      const body = response.body ? this.#wrapBody(response.body, target.host) : null;
+      return {
+        url: parsed.href,
+        status: response.status,
+        statusText: response.reason,
+        httpVersion: response.httpVersion,
+        headers: response.headers,
+        body,
+        trailers: response.trailers,
+        site,
+        log,
+        done,
+      };
+    } catch (error) {
+      const e =
+        error instanceof GatewayError
+          ? error
+          : new GatewayError('http', log.host, String(error), { cause: error });
+      finish(e);
+      throw e;
+    }
+  }
+
+  /** Resolves `host` to its site (ADNL id and record) without connecting. */
+  async resolve(url: string | URL): Promise<{ target: SiteTarget; adnlId: Uint8Array; record?: DnsRecord }> {
+    const { target } = parseTonUrl(url);
+    const log = { stages: [] } as unknown as GatewayRequestLog;
+    const site = await this.#resolveSite(target, log);
+    return { target, adnlId: site.adnlId, record: site.record };
+  }
+
+  /** Drops the cached connection and DHT address of a site (e.g. after it stopped answering). */
+  #forget(adnlId: Uint8Array): void {
+    this.#connections.delete(hexOf(adnlId));
+  }
+
+  /** Forgets every cached resolution and connection (keeps the ADNL node and its channels). */
+  clearCaches(): void {
+    this.#sites.clear();
+    this.#connections.clear();
+  }
+
+  /** RLDP statistics for a site (bytes, retransmits, version), when the RLDP node reports them. */
+  async rldpStats(adnlId: Uint8Array) {
+    const { rldp } = await this.stack();
+    return rldp.stats?.(adnlId) ?? null;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const stack = this.#stack ? await this.#stack.catch(() => null) : null;
+    if (!stack) return;
+    stack.http.close();
+    stack.rldp.close();
+    if (this.#ownsAdnl) stack.adnl.close();
+  }
+
+  // ---- stages ----
+
+  #stage(log: GatewayRequestLog, stage: TimingStage, since: number, detail?: string, cached?: boolean): void {
+    const entry: StageTiming = { stage, ms: cached ? 0 : round(this.#now() - since) };
+    if (cached) entry.cached = true;
+    if (detail) entry.detail = detail;
+    log.stages.push(entry);
+  }
+
+  async #siteConnection(target: SiteTarget, forced: StaticPeer | undefined, log: GatewayRequestLog) {
+    if (forced) {
+      const id = adnlIdOfKey(forced.publicKey);
+      if (target.kind === 'adnl' && hexOf(target.adnlId) !== hexOf(id)) {
+        throw new GatewayError('url', target.host, `--peer key is not the key of ${target.host}`);
+      }
+      if (!this.#staticPeers.has(hexOf(id))) this.addPeer(forced);
+      const conn = await this.#connection(id, target.host, log);
+      return { conn, site: this.#siteInfo(target, { adnlId: id, expiresAt: 0 }, conn) };
+    }
+    const resolved = await this.#resolveSite(target, log);
+    const conn = await this.#connection(resolved.adnlId, target.host, log);
+    return { conn, site: this.#siteInfo(target, resolved, conn) };
+  }
+
+  #siteInfo(target: SiteTarget, resolved: ResolvedSite, conn: Connection): SiteInfo {
+    return {
+      host: target.host,
+      kind: target.kind,
+      adnlId: resolved.adnlId,
+      adnl: adnlIdToText(resolved.adnlId),
+      address: conn.address,
+      rldpVersion: conn.version,
+      record: resolved.record,
+    };
+  }
+
+  async #resolveSite(target: SiteTarget, log: GatewayRequestLog): Promise<ResolvedSite> {
+    if (target.kind === 'adnl') return { adnlId: target.adnlId, expiresAt: Infinity };
+    if (target.kind === 'bag') throw storageNotSupported(target.host, target.bagId);
+    const t = this.#now();
+    const cached = this.#sites.get(target.name);
+    if (cached && cached.expiresAt > Date.now()) {
+      this.#stage(log, 'dns', t, adnlIdToText(cached.adnlId), true);
+      return cached;
+    }
+    let inflight = this.#siteInflight.get(target.name);
+    if (!inflight) {
+      inflight = this.#resolveDns(target.host, target.name).finally(() =>
+        this.#siteInflight.delete(target.name),
+      );
+      this.#siteInflight.set(target.name, inflight);
+    }
+    const site = await inflight;
+    this.#stage(log, 'dns', t, adnlIdToText(site.adnlId));
+    return site;
+  }
+
+  async #resolveDns(host: string, name: string): Promise<ResolvedSite> {
+    const dns = this.#options.dns;
+    if (!dns)
+      throw new GatewayError(
+        'dns',
+        host,
+        `cannot resolve ${host}: no TON DNS configured (give a global config)`,
+      );
+    let record: DnsRecord;
+    try {
+      const resolution = await dns.resolve(name, DNS_CATEGORY_SITE);
+      if (resolution.answer.kind !== 'record')
+        throw new GatewayError('dns', host, `${host}: unexpected DNS answer`);
+      record = resolution.answer.record;
+    } catch (error) {
+      if (error instanceof GatewayError) throw error;
+      if (error instanceof DnsError) {
+        throw new GatewayError('dns', host, error.message, { cause: error, code: error.code });
+      }
+      throw new GatewayError('dns', host, `DNS lookup of ${host} failed: ${String(error)}`, { cause: error });
+    }
+    if (record.type === 'storage') throw storageNotSupported(host, record.bagId);
+    if (record.type !== 'adnl') {
+      throw new GatewayError(
+        'dns',
+        host,
+        `${host}: the site record is a ${record.type} record, not an ADNL address`,
+        {
+          code: 'bad_record',
+        },
+      );
+    }
+    const site: ResolvedSite = {
+      adnlId: record.adnl,
+      record,
+      expiresAt: Date.now() + (this.#options.siteTtlMs ?? 300_000),
+    };
+    this.#sites.set(name, site);
+    return site;
+  }
+
+  async #connection(adnlId: Uint8Array, host: string, log: GatewayRequestLog): Promise<Connection> {
+    const key = hexOf(adnlId);
+    const t = this.#now();
+    const open = this.#connections.get(key);
+    if (open) {
+      this.#stage(log, 'connect', t, `RLDP v${open.version}`, true);
+      return open;
+    }
+    let inflight = this.#connInflight.get(key);
+    if (!inflight) {
+      inflight = this.#connect(adnlId, host, log).finally(() => this.#connInflight.delete(key));
+      this.#connInflight.set(key, inflight);
+    } else {
+      const conn = await inflight;
+      this.#stage(log, 'connect', t, `RLDP v${conn.version}`);
+      return conn;
+    }
+    return inflight;
+  }
+
+  async #connect(adnlId: Uint8Array, host: string, log: GatewayRequestLog): Promise<Connection> {
+    const { adnl, rldp, dht } = await this.stack();
+    const text = adnlIdToText(adnlId);
+    const fixed = this.#staticPeers.get(hexOf(adnlId));
+    let noCache = false;
+    for (let attempt = 0; ; attempt++) {
+      let publicKey: Uint8Array;
+      let address: { host: string; port: number };
+      if (fixed) {
+        publicKey = fixed.publicKey;
+        address = fixed.address;
+      } else {
+        if (!dht)
+          throw new GatewayError(
+            'dht',
+            host,
+            `no DHT configured to find ${text}.adnl (give a global config)`,
+          );
+        const t = this.#now();
+        try {
+          const found = await dht.resolveAddress(adnlId, { noCache });
+          publicKey = found.publicKey;
+          address = found.addresses[0];
+        } catch (error) {
+          throw new GatewayError(
+            'dht',
+            host,
+            `address of ${text}.adnl not found in the DHT: ${describe(error)}`,
+            {
+              cause: error,
+            },
+          );
+        }
+        this.#stage(log, 'dht', t, `${address.host}:${address.port}`);
+      }
+      const peer = adnl.addPeer(publicKey, address);
+      const t = this.#now();
+      let capabilities: bigint;
+      try {
+        capabilities = await queryCapabilities(adnl, peer, this.#ours, {
+          timeoutMs: this.#options.handshakeTimeoutMs,
+          attempts: this.#options.handshakeAttempts,
+        });
+      } catch (error) {
+        // A cached DHT address may be stale (the site moved): look it up once more, bypassing the cache.
+        if (!fixed && attempt === 0 && error instanceof HttpError && error.kind === 'timeout') {
+          noCache = true;
+          continue;
+        }
+        throw new GatewayError(
+          'handshake',
+          host,
+          `${text}.adnl did not answer at ${address.host}:${address.port}: ${describe(error)}`,
+          { cause: error },
+        );
+      }
+      const version = this.#ours & 1n ? rldpVersionFor(capabilities) : 1;
+      rldp.setPeerVersion(peer.id, version);
+      this.#stage(log, 'handshake', t, `RLDP v${version}`);
+      const conn: Connection = { peer, version, address, source: fixed ? 'static' : 'dht' };
+      this.#connections.set(hexOf(adnlId), conn);
+      return conn;
+    }
+  }
+
+  #httpFailure(error: unknown, host: string, what: 'request' | 'body'): GatewayError {
+    if (error instanceof GatewayError) return error;
+    if (!(error instanceof HttpError))
+      return new GatewayError('http', host, describe(error), { cause: error });
+    const stages: Record<string, GatewayStage> = {
+      timeout: 'rldp-timeout',
+      transport: 'rldp',
+      aborted: 'aborted',
+      closed: 'closed',
+      protocol: 'http',
+      limit: 'http',
+      request: 'http',
+    };
+    const where = what === 'request' ? 'the request' : 'the response body';
+    const message =
+      error.kind === 'timeout'
+        ? `${host} did not answer ${where} in time (${error.message})`
+        : `${host}: ${where} failed: ${error.message}`;
+    return new GatewayError(stages[error.kind] ?? 'http', host, message, { cause: error });
+  }
+
+  /** The body as the consumer sees it: same chunks, no extra buffering, failures as GatewayError. */
+  #wrapBody(inner: ReadableStream<Uint8Array>, host: string): ReadableStream<Uint8Array> {
+    const reader = inner.getReader();
+    return new ReadableStream<Uint8Array>(
+      {
+        pull: async (controller) => {
+          try {
+            const r = await reader.read();
+            if (r.done) controller.close();
+            else controller.enqueue(r.value);
+          } catch (error) {
+            throw this.#httpFailure(error, host, 'body');
+          }
+        },
+        cancel: (reason) => reader.cancel(reason),
+      },
+      { highWaterMark: 0 },
+    );
+  }
+}
+
+function storageNotSupported(host: string, bagId: Uint8Array): GatewayError {
+  return new GatewayError(
+    'storage',
+    host,
+    `${host} is a TON Storage site (bag ${hexOf(bagId)}); TON Storage is not supported yet`,
+    { code: 'storage_not_supported' },
+  );
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}

@@ -1,0 +1,270 @@
+/**
+ * The gateway's logic over in-memory doubles of DNS, DHT, ADNL and RLDP: host kinds, the stage every failure
+ * carries, caching of resolutions and connections, per-request timings. The real path (UDP, relay, devnet) is in
+ * tests/integration/gateway*.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import type { AdnlNode, AdnlPeer } from '../../../src/net/adnl/index.ts';
+import { adnlId, adnlIdToText, keyPairFromSeed } from '../../../src/net/crypto/index.ts';
+import { DnsNotRegisteredError, type DnsResolution, type DnsResolver } from '../../../src/net/dns/index.ts';
+import {
+  Gateway,
+  GatewayError,
+  isTonHost,
+  parseTonUrl,
+  type GatewayRldp,
+} from '../../../src/net/gateway/index.ts';
+import {
+  answerCapabilitiesQuery,
+  HttpServer,
+  headerValue,
+  type HttpHandler,
+} from '../../../src/net/http/index.ts';
+import { Address } from '@ton/core';
+import { MemoryRldp } from '../http/memory-rldp.ts';
+
+const siteKey = keyPairFromSeed(new Uint8Array(32).fill(7));
+const siteId = adnlId(siteKey.publicKey);
+const siteHost = `${adnlIdToText(siteId)}.adnl`;
+const text = (s: string) => new TextEncoder().encode(s);
+
+interface World {
+  gateway: Gateway;
+  dnsCalls: number;
+  dhtCalls: number;
+  capsCalls: number;
+  versions: [string, number][];
+  site: MemoryRldp;
+}
+
+/** A site reachable through fake DNS/DHT/ADNL and an in-memory RLDP pair. */
+function world(
+  handler: HttpHandler,
+  opts: {
+    siteCaps?: bigint;
+    answerCaps?: boolean;
+    dnsRecord?: 'adnl' | 'storage' | 'missing';
+    dht?: boolean;
+    requestTimeoutMs?: number;
+    onRequestLog?: (log: unknown) => void;
+  } = {},
+): World {
+  const w = { dnsCalls: 0, dhtCalls: 0, capsCalls: 0, versions: [] as [string, number][] } as World;
+  const me: AdnlPeer = {
+    id: new Uint8Array(32).fill(1),
+    publicKey: new Uint8Array(32).fill(2),
+    address: { host: '0.0.0.0', port: 0 },
+  };
+  const sitePeer: AdnlPeer = {
+    id: siteId,
+    publicKey: siteKey.publicKey,
+    address: { host: '127.0.0.1', port: 5555 },
+  };
+  const client = new MemoryRldp(me);
+  const site = new MemoryRldp(sitePeer);
+  client.other = site;
+  site.other = client;
+  w.site = site;
+  const server = new HttpServer(site, handler);
+  site.onQuery = (peer, data, ctx) => server.handleQuery(peer, data, ctx);
+
+  const adnl = {
+    onQuery: null,
+    addPeer: (publicKey: Uint8Array, address: { host: string; port: number }) => ({
+      ...sitePeer,
+      publicKey,
+      address,
+    }),
+    query: async (_peer: AdnlPeer, q: Uint8Array) => {
+      w.capsCalls++;
+      if (opts.answerCaps === false)
+        throw Object.assign(new Error('ADNL query timed out'), { kind: 'timeout' });
+      return answerCapabilitiesQuery(q, opts.siteCaps ?? 1n)!.answer;
+    },
+    close: () => {},
+  } as unknown as AdnlNode;
+  const rldp: GatewayRldp = Object.assign(client, {
+    setPeerVersion: (id: Uint8Array, v: 1 | 2) => w.versions.push([Buffer.from(id).toString('hex'), v]),
+    close: () => {},
+  }) as unknown as GatewayRldp;
+  const dns: DnsResolver = {
+    resolve: async (name) => {
+      w.dnsCalls++;
+      await new Promise((r) => setTimeout(r, 5));
+      if (opts.dnsRecord === 'missing' || name === 'nobody.ton') {
+        throw new DnsNotRegisteredError(name, 'no_contract', new Address(0, Buffer.alloc(32)), 'no item');
+      }
+      const record =
+        opts.dnsRecord === 'storage'
+          ? { type: 'storage' as const, bagId: new Uint8Array(32).fill(0xba) }
+          : { type: 'adnl' as const, adnl: siteId, protocols: null };
+      return {
+        name,
+        category: 0n,
+        answer: { kind: 'record', record },
+        hops: [],
+        sources: [],
+        expiresAt: null,
+        resolvedAt: 0,
+        cached: false,
+      } as DnsResolution;
+    },
+  };
+  w.gateway = new Gateway({
+    adnl,
+    http: { requestTimeoutMs: opts.requestTimeoutMs },
+    onRequestLog: opts.onRequestLog,
+    rldp: () => rldp,
+    dns,
+    dht:
+      opts.dht === false
+        ? {
+            resolveAddress: async () => {
+              w.dhtCalls++;
+              throw new Error('value not found');
+            },
+          }
+        : {
+            resolveAddress: async () => {
+              w.dhtCalls++;
+              return { publicKey: siteKey.publicKey, addresses: [{ host: '127.0.0.1', port: 5555 }] };
+            },
+          },
+  });
+  return w;
+}
+
+const hello: HttpHandler = (req) => ({
+  status: 200,
+  headers: [
+    ['Content-Type', 'text/plain'],
+    ['X-Host', headerValue(req.headers, 'host') ?? ''],
+  ],
+  body: text('hello'),
+});
+
+describe('URLs', () => {
+  it('knows TON hosts', () => {
+    expect(isTonHost('alice.ton')).toBe(true);
+    expect(isTonHost('gateway.t.me')).toBe(true);
+    expect(isTonHost('x.adnl')).toBe(true);
+    expect(isTonHost('ton')).toBe(false);
+    expect(isTonHost('example.com')).toBe(false);
+  });
+
+  it('decodes .adnl hosts (TonLib.NET text form vector) and .bag hosts', () => {
+    const { target } = parseTonUrl('http://viwmggpns7jabhwra7hile2fy6kkpwqfy7dn5go6yvjr3q6isixjwkf.adnl/');
+    expect(target.kind).toBe('adnl');
+    expect(Buffer.from((target as { adnlId: Uint8Array }).adnlId).toString('base64')).toBe(
+      'UWYYz2y+kAT2iD50LJouPKU+0C4+NvTO9iqY7h5EkXQ=',
+    );
+    expect(parseTonUrl(`http://${'ab'.repeat(32)}.bag/index.html`).target.kind).toBe('bag');
+    expect(parseTonUrl('http://Alice.TON:8080/x').target).toEqual({
+      kind: 'dns',
+      host: 'alice.ton',
+      name: 'alice.ton',
+    });
+  });
+
+  it('refuses what it cannot open with stage url', () => {
+    for (const bad of [
+      'https://alice.ton/',
+      'http://example.com/',
+      'http://abc.adnl/',
+      'http://12.bag/',
+      'nonsense',
+    ]) {
+      expect(() => parseTonUrl(bad)).toThrow(expect.objectContaining({ stage: 'url' }));
+    }
+  });
+});
+
+describe('Gateway', () => {
+  it('fetches an .adnl site: DHT, handshake, request; then reuses the connection', async () => {
+    const w = world(hello);
+    const res = await w.gateway.fetch(`http://${siteHost}/`);
+    expect(res.status).toBe(200);
+    expect(headerValue(res.headers, 'x-host')).toBe(siteHost);
+    expect(await new Response(res.body).text()).toBe('hello');
+    const log = await res.done;
+    expect(log.stages.map((s) => s.stage)).toEqual(['dht', 'handshake', 'request', 'body']);
+    expect(log.rldpVersion).toBe(2);
+    expect(log.bytes).toBe(5);
+    expect(w.versions).toEqual([[Buffer.from(siteId).toString('hex'), 2]]);
+
+    const again = await w.gateway.fetch(`http://${siteHost}/x`);
+    await new Response(again.body).text();
+    expect((await again.done).stages.map((s) => [s.stage, s.cached ?? false])).toEqual([
+      ['connect', true],
+      ['request', false],
+      ['body', false],
+    ]);
+    expect([w.dhtCalls, w.capsCalls]).toEqual([1, 1]);
+  });
+
+  it('uses RLDP v1 with a site whose capabilities lack RLDP2', async () => {
+    const w = world(hello, { siteCaps: 0n });
+    const res = await w.gateway.fetch(`http://${siteHost}/`);
+    expect(res.site.rldpVersion).toBe(1);
+    expect(w.versions[0][1]).toBe(1);
+  });
+
+  it('resolves .ton names once for concurrent requests and caches them', async () => {
+    const w = world(hello);
+    const [a, b] = await Promise.all([
+      w.gateway.fetch('http://alice.ton/'),
+      w.gateway.fetch('http://alice.ton/b'),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(headerValue(a.headers, 'x-host')).toBe('alice.ton');
+    const c = await w.gateway.fetch('http://alice.ton/c');
+    expect(c.log.stages[0]).toMatchObject({ stage: 'dns', cached: true });
+    expect(w.dnsCalls).toBe(1);
+    expect(w.dhtCalls).toBe(1);
+  });
+
+  it('every failure names its stage', async () => {
+    const cases: [World, string, string, string?][] = [
+      [world(hello), 'http://nobody.ton/', 'dns', 'not_registered'],
+      [world(hello, { dnsRecord: 'storage' }), 'http://static.ton/', 'storage', 'storage_not_supported'],
+      [world(hello), `http://${'cd'.repeat(32)}.bag/`, 'storage'],
+      [world(hello, { dht: false }), `http://${siteHost}/`, 'dht'],
+      [world(hello, { answerCaps: false }), `http://${siteHost}/`, 'handshake'],
+      [world(hello), 'https://alice.ton/', 'url'],
+    ];
+    for (const [w, url, stage, code] of cases) {
+      const error = await w.gateway.fetch(url).catch((e: unknown) => e);
+      expect(error, url).toBeInstanceOf(GatewayError);
+      expect((error as GatewayError).stage, url).toBe(stage);
+      if (code) expect((error as GatewayError).code).toBe(code);
+    }
+  });
+
+  it('a site that never answers the request fails at stage rldp-timeout, and the log says so', async () => {
+    const logs: unknown[] = [];
+    const w = world(() => new Promise(() => {}), { requestTimeoutMs: 50, onRequestLog: (l) => logs.push(l) });
+    const error = await w.gateway.fetch(`http://${siteHost}/`).catch((e: unknown) => e);
+    expect(error).toMatchObject({ stage: 'rldp-timeout' });
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatchObject({ done: true, error: { stage: 'rldp-timeout' } });
+    expect((logs[0] as { stages: { stage: string }[] }).stages.map((s) => s.stage)).toEqual([
+      'dht',
+      'handshake',
+    ]);
+  });
+
+  it('--peer: a forced peer skips DNS and the DHT', async () => {
+    const w = world(hello);
+    const res = await w.gateway.fetch('http://whatever.ton/', {
+      peer: { publicKey: siteKey.publicKey, address: { host: '127.0.0.1', port: 5555 } },
+    });
+    expect(res.status).toBe(200);
+    expect([w.dnsCalls, w.dhtCalls]).toEqual([0, 0]);
+    const wrong = await w.gateway
+      .fetch(`http://${siteHost}/`, {
+        peer: { publicKey: new Uint8Array(32).fill(9), address: { host: '1.2.3.4', port: 1 } },
+      })
+      .catch((e: unknown) => e);
+    expect(wrong).toMatchObject({ stage: 'url' });
+  });
+});
