@@ -6,6 +6,10 @@
 import { Cell, parseTuple, type Address, type ShardAccount } from '@ton/core';
 import type { Blockchain } from '@ton/sandbox';
 import { createHash } from 'node:crypto';
+import { cellFromBoc } from '../net/lite/index.ts';
+
+/** Largest runSmcMethod params BoC accepted (get-method arguments are small; this bounds hostile input). */
+export const MAX_PARAMS_BYTES = 64 * 1024;
 
 /** Gas limit of a get method run by the devnet liteserver. */
 export const GET_METHOD_GAS_LIMIT = 1_000_000n;
@@ -41,9 +45,10 @@ export async function runGetMethod(args: {
   if (!account || state?.type !== 'active' || !state.state.code || !state.state.data) {
     throw new GetMethodFailure('account is not active');
   }
+  if (args.params.length > MAX_PARAMS_BYTES) throw new GetMethodFailure('params too large');
   let stack;
   try {
-    stack = args.params.length === 0 ? [] : parseTuple(Cell.fromBoc(Buffer.from(args.params))[0]);
+    stack = args.params.length === 0 ? [] : parseTuple(cellFromBoc(args.params, 'params'));
   } catch {
     throw new GetMethodFailure('cannot parse params as a VmStack BoC');
   }
