@@ -132,6 +132,7 @@ export class AdnlTcpClient {
     if (this.#queries.size >= this.#options.maxPendingQueries) {
       return Promise.reject(new AdnlError('overloaded', 'too many ADNL queries in flight'));
     }
+    timeoutMs = clampTimeout(timeoutMs);
     const queryId = pooledRandomBytes(32);
     const payload = encodeQuery(queryId, query);
     if (payload.length > ADNL_TCP_MAX_PAYLOAD) {
@@ -160,6 +161,7 @@ export class AdnlTcpClient {
         new AdnlError(this.#state === 'closed' ? 'closed' : 'connection-lost', 'not connected'),
       );
     }
+    timeoutMs = clampTimeout(timeoutMs);
     const random = pooledRandomBytes(8);
     const randomId = new DataView(random.buffer).getBigInt64(0, true);
     return new Promise<number>((resolve, reject) => {
@@ -417,6 +419,12 @@ export class AdnlTcpClient {
       // A listener's failure must not break the connection logic.
     }
   }
+}
+
+/** setTimeout fires at once for delays above 2^31-1 ms or NaN; keep every timeout in range. */
+function clampTimeout(ms: number): number {
+  if (!(ms > 0)) return 1;
+  return Math.min(ms, 2 ** 31 - 1);
 }
 
 function now(): number {
