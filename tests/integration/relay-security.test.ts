@@ -150,6 +150,18 @@ describe('UDP relay: destinations', () => {
     expect(c.frames.filter((f) => f.kind === 'datagram')).toHaveLength(0);
     expect(route.stats.unsolicited).toBe(1);
   });
+
+  it('forgets a destination after destinationIdleMs: its late replies are dropped', async () => {
+    const { bridge, route } = await relayBridge({ allowLoopback: true, limits: { destinationIdleMs: 50 } });
+    const target = await listener();
+    const c = await rawClient(bridge);
+    send(c, '127.0.0.1', target.port, new Uint8Array([1]));
+    await waitFor(() => target.got.length === 1);
+    await settle(120);
+    target.socket.send(Buffer.from('late'), target.got[0].port, '127.0.0.1');
+    await waitFor(() => route.stats.unsolicited === 1);
+    expect(c.frames.filter((f) => f.kind === 'datagram')).toHaveLength(0);
+  });
 });
 
 describe('UDP relay: limits', () => {

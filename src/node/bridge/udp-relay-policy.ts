@@ -57,11 +57,14 @@ export interface RelayPolicy {
   allowLoopback: boolean;
   /** Lowest destination port allowed (default 1024). */
   minPort: number;
+  /** Dotted addresses refused whatever their class (this host's own interface addresses). */
+  blockedHosts?: ReadonlySet<string>;
 }
 
 /** True iff the relay may send a datagram to host:port under `policy`. `host` must be dotted IPv4. */
 export function isAllowedDestination(host: string, port: number, policy: RelayPolicy): boolean {
   const ip = parseIpv4(host);
+  if (policy.blockedHosts?.has(host)) return false;
   if (ip === null || !Number.isInteger(port) || port < policy.minPort || port > 65535 || port < 1)
     return false;
   const cls = classifyIpv4(ip);

@@ -13,6 +13,7 @@
  * Each relay datagram is at most one reply-sized datagram out per datagram in, so there is no amplification.
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { networkInterfaces } from 'node:os';
 import type { RawData } from 'ws';
 import { BridgeCloseCode } from '../../net/transport/bridge-protocol.ts';
 import {
@@ -71,6 +72,12 @@ export interface UdpRelayOptions {
   minPort?: number;
   /** Local address of the per-stream UDP sockets (default 0.0.0.0). */
   bindHost?: string;
+  /**
+   * Addresses of this host, never relayed to (a public interface address would otherwise reach local services
+   * from inside the host, past its firewall). Default: the IPv4 addresses of os.networkInterfaces(), except
+   * loopback ones in devnet mode.
+   */
+  localAddresses?: string[];
   limits?: Partial<UdpRelayLimits>;
   /**
    * Fault injection on every stream's UDP socket (loss, delay, reordering; tests and the devnet only —
@@ -112,9 +119,14 @@ export function resolveUdpRelayLimits(overrides: Partial<UdpRelayLimits> = {}): 
 /** The `/udp` route, to mount on the bridge (startBridge({ routes: [udpRelayRoute(...)] }) or addRoute). */
 export function udpRelayRoute(options: UdpRelayOptions = {}): UdpRelayRoute {
   const limits = resolveUdpRelayLimits(options.limits);
+  const allowLoopback = options.allowLoopback ?? false;
+  const local = (options.localAddresses ?? hostAddresses()).filter(
+    (a) => !(allowLoopback && a.startsWith('127.')),
+  );
   const policy: RelayPolicy = {
-    allowLoopback: options.allowLoopback ?? false,
+    allowLoopback,
     minPort: options.minPort ?? 1024,
+    blockedHosts: new Set(local),
   };
   if (!Number.isInteger(policy.minPort) || policy.minPort < 1 || policy.minPort > 65535) {
     throw new RangeError('minPort must be 1..65535');
@@ -143,6 +155,15 @@ export function udpRelayRoute(options: UdpRelayOptions = {}): UdpRelayRoute {
     open: (stream) =>
       openUdpRelay(stream, policy, limits, options.bindHost ?? '0.0.0.0', stats, options.faults),
   };
+}
+
+/** IPv4 addresses of this host's interfaces. */
+function hostAddresses(): string[] {
+  const out: string[] = [];
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4') out.push(a.address);
+  }
+  return out;
 }
 
 const REASON_NAME = Object.fromEntries(Object.entries(RelayDropReason).map(([k, v]) => [v, k])) as Record<
@@ -275,7 +296,9 @@ function openUdpRelay(
   udp.onMessage = (msg: Uint8Array, host: string, port: number) => {
     if (stream.ended) return;
     const key = `${host}:${port}`;
-    if (!destinations.has(key)) {
+    const last = destinations.get(key);
+    if (last === undefined || now() - last > limits.destinationIdleMs) {
+      // Only an address the client sent to recently may answer (a port-restricted NAT mapping).
       totals.unsolicited++;
       return;
     }

@@ -140,6 +140,12 @@ describe('relay destination policy', () => {
     expect(isAllowedDestination('255.255.255.255', 30303, devnet)).toBe(false);
     expect(isAllowedDestination('not-an-ip', 30303, devnet)).toBe(false);
   });
+
+  it("refuses this host's own addresses even when public", () => {
+    const own = { ...strict, blockedHosts: new Set(['65.21.141.231']) };
+    expect(isAllowedDestination('65.21.141.231', 30303, own)).toBe(false);
+    expect(isAllowedDestination('65.21.141.232', 30303, own)).toBe(true);
+  });
 });
 
 describe('FaultySocket', () => {
