@@ -42,6 +42,7 @@ export const devnetCommand: Command = {
     // Loaded lazily: the sandbox's WASM TVM is only needed by this command.
     const { startDevnet } = await import('../../devnet/index.ts');
     const { devnetDhtPlugin } = await import('../../devnet/dht/index.ts');
+    const { devnetDnsPlugin } = await import('../../devnet/dns/plugin.ts');
     const devnet = await startDevnet({
       dir: values.dir,
       liteservers,
@@ -50,7 +51,8 @@ export const devnetCommand: Command = {
       bridgePort: bridge.port,
       blockIntervalMs,
       bridgeLogger: values.verbose ? stderrLogger : undefined,
-      plugins: [devnetDhtPlugin()], // DHT nodes: config `dht` section, `dhtNodes` endpoints
+      // DNS contracts + ConfigParam 4 (`dnsRoot`, `dnsNames` endpoints); DHT nodes (config `dht`, `dhtNodes`).
+      plugins: [devnetDnsPlugin(), devnetDhtPlugin()],
     }).catch((error: Error) => {
       throw new CliError(`devnet failed to start: ${error.message}`);
     });
