@@ -3,7 +3,12 @@
  * Upstreams here are TCP echo servers — these tests are about the relay; ADNL through the bridge is tested
  * against the devnet liteserver with the third-party ton-lite-client in liteserver-interop.test.ts.
  */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ipv4ToInt32 } from '../../src/net/lite/index.ts';
 import { bridgeTcpUrl, BridgeCloseCode } from '../../src/net/transport/bridge-protocol.ts';
@@ -199,6 +204,48 @@ describe('bridge operation', () => {
       expect(all).not.toContain(form);
     }
     expect(all).not.toContain(b64(KEY_A));
+  });
+
+  it('runs as `tonsite bridge`: one JSON line, relays, exits 0 on SIGINT', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bridge-test-'));
+    const config = join(dir, 'config.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        liteservers: [
+          { ip: ipv4ToInt32('127.0.0.1'), port: echo.port, id: { '@type': 'pub.ed25519', key: b64(KEY_A) } },
+        ],
+      }),
+    );
+    const child = spawn(
+      process.execPath,
+      ['bin/tonsite.js', 'bridge', '--config', config, '--listen', '127.0.0.1:0'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const logs: string[] = [];
+    child.stderr.on('data', (d: Buffer) => logs.push(d.toString()));
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        createInterface({ input: child.stdout }).once('line', resolve);
+        child.once('exit', (code) => reject(new Error(`bridge exited early (${code})`)));
+      });
+      const { bridge: url } = JSON.parse(line) as { bridge: string };
+      const s = stream(bridgeTcpUrl(url, { server: 0 }));
+      await s.opened;
+      s.ws.send(Buffer.from('via process'));
+      expect((await s.waitFor(11)).toString()).toBe('via process');
+      const refused = stream(bridgeTcpUrl(url, { server: 1 }));
+      expect((await refused.closed).code).toBe(BridgeCloseCode.REFUSED);
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(logs.join('')).toContain('"event":"stopped"');
+    expect(logs.join('')).not.toContain('via process');
   });
 
   it('shuts down cleanly: open streams get 1001 and the port is released', async () => {
