@@ -75,6 +75,9 @@ describe('AdnlNode', () => {
     expect(p2).toBe(p1);
     expect(p1.address.port).toBe(2000);
     expect(a.node.peerCount).toBe(1);
+    expect(() => a.node.addPeer(key, { host: 'example.com', port: 1 })).toThrow(AdnlError);
+    expect(() => a.node.addPeer(key, { host: '1.2.3.4', port: 0 })).toThrow(AdnlError);
+    expect(() => a.node.addPeer(new Uint8Array(31), { host: '1.2.3.4', port: 1 })).toThrow(AdnlError);
   });
 
   it('delivers custom messages both ways and serves many concurrent queries', async () => {

@@ -19,7 +19,7 @@
  */
 import { CryptoError, keyPairFromSeed, randomBytes, type KeyPair } from '../../crypto/index.ts';
 import { TlError, tlDecode, tlEncode, type TlConstructors } from '../../tl/index.ts';
-import type { DatagramSocket } from '../../transport/index.ts';
+import { isValidPort, parseIpv4, type DatagramSocket } from '../../transport/index.ts';
 import { AdnlError } from '../errors.ts';
 import { adnlKeyId } from '../tcp-handshake.ts';
 import { decodeAddressList, encodeAddressList, type AdnlAddress, type AdnlAddressListTl } from './address.ts';
@@ -177,6 +177,12 @@ export class AdnlNode {
   addPeer(publicKey: Uint8Array, address: AdnlAddress): AdnlPeer {
     if (!(publicKey instanceof Uint8Array) || publicKey.length !== 32) {
       throw new AdnlError('protocol', 'peer public key must be 32 bytes');
+    }
+    if (parseIpv4(address?.host) === null || !isValidPort(address?.port)) {
+      throw new AdnlError(
+        'protocol',
+        `peer address must be IPv4:port, got ${String(address?.host)}:${address?.port}`,
+      );
     }
     const id = adnlKeyId(publicKey);
     const existing = this.#peers.get(keyOf(id));
