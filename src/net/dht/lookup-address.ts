@@ -18,8 +18,11 @@ export interface LookupAdnlAddressOptions {
   adnlIds: Uint8Array[];
   /** A parsed DhtConfig, or a global config (or its `dht` section) as JSON. */
   config: DhtConfig | unknown;
-  /** Used for this lookup only and closed when it ends. */
-  socket: DatagramSocket;
+  /**
+   * The datagram socket (direct UDP or the bridge relay), or a function opening it — called only when the
+   * config has DHT nodes. Used for this lookup only and closed when it ends.
+   */
+  socket: DatagramSocket | (() => Promise<DatagramSocket>);
   /** Per-attempt query timeout (default 3 s) and attempts per DHT node (default 2). */
   timeoutMs?: number;
   attempts?: number;
@@ -39,7 +42,8 @@ export interface AdnlAddressJson {
   ttl: number;
 }
 
-export type DhtErrorCode = 'not_found' | 'invalid' | 'malformed' | 'timeout' | 'error';
+/** `unavailable`: the config lists no usable DHT node, nothing was asked. */
+export type DhtErrorCode = 'not_found' | 'invalid' | 'malformed' | 'timeout' | 'unavailable' | 'error';
 
 export type AdnlAddressLookupJson =
   | ({ ok: true } & AdnlAddressJson)
@@ -71,15 +75,32 @@ function isDhtConfig(c: unknown): c is DhtConfig {
 }
 
 /**
- * Resolves each ADNL id through the DHT. Per-id failures (not found, bad value, timeouts) are reported in the
- * result, not thrown; a config without usable static nodes throws DhtParseError.
+ * Resolves each ADNL id through the DHT. Per-id failures (not found, bad value, timeouts, no DHT nodes in the
+ * config) are reported in the result, not thrown.
  */
 export async function lookupAdnlAddresses(opts: LookupAdnlAddressOptions): Promise<AdnlAddressLookupJson[]> {
-  let adnl: AdnlNode | undefined;
+  const failAll = (code: DhtErrorCode, message: string): AdnlAddressLookupJson[] =>
+    opts.adnlIds.map((id) => ({ ok: false, adnl: toHex(id), error: { code, message } }));
+  let config: DhtConfig;
   try {
-    const config = isDhtConfig(opts.config) ? opts.config : parseDhtConfig(opts.config);
-    if (config.staticNodes.length === 0) throw new DhtParseError('the config has no valid DHT static nodes');
-    adnl = new AdnlNode({ socket: opts.socket, keyPair: generateKeyPair() });
+    config = isDhtConfig(opts.config) ? opts.config : parseDhtConfig(opts.config);
+  } catch (error) {
+    if (typeof opts.socket !== 'function') opts.socket.close();
+    if (error instanceof DhtError) return failAll('unavailable', `bad DHT config: ${error.message}`);
+    throw error;
+  }
+  if (config.staticNodes.length === 0) {
+    if (typeof opts.socket !== 'function') opts.socket.close();
+    return failAll('unavailable', 'the config has no valid DHT static nodes');
+  }
+  let socket: DatagramSocket;
+  try {
+    socket = typeof opts.socket === 'function' ? await opts.socket() : opts.socket;
+  } catch (error) {
+    return failAll('unavailable', `cannot open a datagram socket: ${(error as Error).message}`);
+  }
+  const adnl = new AdnlNode({ socket, keyPair: generateKeyPair() });
+  try {
     const client = new DhtClient({
       adnl,
       config,
@@ -98,8 +119,7 @@ export async function lookupAdnlAddresses(opts: LookupAdnlAddressOptions): Promi
       }),
     );
   } finally {
-    if (adnl) adnl.close();
-    else opts.socket.close();
+    adnl.close();
   }
 }
 
@@ -117,6 +137,7 @@ export async function lookupAdnlAddress(
     invalid: DhtVerifyError,
     malformed: DhtParseError,
     timeout: DhtTimeoutError,
+    unavailable: DhtParseError,
     error: DhtError,
   }[r.error.code];
   throw new Err(r.error.message);

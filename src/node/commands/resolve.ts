@@ -29,6 +29,7 @@ import { LiteError, LitePool, liteServersFromConfig, type LiteServerEntry } from
 import { bridgeTcpUrl, connectWebSocketStream, type StreamConnector } from '../../net/transport/index.ts';
 import { parseOptions } from '../args.ts';
 import { CliError, type Command } from '../command.ts';
+import { dhtAddressesFor } from '../dht-addresses.ts';
 import { tcpConnector } from '../tcp-stream.ts';
 
 export const resolveCommand: Command = {
@@ -44,7 +45,9 @@ export const resolveCommand: Command = {
     '  --config FILE    global config (e.g. the one `tonsite devnet` writes)',
     '  --category CAT   site (default), storage, wallet, dns_next_resolver, all, or 64 hex digits',
     '  --bridge URL     go through a tonsite bridge (ws://HOST:PORT) instead of direct TCP',
-    '  --json           one JSON object (see README: "tonsite resolve --json")',
+    '  --json           one JSON object (see README: "tonsite resolve --json"); for ADNL records it also',
+    '                   looks the ADNL ids up in the DHT of the config (field `dht`)',
+    '  --no-dht         with --json: skip the DHT lookup of ADNL records',
     '  --trace          print every hop: contract, argument, bits resolved, next resolver',
     '  --single         use one liteserver even when the config has more (no cross-check)',
     '  --timeout MS     connect and query timeout (default 10000)',
@@ -62,6 +65,7 @@ export const resolveCommand: Command = {
         json: { type: 'boolean', default: false },
         trace: { type: 'boolean', default: false },
         single: { type: 'boolean', default: false },
+        'no-dht': { type: 'boolean', default: false },
         timeout: { type: 'string', default: '10000' },
       },
       true,
@@ -89,8 +93,14 @@ export const resolveCommand: Command = {
       const trust = crossCheck ? 'cross-checked' : 'single-source';
       try {
         const res = await resolver.resolve(name, category);
-        if (values.json) console.log(JSON.stringify({ ok: true, trust, resolution: resolutionToJson(res) }));
-        else console.log(formatResolution(res, trust, values.trace));
+        if (values.json) {
+          const dht = values['no-dht']
+            ? undefined
+            : await dhtAddressesFor(res, { configFile: values.config, bridge: values.bridge, timeoutMs });
+          console.log(
+            JSON.stringify({ ok: true, trust, resolution: resolutionToJson(res), ...(dht && { dht }) }),
+          );
+        } else console.log(formatResolution(res, trust, values.trace));
         return 0;
       } catch (error) {
         if (!(error instanceof DnsError)) throw error;
