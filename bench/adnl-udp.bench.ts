@@ -22,6 +22,19 @@ import { report, xorBaseline } from './harness.ts';
 const DURATION_MS = 1500;
 const CONCURRENCY = [1, 32];
 
+/** A view of `socket` that a node can own and close without closing the shared socket. */
+function sharedView(socket: DatagramSocket): DatagramSocket {
+  const view: DatagramSocket = {
+    onMessage: null,
+    send: (d, h, p) => socket.send(d, h, p),
+    close: () => {
+      socket.onMessage = null;
+    },
+  };
+  socket.onMessage = (d, h, p) => view.onMessage?.(d, h, p);
+  return view;
+}
+
 async function runFor(concurrency: number, once: () => Promise<void>): Promise<number> {
   const end = performance.now() + DURATION_MS;
   let done = 0;
@@ -110,6 +123,26 @@ export default async function adnlUdpBench(): Promise<void> {
         });
       }
       client.close();
+
+      // First query to a peer: signed root packets both ways + channel set-up (what a DHT lookup pays per node).
+      const firstSocket = await open();
+      const firstNode = new AdnlNode({ socket: firstSocket, keyPair: generateKeyPair() });
+      let fresh = 0;
+      const firstStart = performance.now();
+      while (performance.now() - firstStart < DURATION_MS) {
+        // A new identity each time, so every query is a first contact for the server.
+        const node = new AdnlNode({ socket: sharedView(firstSocket), keyPair: generateKeyPair() });
+        await node.query(node.addPeer(serverKey.publicKey, serverSocket.address()), query, 2000);
+        node.close();
+        fresh++;
+      }
+      firstNode.close();
+      report({
+        bench: 'adnl-udp.firstQuery',
+        transport,
+        value: Math.round(fresh / ((performance.now() - firstStart) / 1000)),
+        unit: 'first queries/s',
+      });
 
       const raw = await open();
       for (const concurrency of CONCURRENCY) {
