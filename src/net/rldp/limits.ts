@@ -1,0 +1,69 @@
+/**
+ * RLDP sizes (DIGEST §7.1, §7.5, §12) and the limits that bound what a peer can make us hold.
+ */
+
+/** A transfer is cut into parts of this many bytes; each part is one RaptorQ block (C++ OutboundTransfer). */
+export const RLDP_PART_SIZE = 2_000_000;
+
+/** RaptorQ symbol size used by every TON implementation; the receiver refuses any other (DIGEST §7.3). */
+export const RLDP_SYMBOL_SIZE = 768;
+
+/** Largest symbol id (RaptorQ ESI) we accept on the wire: far above any honest sender's, below int32 overflow. */
+export const RLDP_MAX_SEQNO = 0x00ffffff;
+
+export type RldpVersion = 1 | 2;
+
+export interface RldpLimits {
+  /** Largest transfer accepted without a registered limit (unsolicited queries and messages). */
+  maxIncomingTransfer: number;
+  /** Absolute cap on any incoming transfer, including answers to our own queries. */
+  maxTransferSize: number;
+  /** Unsolicited incoming transfers being received from one peer / from all peers. */
+  maxInboundPerPeer: number;
+  maxInboundTotal: number;
+  /** Parts of one incoming transfer decoded at the same time (C++ rldp2 allows 20). */
+  maxInboundPartsPerTransfer: number;
+  /** Bytes held by part decoders and transfer buffers over the whole node; new parts wait beyond it. */
+  maxInboundBytes: number;
+  /** An unsolicited incoming transfer not finished within this time is dropped (C++ rldp2: 10 s). */
+  inboundTimeoutMs: number;
+  /** Our queries awaiting an answer. */
+  maxPendingQueries: number;
+  /** Incoming queries being answered (onQuery promises) at once. */
+  maxServingQueries: number;
+  /** Upper bound on the deadline we give an answer transfer (C++: now + 60 s). */
+  maxAnswerTimeoutMs: number;
+  /** Finished incoming transfers remembered (to repeat `complete` to a sender that missed it) and for how long. */
+  maxCompletedRemembered: number;
+  completedRetentionMs: number;
+}
+
+export const DEFAULT_RLDP_LIMITS: RldpLimits = {
+  maxIncomingTransfer: 64 * 1024,
+  maxTransferSize: 64 * 1024 * 1024,
+  maxInboundPerPeer: 16,
+  maxInboundTotal: 256,
+  maxInboundPartsPerTransfer: 8,
+  maxInboundBytes: 192 * 1024 * 1024,
+  inboundTimeoutMs: 10_000,
+  maxPendingQueries: 1024,
+  maxServingQueries: 256,
+  maxAnswerTimeoutMs: 60_000,
+  maxCompletedRemembered: 4096,
+  completedRetentionMs: 20_000,
+};
+
+/** Number of parts of a transfer of `totalSize` bytes. */
+export function partCount(totalSize: number): number {
+  return Math.ceil(totalSize / RLDP_PART_SIZE);
+}
+
+/** Bytes in part `part` of a transfer of `totalSize` bytes (what fec.raptorQ data_size must say). */
+export function partLength(totalSize: number, part: number): number {
+  return Math.min(RLDP_PART_SIZE, totalSize - part * RLDP_PART_SIZE);
+}
+
+/** RaptorQ source symbols of a part of `dataSize` bytes (fec.raptorQ symbols_count). */
+export function symbolsCount(dataSize: number): number {
+  return Math.ceil(dataSize / RLDP_SYMBOL_SIZE);
+}

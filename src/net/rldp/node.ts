@@ -1,0 +1,542 @@
+/**
+ * RldpNode: RLDP v1 and v2 over one ADNL node's custom messages, both directions (DIGEST §7). It takes over the
+ * node's onCustom (other custom messages are passed to the handler that was there before).
+ *
+ * Queries (DIGEST §7.1): rldp.query with a random query id, max_answer_size and an absolute unix-time timeout goes
+ * out as a transfer with a random id; the answer is expected on that id with every bit inverted, and only up to
+ * max_answer_size (its size is checked from the first symbol, before anything is allocated). Incoming queries
+ * reach onQuery; its answer goes back on the inverted id, in the RLDP version the query arrived in, refused if it
+ * exceeds the asker's max_answer_size, with a deadline of the query's timeout capped at 60 s (C++ RldpIn).
+ *
+ * One scheduler (a single timer) drives every peer connection: acknowledgement delays, the pacer, loss timers and
+ * deadlines. Nothing from the wire can throw out of the ADNL callback: malformed or refused input is counted.
+ */
+import type { AdnlPeer } from '../adnl/index.ts';
+import { randomBytes } from '../crypto/index.ts';
+import { hexOf, invertId } from './bytes.ts';
+import { decodeRldpWire, isRldpWireId, peekId } from './codec.ts';
+import { Connection, type ConnectionHost, type RldpPeerStats } from './connection.ts';
+import { RldpError } from './errors.ts';
+import type { InboundTransfer } from './inbound.ts';
+import { DEFAULT_RLDP_LIMITS, type RldpLimits, type RldpVersion } from './limits.ts';
+import {
+  answerOverhead,
+  decodeRldpPayload,
+  encodeRldpAnswer,
+  encodeRldpMessage,
+  encodeRldpQuery,
+  type RldpPayload,
+} from './message.ts';
+
+/** The part of AdnlNode RLDP uses (AdnlNode satisfies it; tests plug in an in-memory pipe). */
+export interface RldpTransport {
+  onCustom: ((peer: AdnlPeer, data: Uint8Array) => void) | null;
+  sendCustom(peer: AdnlPeer, data: Uint8Array): void;
+}
+
+export interface RldpQueryOptions {
+  /** Largest answer (its data) we accept; the peer learns it and our receiver enforces it. */
+  maxAnswerSize: number;
+  /** The query fails with RldpError('timeout') if no answer arrived within this many ms. */
+  timeoutMs: number;
+  /** RLDP version for this query (default: the peer's, see setPeerVersion). */
+  version?: RldpVersion;
+}
+
+export interface RldpQueryContext {
+  /** The asker's max_answer_size: a larger answer is not sent. */
+  maxAnswerSize: number;
+  /** Wall-clock ms (Date.now scale) after which the asker no longer waits (its timeout, capped at now + 60 s). */
+  deadline: number;
+  /** The version the query arrived in (and the answer will use). */
+  version: RldpVersion;
+}
+
+export type RldpQueryHandler = (
+  peer: AdnlPeer,
+  data: Uint8Array,
+  ctx: RldpQueryContext,
+) => Promise<Uint8Array>;
+
+export interface RldpNodeOptions {
+  /** Largest unsolicited incoming transfer (queries, messages); default 64 KiB. Shortcut for limits. */
+  maxIncomingTransfer?: number;
+  limits?: Partial<RldpLimits>;
+  /** Version for peers never set or heard from (default 2: current C++ nodes speak only RLDP2). */
+  defaultVersion?: RldpVersion;
+  /** Monotonic ms for pacing and timers (default performance.now). */
+  now?: () => number;
+  /** Wall clock ms for the absolute query timeouts on the wire (default Date.now). */
+  clock?: () => number;
+  /** Random bytes for query and transfer ids (default: the platform CSPRNG). */
+  random?: (n: number) => Uint8Array;
+  /** Peers whose state is kept while idle (learned version, RTT); least recently used ones are forgotten. */
+  maxIdlePeers?: number;
+}
+
+export interface RldpNodeStats {
+  /** Incoming wire messages that were malformed / refused (limits, fec parameters) / not for a known transfer. */
+  malformed: number;
+  refused: number;
+  queriesServed: number;
+  /** Answers we did not send: too large for the asker, handler failed, or deadline passed. */
+  answersDropped: number;
+  queriesDropped: number;
+  /** Inbound payloads that were not a valid rldp.Message or came unasked. */
+  badPayloads: number;
+}
+
+interface PendingQuery {
+  connection: Connection;
+  queryId: Uint8Array;
+  transferId: Uint8Array;
+  answerId: Uint8Array;
+  maxAnswerSize: number;
+  timer: ReturnType<typeof setTimeout>;
+  resolve: (data: Uint8Array) => void;
+  reject: (error: Error) => void;
+}
+
+const perf = (globalThis as { performance?: { now(): number } }).performance;
+
+export class RldpNode {
+  onQuery: RldpQueryHandler | null = null;
+  /** One-way rldp.message payloads. */
+  onMessage: ((peer: AdnlPeer, data: Uint8Array) => void) | null = null;
+  readonly counters: RldpNodeStats = {
+    malformed: 0,
+    refused: 0,
+    queriesServed: 0,
+    answersDropped: 0,
+    queriesDropped: 0,
+    badPayloads: 0,
+  };
+  readonly limits: RldpLimits;
+  readonly #transport: RldpTransport;
+  readonly #previousOnCustom: ((peer: AdnlPeer, data: Uint8Array) => void) | null;
+  readonly #ownOnCustom: (peer: AdnlPeer, data: Uint8Array) => void;
+  readonly #now: () => number;
+  readonly #clock: () => number;
+  readonly #random: (n: number) => Uint8Array;
+  readonly #defaultVersion: RldpVersion;
+  readonly #maxIdlePeers: number;
+  /** Peer connections, least recently used first. */
+  readonly #connections = new Map<string, Connection>();
+  readonly #pending = new Map<string, PendingQuery>();
+  #serving = 0;
+  #unsolicited = 0;
+  #inboundBytes = 0;
+  #closed = false;
+  // Scheduler: one timer for all connections.
+  readonly #wakeAt = new Map<Connection, number>();
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #timerAt = Infinity;
+  #servicing = false;
+  readonly #host: ConnectionHost;
+
+  constructor(transport: RldpTransport, options: RldpNodeOptions = {}) {
+    const limits = { ...DEFAULT_RLDP_LIMITS, ...options.limits };
+    if (options.maxIncomingTransfer !== undefined) limits.maxIncomingTransfer = options.maxIncomingTransfer;
+    for (const [name, value] of Object.entries(limits)) {
+      if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`RLDP limit ${name} must be > 0`);
+    }
+    this.limits = limits;
+    this.#transport = transport;
+    this.#now = options.now ?? (perf ? () => perf.now() : Date.now);
+    this.#clock = options.clock ?? Date.now;
+    this.#random = options.random ?? randomBytes;
+    this.#defaultVersion = options.defaultVersion ?? 2;
+    this.#maxIdlePeers = options.maxIdlePeers ?? 4096;
+    this.#host = {
+      limits,
+      budget: {
+        reserve: (bytes) => {
+          if (this.#inboundBytes + bytes > limits.maxInboundBytes) return false;
+          this.#inboundBytes += bytes;
+          return true;
+        },
+        release: (bytes) => {
+          this.#inboundBytes -= bytes;
+        },
+      },
+      send: (peer, data) => this.#sendRaw(peer, data),
+      admitUnsolicited: () => {
+        if (this.#unsolicited >= limits.maxInboundTotal) return false;
+        this.#unsolicited++;
+        return true;
+      },
+      releaseUnsolicited: () => {
+        this.#unsolicited--;
+      },
+      deliver: (connection, transfer, payload) => this.#deliver(connection, transfer, payload),
+      wake: (connection, at) => this.#wake(connection, at),
+    };
+    this.#previousOnCustom = transport.onCustom;
+    this.#ownOnCustom = (peer, data) => this.#onCustom(peer, data);
+    transport.onCustom = this.#ownOnCustom;
+  }
+
+  // ---- versions and statistics ----
+
+  /** Use `version` for this peer from now on (chosen from http.proxy.getCapabilities); incoming traffic no longer changes it. */
+  setPeerVersion(peerId: Uint8Array, version: RldpVersion): void {
+    if (version !== 1 && version !== 2) throw new RangeError('RLDP version must be 1 or 2');
+    const c = this.#connections.get(hexOf(peerId));
+    if (c) {
+      c.version = version;
+      c.pinned = true;
+    } else {
+      this.#pinned.set(hexOf(peerId), version);
+    }
+  }
+
+  /** Versions set for peers we have no connection with yet. */
+  readonly #pinned = new Map<string, RldpVersion>();
+
+  /** The version our next transfer to this peer uses: as set, else as last heard from it, else the default. */
+  peerVersion(peerId: Uint8Array): RldpVersion {
+    const key = hexOf(peerId);
+    return this.#connections.get(key)?.version ?? this.#pinned.get(key) ?? this.#defaultVersion;
+  }
+
+  /** Per-peer figures, or the sum over all peers (version: the default) without peerId. */
+  stats(peerId?: Uint8Array): RldpPeerStats {
+    if (peerId) {
+      const c = this.#connections.get(hexOf(peerId));
+      if (c) return c.snapshot();
+    }
+    const sum: RldpPeerStats = {
+      bytesIn: 0,
+      bytesOut: 0,
+      retransmits: 0,
+      version: peerId ? this.peerVersion(peerId) : this.#defaultVersion,
+      symbolsIn: 0,
+      symbolsOut: 0,
+      transfersIn: 0,
+      transfersOut: 0,
+      refused: 0,
+      rttMs: 0,
+      bandwidth: 0,
+      lossRate: 0,
+    };
+    if (peerId) return sum;
+    for (const c of this.#connections.values()) {
+      const s = c.stats;
+      sum.bytesIn += s.bytesIn;
+      sum.bytesOut += s.bytesOut;
+      sum.retransmits += s.retransmits;
+      sum.symbolsIn += s.symbolsIn;
+      sum.symbolsOut += s.symbolsOut;
+      sum.transfersIn += s.transfersIn;
+      sum.transfersOut += s.transfersOut;
+      sum.refused += s.refused;
+    }
+    return sum;
+  }
+
+  // ---- queries ----
+
+  /**
+   * Sends `data` (a boxed TL query) as rldp.query and resolves with the answer's data. RldpError kinds: 'timeout',
+   * 'closed', 'overloaded' (too many pending), 'too-large' (maxAnswerSize above our maxTransferSize limit),
+   * 'malformed' (the peer answered with something that is not our answer).
+   */
+  query(peer: AdnlPeer, data: Uint8Array, options: RldpQueryOptions): Promise<Uint8Array> {
+    if (this.#closed) return Promise.reject(new RldpError('closed', 'RLDP node closed'));
+    const { maxAnswerSize, timeoutMs } = options;
+    if (!Number.isSafeInteger(maxAnswerSize) || maxAnswerSize < 0) {
+      return Promise.reject(new RangeError('maxAnswerSize must be a non-negative integer'));
+    }
+    if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs))
+      return Promise.reject(new RangeError('timeoutMs must be > 0'));
+    const limit = maxAnswerSize + answerOverhead(maxAnswerSize);
+    if (limit > this.limits.maxTransferSize) {
+      return Promise.reject(
+        new RldpError(
+          'too-large',
+          `maxAnswerSize ${maxAnswerSize} is above the limit ${this.limits.maxTransferSize}`,
+        ),
+      );
+    }
+    if (this.#pending.size >= this.limits.maxPendingQueries) {
+      return Promise.reject(new RldpError('overloaded', 'too many RLDP queries pending'));
+    }
+    const connection = this.#connection(peer);
+    const version = options.version ?? connection.version;
+    const queryId = this.#random(32);
+    const transferId = this.#random(32);
+    const answerId = invertId(transferId);
+    const now = this.#now();
+    const deadline = now + timeoutMs;
+    // Absolute unix time; C++ sends (deadline as unix seconds) + 1.
+    const timeout = Math.floor((this.#clock() + timeoutMs) / 1000) + 1;
+    const payload = encodeRldpQuery(queryId, maxAnswerSize, timeout, data);
+    const key = hexOf(answerId);
+    return new Promise<Uint8Array>((resolve, reject) => {
+      const pending: PendingQuery = {
+        connection,
+        queryId,
+        transferId,
+        answerId,
+        maxAnswerSize,
+        timer: setTimeout(() => {
+          this.#settle(key, new RldpError('timeout', `RLDP query timed out after ${timeoutMs} ms`));
+        }, timeoutMs),
+        resolve,
+        reject,
+      };
+      this.#pending.set(key, pending);
+      connection.expect(answerId, limit, deadline);
+      connection.send(transferId, payload, version, deadline, () => {});
+    });
+  }
+
+  /** Sends a one-way rldp.message (delivered to the peer's onMessage). */
+  sendMessage(
+    peer: AdnlPeer,
+    data: Uint8Array,
+    options: { timeoutMs?: number; version?: RldpVersion } = {},
+  ): void {
+    if (this.#closed) throw new RldpError('closed', 'RLDP node closed');
+    const connection = this.#connection(peer);
+    const payload = encodeRldpMessage(this.#random(32), data);
+    const deadline = this.#now() + (options.timeoutMs ?? 10_000);
+    connection.send(this.#random(32), payload, options.version ?? connection.version, deadline, () => {});
+  }
+
+  /** Stops everything: pending queries fail with RldpError('closed'); the ADNL handler is handed back. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const error = new RldpError('closed', 'RLDP node closed');
+    for (const key of [...this.#pending.keys()]) this.#settle(key, error);
+    for (const c of this.#connections.values()) c.close(error);
+    this.#connections.clear();
+    this.#wakeAt.clear();
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    if (this.#transport.onCustom === this.#ownOnCustom) this.#transport.onCustom = this.#previousOnCustom;
+  }
+
+  #settle(key: string, result: Error | Uint8Array): void {
+    const q = this.#pending.get(key);
+    if (!q) return;
+    this.#pending.delete(key);
+    clearTimeout(q.timer);
+    q.connection.cancel(q.transferId);
+    q.connection.forget(q.answerId);
+    if (result instanceof Uint8Array) q.resolve(result);
+    else q.reject(result);
+  }
+
+  // ---- connections and scheduling ----
+
+  #connection(peer: AdnlPeer): Connection {
+    const key = hexOf(peer.id);
+    let c = this.#connections.get(key);
+    if (c) {
+      c.peer = peer;
+      this.#connections.delete(key);
+      this.#connections.set(key, c);
+      return c;
+    }
+    c = new Connection(this.#host, peer, key, this.#pinned.get(key) ?? this.#defaultVersion);
+    if (this.#pinned.has(key)) {
+      c.pinned = true;
+      this.#pinned.delete(key);
+    }
+    this.#connections.set(key, c);
+    if (this.#connections.size > this.#maxIdlePeers) {
+      for (const [k, old] of this.#connections) {
+        if (this.#connections.size <= this.#maxIdlePeers) break;
+        if (!old.busy && old !== c) {
+          this.#connections.delete(k);
+          this.#wakeAt.delete(old);
+        }
+      }
+    }
+    return c;
+  }
+
+  #wake(connection: Connection, at: number): void {
+    if (this.#closed || !(at < Infinity)) return;
+    const current = this.#wakeAt.get(connection);
+    if (current !== undefined && current <= at) return;
+    this.#wakeAt.set(connection, at);
+    if (!this.#servicing) this.#arm(at);
+  }
+
+  #arm(at: number): void {
+    if (this.#timer && at >= this.#timerAt) return;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = setTimeout(() => this.#run(), Math.max(0, at - this.#now()));
+  }
+
+  #run(): void {
+    this.#timer = null;
+    this.#timerAt = Infinity;
+    if (this.#closed) return;
+    this.#servicing = true;
+    const now = this.#now();
+    try {
+      for (const [c, at] of [...this.#wakeAt]) {
+        if (at > now + 0.2) continue;
+        this.#wakeAt.delete(c);
+        let next: number;
+        try {
+          next = c.service(now);
+        } catch {
+          // A bug must not stop the scheduler for every peer; the connection is retried shortly.
+          this.counters.refused++;
+          next = now + 10;
+        }
+        const queued = this.#wakeAt.get(c);
+        if (next < Infinity && (queued === undefined || next < queued)) this.#wakeAt.set(c, next);
+      }
+    } finally {
+      this.#servicing = false;
+    }
+    let earliest = Infinity;
+    for (const at of this.#wakeAt.values()) if (at < earliest) earliest = at;
+    if (earliest < Infinity) this.#arm(earliest);
+  }
+
+  // ---- wire ----
+
+  #sendRaw(peer: AdnlPeer, data: Uint8Array): void {
+    try {
+      this.#transport.sendCustom(peer, data);
+    } catch {
+      // Only an oversize message gets here, which our encoders never make; ADNL drops like the network would.
+    }
+  }
+
+  #onCustom(peer: AdnlPeer, data: Uint8Array): void {
+    if (this.#closed) return;
+    if (!isRldpWireId(peekId(data))) {
+      this.#previousOnCustom?.(peer, data);
+      return;
+    }
+    let connection: Connection | undefined;
+    try {
+      const m = decodeRldpWire(data);
+      if (m === null) return;
+      connection = this.#connection(peer);
+      connection.receive(m, this.#now());
+    } catch (error) {
+      if (error instanceof RldpError) {
+        if (error.kind === 'malformed') this.counters.malformed++;
+        else this.counters.refused++;
+        if (connection) connection.stats.refused++;
+      } else {
+        this.counters.refused++;
+      }
+    }
+  }
+
+  #deliver(connection: Connection, transfer: InboundTransfer, bytes: Uint8Array): void {
+    let payload: RldpPayload;
+    try {
+      payload = decodeRldpPayload(bytes);
+    } catch {
+      this.counters.badPayloads++;
+      return;
+    }
+    const key = transfer.key;
+    if (payload.kind === 'answer') {
+      const q = this.#pending.get(key);
+      if (!q || q.connection !== connection) {
+        this.counters.badPayloads++;
+        return;
+      }
+      if (!equalBytes(payload.queryId, q.queryId)) {
+        this.#settle(key, new RldpError('malformed', 'RLDP answer carries another query id'));
+        return;
+      }
+      if (payload.data.length > q.maxAnswerSize) {
+        this.#settle(key, new RldpError('too-large', 'RLDP answer is larger than maxAnswerSize'));
+        return;
+      }
+      this.#settle(key, payload.data);
+      return;
+    }
+    if (transfer.solicited) {
+      // We expected an answer on this id and got something else.
+      const q = this.#pending.get(key);
+      if (q)
+        this.#settle(
+          key,
+          new RldpError('malformed', `RLDP peer sent rldp.${payload.kind} instead of an answer`),
+        );
+      return;
+    }
+    if (payload.kind === 'message') {
+      try {
+        this.onMessage?.(connection.peer, payload.data);
+      } catch {
+        // the handler's problem
+      }
+      return;
+    }
+    this.#serve(connection, transfer, payload);
+  }
+
+  #serve(
+    connection: Connection,
+    transfer: InboundTransfer,
+    q: Extract<RldpPayload, { kind: 'query' }>,
+  ): void {
+    const handler = this.onQuery;
+    if (!handler || this.#serving >= this.limits.maxServingQueries) {
+      this.counters.queriesDropped++;
+      return;
+    }
+    const wallNow = this.#clock();
+    const deadline = Math.min(q.timeout * 1000, wallNow + this.limits.maxAnswerTimeoutMs);
+    if (deadline <= wallNow) {
+      this.counters.queriesDropped++;
+      return;
+    }
+    const maxAnswerSize = Math.max(0, q.maxAnswerSize);
+    const version = transfer.version;
+    const answerId = invertId(transfer.id);
+    const queryId = q.queryId.slice();
+    this.#serving++;
+    let answer: Promise<Uint8Array>;
+    try {
+      answer = Promise.resolve(handler(connection.peer, q.data, { maxAnswerSize, deadline, version }));
+    } catch (error) {
+      answer = Promise.reject(error);
+    }
+    answer
+      .then((data) => {
+        if (this.#closed) return;
+        if (!(data instanceof Uint8Array) || data.length > maxAnswerSize) {
+          this.counters.answersDropped++;
+          return;
+        }
+        const left = deadline - this.#clock();
+        if (left <= 0) {
+          this.counters.answersDropped++;
+          return;
+        }
+        this.counters.queriesServed++;
+        const payload = encodeRldpAnswer(queryId, data);
+        // Always in the version the query arrived in (DIGEST §7.4).
+        connection.send(answerId, payload, version, this.#now() + left, () => {});
+      })
+      .catch(() => {
+        this.counters.answersDropped++;
+      })
+      .finally(() => {
+        this.#serving--;
+      });
+  }
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
