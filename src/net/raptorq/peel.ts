@@ -1,18 +1,22 @@
 /**
  * Phase 1 of inactivation decoding (RFC 6330 §5.4.2.2), on the structure only: the binary rows (S LDPC rows and
  * one LT row per known encoding symbol) are peeled greedily. A row with one active column pivots that column;
- * when none is left, the row with fewest active columns keeps one and the others are inactivated (joining the P
+ * when none is left, a row with fewest active columns keeps one and the others are inactivated (joining the P
  * permanently inactivated columns W..L-1). HDPC rows take no part: they are dense and handled by the planner.
  *
  * XORing a pivot row into the others never adds entries among active columns (the pivot row has just its pivot
  * there), so every row keeps its original entries and the active degree only goes down: the pivot rows, in
  * order, form a unit lower-triangular system over the pivot columns.
+ *
+ * The arrays returned are planner scratch (scratch.ts): valid until the next peel().
  */
 import type { KContext } from './context.ts';
+import * as scratch from './scratch.ts';
 import * as tuple from './tuple.ts';
 
 // Module-local bindings: some loaders (tsx, vite-node) compile imports to getter calls, too slow in hot loops.
 const { ltColumns, MAX_ROW_COLUMNS } = tuple;
+const { scratchI32, scratchU8 } = scratch;
 
 export const COL_ACTIVE = 0;
 export const COL_PIVOT = 1;
@@ -47,11 +51,12 @@ export function peel(kc: KContext, isis: ArrayLike<number>, inputs: ArrayLike<nu
   const R = S + n;
 
   // --- rows in CSR form
-  const rowStart = new Int32Array(R + 1);
-  const cols = new Int32Array(kc.ldpcNnz + n * MAX_ROW_COLUMNS);
-  const rowInput = new Int32Array(R).fill(-1);
-  cols.set(kc.ldpcCols);
+  const rowStart = scratchI32(0, R + 1);
+  const cols = scratchI32(1, kc.ldpcNnz + n * MAX_ROW_COLUMNS);
+  const rowInput = scratchI32(2, R);
   rowStart.set(kc.ldpcStart);
+  cols.set(kc.ldpcCols);
+  rowInput.fill(-1, 0, S);
   let pos = kc.ldpcNnz;
   const { srcStart, srcCols } = kc;
   for (let i = 0; i < n; i++) {
@@ -66,9 +71,11 @@ export function peel(kc: KContext, isis: ArrayLike<number>, inputs: ArrayLike<nu
   }
   rowStart[R] = pos;
 
-  // --- active degree per row, rows per active column
-  const rowDeg = new Int32Array(R);
-  const colStart = new Int32Array(W + 1);
+  // --- active degree per row, rows per active column (CSR by column)
+  const rowDeg = scratchI32(3, R);
+  const colStart = scratchI32(4, W + 1);
+  colStart.fill(0, 0, W + 1);
+  let maxDeg = 0;
   for (let r = 0; r < R; r++) {
     let d = 0;
     for (let k = rowStart[r], e = rowStart[r + 1]; k < e; k++) {
@@ -79,10 +86,12 @@ export function peel(kc: KContext, isis: ArrayLike<number>, inputs: ArrayLike<nu
       }
     }
     rowDeg[r] = d;
+    if (d > maxDeg) maxDeg = d;
   }
   for (let c = 0; c < W; c++) colStart[c + 1] += colStart[c];
-  const colRows = new Int32Array(colStart[W]);
-  const fill = colStart.slice(0, W);
+  const colRows = scratchI32(5, colStart[W]);
+  const fill = scratchI32(6, W);
+  fill.set(colStart.subarray(0, W));
   for (let r = 0; r < R; r++) {
     for (let k = rowStart[r], e = rowStart[r + 1]; k < e; k++) {
       const c = cols[k];
@@ -90,12 +99,11 @@ export function peel(kc: KContext, isis: ArrayLike<number>, inputs: ArrayLike<nu
     }
   }
 
-  // --- buckets of rows by active degree (doubly linked lists)
-  let maxDeg = 0;
-  for (let r = 0; r < R; r++) if (rowDeg[r] > maxDeg) maxDeg = rowDeg[r];
-  const head = new Int32Array(maxDeg + 1).fill(-1);
-  const next = new Int32Array(R);
-  const prev = new Int32Array(R);
+  // --- buckets of unused rows by active degree (doubly linked lists); degree-0 rows are in none
+  const head = scratchI32(7, maxDeg + 1);
+  head.fill(-1, 0, maxDeg + 1);
+  const next = scratchI32(8, R);
+  const prev = scratchI32(9, R);
   for (let r = R - 1; r >= 0; r--) {
     const d = rowDeg[r];
     prev[r] = -1;
@@ -107,102 +115,78 @@ export function peel(kc: KContext, isis: ArrayLike<number>, inputs: ArrayLike<nu
     head[d] = r;
   }
 
-  const colState = new Uint8Array(L);
-  for (let c = W; c < L; c++) colState[c] = COL_INACTIVE;
-  const rowUsed = new Uint8Array(R);
-  const pivotRow = new Int32Array(W);
-  const pivotCol = new Int32Array(W);
-  const colPivot = new Int32Array(L).fill(-1);
-  const inactive = new Int32Array(L);
+  const colState = scratchU8(0, L);
+  colState.fill(COL_ACTIVE, 0, W);
+  colState.fill(COL_INACTIVE, W, L);
+  const rowUsed = scratchU8(1, R);
+  rowUsed.fill(0, 0, R);
+  const pivotRow = scratchI32(10, W);
+  const pivotCol = scratchI32(11, W);
+  const colPivot = scratchI32(12, L);
+  colPivot.fill(-1, 0, L);
+  const inactive = scratchI32(13, L);
   let nu = 0;
   for (let c = W; c < L; c++) inactive[nu++] = c;
   let np = 0;
   let minD = 1;
 
-  const unlink = (r: number): void => {
-    const pr = prev[r];
-    const nx = next[r];
-    if (pr >= 0) next[pr] = nx;
-    else head[rowDeg[r]] = nx;
-    if (nx >= 0) prev[nx] = pr;
-  };
-
-  // Column c leaves the active set: every unused row containing it loses one active entry.
-  const deactivate = (c: number): void => {
-    for (let k = colStart[c], e = colStart[c + 1]; k < e; k++) {
-      const r = colRows[k];
-      if (rowUsed[r]) continue;
-      unlink(r);
-      const d = --rowDeg[r];
-      if (d > 0) {
-        const h = head[d];
-        prev[r] = -1;
-        next[r] = h;
-        if (h >= 0) prev[h] = r;
-        head[d] = r;
-        if (d < minD) minD = d;
-      }
-    }
-  };
-
-  // RFC 6330 §5.4.2.2: among rows with two active columns, take one whose columns lie in the largest connected
-  // component of the graph (columns = nodes, these rows = edges): inactivating one column of a tree component
-  // lets the whole component peel.
-  const parent = new Int32Array(W);
-  const stamp = new Int32Array(W);
-  const size = new Int32Array(W);
+  // Union-find over columns for the component rule; `stamp` lazily resets it per use.
+  const parent = scratchI32(14, W);
+  const size = scratchI32(15, W);
+  const stamp = scratchI32(16, W);
+  stamp.fill(0, 0, W);
   let epoch = 0;
-  const find = (x: number): number => {
-    if (stamp[x] !== epoch) {
-      stamp[x] = epoch;
-      parent[x] = x;
-      size[x] = 1;
-      return x;
-    }
-    while (parent[x] !== x) {
-      parent[x] = parent[parent[x]];
-      x = parent[x];
-    }
-    return x;
-  };
-  const activePair = (r: number): number => {
-    let first = -1;
-    for (let k = rowStart[r], e = rowStart[r + 1]; k < e; k++) {
-      const c = cols[k];
-      if (c < W && colState[c] === COL_ACTIVE) {
-        if (first < 0) first = c;
-        else return first * W + c;
-      }
-    }
-    return -1;
-  };
-  const largestComponentRow = (): number => {
-    epoch++;
-    for (let r = head[2]; r >= 0; r = next[r]) {
-      const pair = activePair(r);
-      let a = find((pair / W) | 0);
-      let b = find(pair % W);
-      if (a === b) continue;
-      if (size[a] < size[b]) [a, b] = [b, a];
-      parent[b] = a;
-      size[a] += size[b];
-    }
-    let best = head[2];
-    let bestSize = 0;
-    for (let r = head[2]; r >= 0; r = next[r]) {
-      const sz = size[find((activePair(r) / W) | 0)];
-      if (sz > bestSize) {
-        bestSize = sz;
-        best = r;
-      }
-    }
-    return best;
-  };
 
   for (;;) {
     while (minD <= maxDeg && head[minD] < 0) minD++;
     if (minD > maxDeg) break;
-    const r = minD === 2 ? largestComponentRow() : head[minD];
+    let r = head[minD];
+    if (minD === 2) {
+      // RFC 6330 §5.4.2.2: take a row with two active columns from the largest connected component of the graph
+      // whose nodes are columns and whose edges are such rows; inactivating one column of a tree component then
+      // lets the whole component peel. One pass: a component's size only grows when it merges, so the row whose
+      // union reached the largest size lies in the largest component.
+      epoch++;
+      let bestSize = 0;
+      for (let q = head[2]; q >= 0; q = next[q]) {
+        let a = -1;
+        let b = -1;
+        for (let k = rowStart[q], e = rowStart[q + 1]; k < e; k++) {
+          const c = cols[k];
+          if (c < W && colState[c] === COL_ACTIVE) {
+            if (a < 0) a = c;
+            else {
+              b = c;
+              break;
+            }
+          }
+        }
+        if (stamp[a] !== epoch) {
+          stamp[a] = epoch;
+          parent[a] = a;
+          size[a] = 1;
+        }
+        if (stamp[b] !== epoch) {
+          stamp[b] = epoch;
+          parent[b] = b;
+          size[b] = 1;
+        }
+        while (parent[a] !== a) a = parent[a] = parent[parent[a]];
+        while (parent[b] !== b) b = parent[b] = parent[parent[b]];
+        if (a === b) continue;
+        if (size[a] < size[b]) {
+          const t = a;
+          a = b;
+          b = t;
+        }
+        parent[b] = a;
+        const sz = (size[a] += size[b]);
+        if (sz > bestSize) {
+          bestSize = sz;
+          r = q;
+        }
+      }
+    }
     const s = rowStart[r];
     const e = rowStart[r + 1];
     if (minD > 1) {
@@ -224,7 +208,7 @@ export function peel(kc: KContext, isis: ArrayLike<number>, inputs: ArrayLike<nu
         if (c < W && c !== keep && colState[c] === COL_ACTIVE) {
           colState[c] = COL_INACTIVE;
           inactive[nu++] = c;
-          deactivate(c);
+          minD = deactivate(c, colStart, colRows, rowUsed, rowDeg, head, next, prev, minD);
         }
       }
     }
@@ -236,14 +220,19 @@ export function peel(kc: KContext, isis: ArrayLike<number>, inputs: ArrayLike<nu
         break;
       }
     }
-    unlink(r);
+    // unlink r (degree 1 now)
+    const pr = prev[r];
+    const nx = next[r];
+    if (pr >= 0) next[pr] = nx;
+    else head[rowDeg[r]] = nx;
+    if (nx >= 0) prev[nx] = pr;
     rowUsed[r] = 1;
     colState[c] = COL_PIVOT;
     colPivot[c] = np;
     pivotRow[np] = r;
     pivotCol[np] = c;
     np++;
-    deactivate(c);
+    minD = deactivate(c, colStart, colRows, rowUsed, rowDeg, head, next, prev, minD);
   }
   for (let c = 0; c < W; c++) {
     if (colState[c] === COL_ACTIVE) {
@@ -251,9 +240,10 @@ export function peel(kc: KContext, isis: ArrayLike<number>, inputs: ArrayLike<nu
       inactive[nu++] = c;
     }
   }
-  const inactIdx = new Int32Array(L).fill(-1);
+  const inactIdx = scratchI32(17, L);
+  inactIdx.fill(-1, 0, L);
   for (let j = 0; j < nu; j++) inactIdx[inactive[j]] = j;
-  const rest = new Int32Array(R - np);
+  const rest = scratchI32(18, R - np);
   let nr = 0;
   for (let r = 0; r < R; r++) if (!rowUsed[r]) rest[nr++] = r;
 
@@ -273,4 +263,41 @@ export function peel(kc: KContext, isis: ArrayLike<number>, inputs: ArrayLike<nu
     restCount: nr,
     rest,
   };
+}
+
+/**
+ * Column c leaves the active set: every unused row containing it loses one active entry and moves one bucket
+ * down (rows reaching degree 0 leave the buckets). Returns the new lowest possibly non-empty bucket.
+ */
+function deactivate(
+  c: number,
+  colStart: Int32Array,
+  colRows: Int32Array,
+  rowUsed: Uint8Array,
+  rowDeg: Int32Array,
+  head: Int32Array,
+  next: Int32Array,
+  prev: Int32Array,
+  minD: number,
+): number {
+  for (let k = colStart[c], e = colStart[c + 1]; k < e; k++) {
+    const r = colRows[k];
+    if (rowUsed[r]) continue;
+    const pr = prev[r];
+    const nx = next[r];
+    const d = rowDeg[r];
+    if (pr >= 0) next[pr] = nx;
+    else head[d] = nx;
+    if (nx >= 0) prev[nx] = pr;
+    rowDeg[r] = d - 1;
+    if (d > 1) {
+      const h = head[d - 1];
+      prev[r] = -1;
+      next[r] = h;
+      if (h >= 0) prev[h] = r;
+      head[d - 1] = r;
+      if (d - 1 < minD) minD = d - 1;
+    }
+  }
+  return minD;
 }

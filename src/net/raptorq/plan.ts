@@ -19,9 +19,11 @@ import type { KContext } from './context.ts';
 import * as gf from './gf256.ts';
 import * as peeling from './peel.ts';
 import * as program from './program.ts';
+import * as scratch from './scratch.ts';
 
 // Module-local bindings: some loaders (tsx, vite-node) compile imports to getter calls, too slow in hot loops.
-const { NONE, OP_ALPHA, OP_CHAIN, OP_FMA, OP_SCALE, OP_SET, OP_XOR, ProgramBuilder } = program;
+const { NONE, OP_ALPHA, OP_CHAIN, OP_FMA, OP_SCALE, OP_SET, OP_XOR } = program;
+const { scratchI32 } = scratch;
 const { COL_INACTIVE, COL_PIVOT, peel } = peeling;
 const { gfAlphaPow, gfInv, MUL, alphaMulWord } = gf;
 
@@ -58,7 +60,8 @@ export function planSolve(
   const nw = (nu + 31) >> 5;
 
   // --- 1. Z_t bitsets over the inactive columns
-  const Z = new Int32Array(np * nw);
+  const Z = scratchI32(20, np * nw);
+  Z.fill(0, 0, np * nw);
   for (let t = 0; t < np; t++) {
     const r = pivotRow[t];
     const own = pivotCol[t];
@@ -78,7 +81,8 @@ export function planSolve(
 
   // --- 2a. leftover binary rows as bitsets
   const nb = pe.restCount;
-  const DB = new Int32Array(nb * nw);
+  const DB = scratchI32(21, nb * nw);
+  DB.fill(0, 0, nb * nw);
   for (let k = 0; k < nb; k++) {
     const r = rest[k];
     const ko = k * nw;
@@ -97,9 +101,9 @@ export function planSolve(
   // --- 2b. HDPC rows over the inactive columns: MT * GAMMA * X + I_H, X_j = Z_t (pivot) or e_j (inactive)
   const nwb = nw * 8; // packed GF(256) words per row (4 columns each), >= nu / 4
   const rb = nwb * 4; // bytes per HDPC row
-  const HD32 = new Uint32Array(H * nwb);
+  const HD32 = new Int32Array(H * nwb);
   const HD = new Uint8Array(HD32.buffer);
-  const yv = new Uint32Array(nwb);
+  const yv = new Int32Array(nwb);
   const yb = new Uint8Array(yv.buffer);
   const T = Kp + S;
   for (let j = 0; j < T; j++) {
@@ -242,79 +246,136 @@ export function planSolve(
   let spare = L;
   for (let h = 0; h < H; h++) if (slotOf[nb + h] < 0) slotOf[nb + h] = spare++;
   const ySlot = spare++;
-  const used = (v: number): boolean => slotOf[v - VBASE] >= 0;
-  const slot = (v: number): number => slotOf[v - VBASE];
 
-  // --- emit
-  const b = new ProgramBuilder();
-  const srcs: number[] = [];
-  // 1. forward substitution into the pivot columns' slots
+  // --- emit, into a buffer sized for the worst case
+  const R = pe.rows;
+  const nnz = rowStart[R];
+  const out = scratchI32(22, 3 * (4 * R + nnz) + 8 * H + 5 * T + 16 + dense.length);
+  let o = 0;
+  // 1. forward substitution into the pivot columns' slots: Y_t = D_t + Y of the earlier pivots in row t
   for (let t = 0; t < np; t++) {
     const r = pivotRow[t];
     const own = pivotCol[t];
-    srcs.length = 0;
-    if (rowInput[r] >= 0) srcs.push(-rowInput[r] - 1);
+    out[o] = OP_SET;
+    out[o + 1] = own;
+    const at = o + 2;
+    o += 3;
+    if (rowInput[r] >= 0) out[o++] = -rowInput[r] - 1;
     for (let k = rowStart[r], e = rowStart[r + 1]; k < e; k++) {
       const c = cols[k];
-      if (c !== own && colState[c] === COL_PIVOT) srcs.push(c);
+      if (c !== own && colState[c] === COL_PIVOT) out[o++] = c;
     }
-    emitSet(b, OP_SET, own, srcs);
+    out[at] = o - at - 1;
   }
   // 2a. right-hand sides of the leftover binary rows that the dense phase uses
   for (let k = 0; k < nb; k++) {
     if (slotOf[k] < 0) continue;
     const r = rest[k];
-    srcs.length = 0;
-    if (rowInput[r] >= 0) srcs.push(-rowInput[r] - 1);
+    out[o] = OP_SET;
+    out[o + 1] = slotOf[k];
+    const at = o + 2;
+    o += 3;
+    if (rowInput[r] >= 0) out[o++] = -rowInput[r] - 1;
     for (let q = rowStart[r], e = rowStart[r + 1]; q < e; q++) {
       const c = cols[q];
-      if (colState[c] === COL_PIVOT) srcs.push(c);
+      if (colState[c] === COL_PIVOT) out[o++] = c;
     }
-    emitSet(b, OP_SET, slotOf[k], srcs);
+    out[at] = o - at - 1;
   }
   // 2b. HDPC right-hand sides: MT * GAMMA * Y (Y on pivot columns, 0 on inactive ones)
-  for (let h = 0; h < H; h++) b.begin(OP_SET, slotOf[nb + h], 0);
-  b.begin(OP_SET, ySlot, 0);
-  for (let j = 0; j < T - 1; j++) {
-    b.push4(OP_CHAIN, ySlot, colState[j] === COL_PIVOT ? j : NONE, slotOf[nb + hdpcA[j]]);
-    b.push1(slotOf[nb + hdpcB[j]]);
+  for (let h = 0; h < H; h++) {
+    out[o++] = OP_SET;
+    out[o++] = slotOf[nb + h];
+    out[o++] = 0;
   }
-  b.push3(OP_ALPHA, ySlot, colState[T - 1] === COL_PIVOT ? T - 1 : NONE);
-  for (let h = 0; h < H; h++) b.push4(OP_FMA, slotOf[nb + h], ySlot, gfAlphaPow(h));
-  // 3. dense elimination
+  out[o++] = OP_SET;
+  out[o++] = ySlot;
+  out[o++] = 0;
+  for (let j = 0; j < T - 1; j++) {
+    out[o++] = OP_CHAIN;
+    out[o++] = ySlot;
+    out[o++] = colState[j] === COL_PIVOT ? j : NONE;
+    out[o++] = slotOf[nb + hdpcA[j]];
+    out[o++] = slotOf[nb + hdpcB[j]];
+  }
+  out[o++] = OP_ALPHA;
+  out[o++] = ySlot;
+  out[o++] = colState[T - 1] === COL_PIVOT ? T - 1 : NONE;
+  for (let h = 0; h < H; h++) {
+    out[o++] = OP_FMA;
+    out[o++] = slotOf[nb + h];
+    out[o++] = ySlot;
+    out[o++] = gfAlphaPow(h);
+  }
+  // 3. dense elimination (ops on dense rows that pivot nothing are dropped: nothing reads them)
   for (let i = 0; i < dense.length;) {
     const op = dense[i];
+    const dst = slotOf[dense[i + 1] - VBASE];
     if (op === OP_XOR) {
       const count = dense[i + 2];
-      if (used(dense[i + 1])) {
-        b.begin(OP_XOR, slot(dense[i + 1]), count);
-        for (let q = 0; q < count; q++) b.push1(slot(dense[i + 3 + q]));
+      if (dst >= 0) {
+        out[o++] = OP_XOR;
+        out[o++] = dst;
+        out[o++] = count;
+        for (let q = 0; q < count; q++) out[o++] = slotOf[dense[i + 3 + q] - VBASE];
       }
       i += 3 + count;
     } else if (op === OP_FMA) {
-      if (used(dense[i + 1])) b.push4(OP_FMA, slot(dense[i + 1]), slot(dense[i + 2]), dense[i + 3]);
+      if (dst >= 0) {
+        out[o++] = OP_FMA;
+        out[o++] = dst;
+        out[o++] = slotOf[dense[i + 2] - VBASE];
+        out[o++] = dense[i + 3];
+      }
       i += 4;
     } else {
-      if (used(dense[i + 1])) b.push3(OP_SCALE, slot(dense[i + 1]), dense[i + 2]);
+      if (dst >= 0) {
+        out[o++] = OP_SCALE;
+        out[o++] = dst;
+        out[o++] = dense[i + 2];
+      }
       i += 3;
     }
   }
-  // 4. back substitution from the original pivot rows
+  // 4. back substitution: C[pivotCol t] = D_t + C of the other columns of row t, or, when Z_t has fewer bits,
+  // C[pivotCol t] = Y_t + Z_t . C_inactive in place (early pivots, whose Z_t is still sparse)
   for (let t = 0; t < np; t++) {
     const r = pivotRow[t];
     const own = pivotCol[t];
-    srcs.length = 0;
-    if (rowInput[r] >= 0) srcs.push(-rowInput[r] - 1);
+    const zo = t * nw;
+    let bits = 0;
+    for (let w = 0; w < nw; w++) bits += popcount(Z[zo + w]);
+    if (bits < rowStart[r + 1] - rowStart[r] - 1 + (rowInput[r] >= 0 ? 1 : 0)) {
+      if (bits === 0) continue;
+      out[o++] = OP_XOR;
+      out[o++] = own;
+      out[o++] = bits;
+      for (let w = 0; w < nw; w++) {
+        let x = Z[zo + w];
+        while (x !== 0) {
+          const low = x & -x;
+          out[o++] = inactive[w * 32 + (31 - Math.clz32(low))];
+          x ^= low;
+        }
+      }
+      continue;
+    }
+    out[o] = OP_SET;
+    out[o + 1] = own;
+    const at = o + 2;
+    o += 3;
+    if (rowInput[r] >= 0) out[o++] = -rowInput[r] - 1;
     for (let k = rowStart[r], e = rowStart[r + 1]; k < e; k++) {
       const c = cols[k];
-      if (c !== own) srcs.push(c);
+      if (c !== own) out[o++] = c;
     }
-    emitSet(b, OP_SET, own, srcs);
+    out[at] = o - at - 1;
   }
-  return { prog: b.finish(), slots: spare };
+  return { prog: out.slice(0, o), slots: spare };
 }
 
-function emitSet(b: program.ProgramBuilder, op: number, dst: number, srcs: number[]): void {
-  b.begin(op, dst, srcs.length);
-  for (let i = 0; i < srcs.length; i++) b.push1(srcs[i]);
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 63;
 }

@@ -24,50 +24,6 @@ export const OP_CHAIN = 5;
 export const OP_ALPHA = 6;
 export const NONE = 0x7fffffff;
 
-export class ProgramBuilder {
-  private buf = new Int32Array(1024);
-  length = 0;
-
-  private ensure(extra: number): void {
-    if (this.length + extra <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.length + extra) size *= 2;
-    const next = new Int32Array(size);
-    next.set(this.buf.subarray(0, this.length));
-    this.buf = next;
-  }
-
-  push1(a: number): void {
-    this.ensure(1);
-    this.buf[this.length++] = a;
-  }
-
-  push3(a: number, b: number, c: number): void {
-    this.ensure(3);
-    const buf = this.buf;
-    const n = this.length;
-    buf[n] = a;
-    buf[n + 1] = b;
-    buf[n + 2] = c;
-    this.length = n + 3;
-  }
-
-  push4(a: number, b: number, c: number, d: number): void {
-    this.push3(a, b, c);
-    this.push1(d);
-  }
-
-  /** Starts an n-source SET/XOR; follow with n push1(source) calls. */
-  begin(op: number, dst: number, n: number): void {
-    this.ensure(3 + n);
-    this.push3(op, dst, n);
-  }
-
-  finish(): Int32Array {
-    return this.buf.slice(0, this.length);
-  }
-}
-
 /** Runs a program over workspace `ws` with inputs `inp`; n32 is the slot size in 32-bit words. */
 export function execute(prog: Int32Array, ws: Slots, inp: Slots, n32: number): void {
   const w64 = ws.w64;

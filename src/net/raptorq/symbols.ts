@@ -178,12 +178,17 @@ export function chain(
   h2: number,
   n: number,
 ): void {
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < n; i += 2) {
     const v = y[yo + i];
-    const r = ((v & 0x7f7f7f7f) << 1) ^ (((v >>> 7) & 0x01010101) * 0x1d) ^ a[ao + i];
+    const v2 = y[yo + i + 1];
+    const r = ((v & 0x7f7f7f7f) << 1) ^ Math.imul((v >>> 7) & 0x01010101, 0x1d) ^ a[ao + i];
+    const r2 = ((v2 & 0x7f7f7f7f) << 1) ^ Math.imul((v2 >>> 7) & 0x01010101, 0x1d) ^ a[ao + i + 1];
     y[yo + i] = r;
+    y[yo + i + 1] = r2;
     y[h1 + i] ^= r;
+    y[h1 + i + 1] ^= r2;
     y[h2 + i] ^= r;
+    y[h2 + i + 1] ^= r2;
   }
 }
 
