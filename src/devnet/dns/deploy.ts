@@ -34,7 +34,13 @@ import {
   type DnsRecord,
 } from '../../net/dns/index.ts';
 import { loadDnsContractCode, offchainContent } from './contracts.ts';
-import { demoCategory, demoRecord, loadDemoDomains, type DemoDomainsSpec } from './demo-spec.ts';
+import {
+  demoCategory,
+  demoRecord,
+  loadDemoDomains,
+  validateDemoDomains,
+  type DemoDomainsSpec,
+} from './demo-spec.ts';
 
 const OP_FILL_UP = 0x370fec51;
 const OP_CHANGE_DNS_RECORD = 0x4eb1f0f9;
@@ -172,6 +178,7 @@ export async function deployDns(
   spec: DemoDomainsSpec = loadDemoDomains(),
   options: DeployDnsOptions = {},
 ): Promise<DeployedDns> {
+  validateDemoDomains(spec);
   const code = loadDnsContractCode();
   const savedNow = blockchain.now;
   const base = savedNow ?? Math.floor(Date.now() / 1000);

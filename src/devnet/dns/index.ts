@@ -28,4 +28,4 @@ export {
   type DemoRecordSpec,
 } from './demo-spec.ts';
 export { SandboxDnsSource } from './sandbox-source.ts';
-export { devnetDnsPlugin, type DevnetDnsPlugin } from './plugin.ts';
+export { devnetDnsPlugin, type DevnetDnsPlugin, type DevnetDnsPluginOptions } from './plugin.ts';

@@ -15,7 +15,15 @@ export interface DevnetDnsPlugin extends DevnetPlugin {
   readonly ready: Promise<DeployedDns>;
 }
 
-export function devnetDnsPlugin(options: { domains?: DemoDomainsSpec } = {}): DevnetDnsPlugin {
+export interface DevnetDnsPluginOptions {
+  /**
+   * The names to register (default: demo-domains.json). A function is called when the plugin starts, so a
+   * plugin listed before this one (e.g. the TON Sites) can put its real ADNL ids / bag ids into the records.
+   */
+  domains?: DemoDomainsSpec | (() => DemoDomainsSpec | Promise<DemoDomainsSpec>);
+}
+
+export function devnetDnsPlugin(options: DevnetDnsPluginOptions = {}): DevnetDnsPlugin {
   let deployed: DeployedDns | null = null;
   let resolveReady!: (d: DeployedDns) => void;
   const ready = new Promise<DeployedDns>((r) => (resolveReady = r));
@@ -26,9 +34,8 @@ export function devnetDnsPlugin(options: { domains?: DemoDomainsSpec } = {}): De
     },
     ready,
     async start({ chain }) {
-      const result = await deployDns(chain.blockchain, options.domains ?? loadDemoDomains(), {
-        setConfigParam: false,
-      });
+      const spec = typeof options.domains === 'function' ? await options.domains() : options.domains;
+      const result = await deployDns(chain.blockchain, spec ?? loadDemoDomains(), { setConfigParam: false });
       chain.setConfigParam(DNS_ROOT_CONFIG_PARAM, dnsRootConfigParam(result.root));
       deployed = result;
       resolveReady(result);
