@@ -111,7 +111,9 @@ export class DevnetChain {
 
   static async create(options: DevnetChainOptions = {}): Promise<DevnetChain> {
     const storage = new LocalBlockchainStorage();
-    const blockchain = await Blockchain.create({ storage });
+    // The sandbox's "slim" config (2 KB: no mainnet validator sets or bridge params) instead of its 150 KB mainnet
+    // copy: the TVM parses the config on every get method, so this makes runSmcMethod ~3x faster.
+    const blockchain = await Blockchain.create({ storage, config: 'slim' });
     const chain = new DevnetChain(blockchain, storage);
     chain.genesis();
     if (options.blockIntervalMs) chain.start(options.blockIntervalMs);
