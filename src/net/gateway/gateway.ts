@@ -25,6 +25,7 @@ import {
   type IncomingQueryContext,
   type RldpTransport,
 } from '../http/index.ts';
+import { RldpNode } from '../rldp/index.ts';
 import { GatewayError, type GatewayStage } from './errors.ts';
 import type { GatewayRequestLog, StageTiming, TimingStage } from './log.ts';
 import { parseTonUrl, type SiteTarget } from './target.ts';
@@ -54,8 +55,8 @@ export interface StaticPeer {
 export interface GatewayOptions {
   /** Our ADNL node, or a factory the gateway calls once (then the gateway owns and closes the node). */
   adnl: AdnlNode | (() => AdnlNode | Promise<AdnlNode>);
-  /** The RLDP node over the ADNL node (the gateway owns it). */
-  rldp: (adnl: AdnlNode) => GatewayRldp;
+  /** Makes the RLDP node over the ADNL node (default: an RldpNode; the gateway owns it). */
+  rldp?: (adnl: AdnlNode) => GatewayRldp;
   /** DHT address resolution; a factory gets the gateway's ADNL node. Null: only static peers work. */
   dht?: AddressResolver | ((adnl: AdnlNode) => AddressResolver) | null;
   /** TON DNS; null: .ton/.t.me hosts fail at stage 'dns'. */
@@ -178,7 +179,7 @@ export class Gateway {
       adnl = await o.adnl();
       this.#ownsAdnl = true;
     } else adnl = o.adnl;
-    const rldp = o.rldp(adnl);
+    const rldp = o.rldp ? o.rldp(adnl) : new RldpNode(adnl);
     const http = new HttpClient(rldp, o.http);
     rldp.onQuery = (peer, data, ctx) =>
       http.handleQuery(peer, data, ctx) ?? Promise.reject(new HttpError('protocol', 'unexpected RLDP query'));

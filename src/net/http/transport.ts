@@ -4,19 +4,14 @@
  * in-memory double underneath and the gateway can share one node between HTTP and other users.
  */
 import type { AdnlPeer } from '../adnl/index.ts';
+import type { RldpQueryContext, RldpQueryOptions as RldpNodeQueryOptions } from '../rldp/index.ts';
 import { HttpError } from './errors.ts';
 
-export interface RldpQueryOptions {
-  maxAnswerSize: number;
-  timeoutMs: number;
-}
+/** Options of an RLDP query (src/net/rldp). */
+export type RldpQueryOptions = Pick<RldpNodeQueryOptions, 'maxAnswerSize' | 'timeoutMs'>;
 
-/** Context of an incoming RLDP query (RldpNode.onQuery). */
-export interface IncomingQueryContext {
-  maxAnswerSize: number;
-  /** Absolute deadline (ms, Date.now clock) after which the asker stops waiting. */
-  deadline: number;
-}
+/** Context of an incoming RLDP query (RldpNode.onQuery): the asker's max_answer_size, deadline and version. */
+export type IncomingQueryContext = RldpQueryContext;
 
 export interface RldpTransport {
   query(peer: AdnlPeer, data: Uint8Array, opts: RldpQueryOptions): Promise<Uint8Array>;

@@ -229,7 +229,7 @@ describe('HTTP over an RLDP double', () => {
       body: text('hello'),
     }));
     const me = peerOf(1);
-    const ctx = { maxAnswerSize: 1 << 20, deadline: Date.now() + 1000 };
+    const ctx = { maxAnswerSize: 1 << 20, deadline: Date.now() + 1000, version: 2 as const };
     const id = new Uint8Array(32).fill(5);
     const { encodeHttpRequest, decodeHttpResponse, decodePayloadPart } =
       await import('../../../src/net/http/index.ts');
@@ -261,7 +261,7 @@ describe('HTTP over an RLDP double', () => {
     });
     const { encodeHttpRequest, decodePayloadPart } = await import('../../../src/net/http/index.ts');
     const me = peerOf(1);
-    const ctx = { maxAnswerSize: 1 << 20, deadline: Date.now() + 1000 };
+    const ctx = { maxAnswerSize: 1 << 20, deadline: Date.now() + 1000, version: 2 as const };
     const id = new Uint8Array(32).fill(6);
     const head = site.handleQuery(
       me,

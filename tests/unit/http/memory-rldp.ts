@@ -34,6 +34,7 @@ export class MemoryRldp implements RldpTransport {
       const handled = other.onQuery?.(this.self, data.slice(), {
         maxAnswerSize: opts.maxAnswerSize,
         deadline,
+        version: 2,
       });
       if (!handled) return new Promise<Uint8Array>(() => {}); // dropped, like an unanswered RLDP query
       const answer = await handled;
