@@ -3,10 +3,20 @@ import { CliError, type Command } from './command.ts';
 import { bridgeCommand } from './commands/bridge.ts';
 import { demoCommand } from './commands/demo.ts';
 import { devnetCommand } from './commands/devnet.ts';
+import { fetchCommand } from './commands/fetch.ts';
+import { proxyCommand } from './commands/proxy.ts';
 import { resolveCommand } from './commands/resolve.ts';
 import { statusCommand } from './commands/status.ts';
 
-const COMMANDS: Command[] = [demoCommand, bridgeCommand, devnetCommand, statusCommand, resolveCommand];
+const COMMANDS: Command[] = [
+  demoCommand,
+  bridgeCommand,
+  devnetCommand,
+  statusCommand,
+  resolveCommand,
+  fetchCommand,
+  proxyCommand,
+];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -43,6 +43,8 @@ export const devnetCommand: Command = {
     const { startDevnet } = await import('../../devnet/index.ts');
     const { devnetDhtPlugin } = await import('../../devnet/dht/index.ts');
     const { devnetDnsPlugin } = await import('../../devnet/dns/plugin.ts');
+    const { devnetSitesPlugin } = await import('../../devnet/sites/index.ts');
+    const dht = devnetDhtPlugin();
     const devnet = await startDevnet({
       dir: values.dir,
       liteservers,
@@ -51,8 +53,9 @@ export const devnetCommand: Command = {
       bridgePort: bridge.port,
       blockIntervalMs,
       bridgeLogger: values.verbose ? stderrLogger : undefined,
-      // DNS contracts + ConfigParam 4 (`dnsRoot`, `dnsNames` endpoints); DHT nodes (config `dht`, `dhtNodes`).
-      plugins: [devnetDnsPlugin(), devnetDhtPlugin()],
+      // DNS contracts + ConfigParam 4 (`dnsRoot`, `dnsNames` endpoints); DHT nodes (config `dht`, `dhtNodes`);
+      // the demo TON Sites over RLDP, published in that DHT (`sites`).
+      plugins: [devnetDnsPlugin(), dht, devnetSitesPlugin({ dht })],
     }).catch((error: Error) => {
       throw new CliError(`devnet failed to start: ${error.message}`);
     });

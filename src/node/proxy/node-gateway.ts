@@ -1,0 +1,161 @@
+/**
+ * A Gateway (src/net/gateway) for Node hosts (`tonsite fetch`, `tonsite proxy`): DNS through the liteservers of a
+ * global config (cross-checked on two when it has several), the DHT of the same config, ADNL over direct UDP or,
+ * with a bridge, over its /udp relay (and the liteservers over its /tcp route).
+ */
+import { readFileSync } from 'node:fs';
+import { WebSocket } from 'ws';
+import { AdnlNode } from '../../net/adnl/index.ts';
+import { generateKeyPair } from '../../net/crypto/index.ts';
+import { DhtClient, parseDhtConfig, type DhtConfig } from '../../net/dht/index.ts';
+import {
+  CrossCheckResolver,
+  LiteDnsSource,
+  liteDnsSources,
+  SourceResolver,
+  type DnsResolver,
+} from '../../net/dns/index.ts';
+import { Gateway, type GatewayOptions, type StaticPeer } from '../../net/gateway/index.ts';
+import { LitePool, liteServersFromConfig, type LiteServerEntry } from '../../net/lite/index.ts';
+import {
+  bridgeTcpUrl,
+  bridgeUdpUrl,
+  connectWebSocketStream,
+  openRelaySocket,
+  type DatagramSocket,
+  type StreamConnector,
+} from '../../net/transport/index.ts';
+import { CliError } from '../command.ts';
+import { tcpConnector } from '../tcp-stream.ts';
+import { openUdpSocket } from '../udp-socket.ts';
+
+export interface NodeGatewayOptions {
+  /** Global config (liteservers for DNS, dht for addresses). Without it only --peer works. */
+  configFile?: string;
+  /** tonsite bridge base URL (ws://HOST:PORT): UDP through its relay, liteservers through its TCP route. */
+  bridge?: string;
+  /** Liteserver connect/query timeout (default 10 s). */
+  timeoutMs?: number;
+  /** Wraps our datagram socket (fault injection in benchmarks and tests). */
+  wrapSocket?: (socket: DatagramSocket) => DatagramSocket;
+  gateway?: Partial<GatewayOptions>;
+}
+
+export interface NodeGateway {
+  gateway: Gateway;
+  /** What the config provided. */
+  dns: boolean;
+  dht: boolean;
+  close(): Promise<void>;
+}
+
+/** Parses `PUBKEY_HEX@IP:PORT` (the --peer option). */
+export function parsePeer(text: string): StaticPeer {
+  const m = /^([0-9a-fA-F]{64})@(\d{1,3}(?:\.\d{1,3}){3}):(\d{1,5})$/.exec(text.trim());
+  if (!m || Number(m[3]) < 1 || Number(m[3]) > 65535 || m[2].split('.').some((o) => Number(o) > 255)) {
+    throw new CliError(
+      `--peer must be PUBKEY_HEX@IP:PORT (64 hex digits, an IPv4 address, a port), got ${text}`,
+      2,
+    );
+  }
+  return { publicKey: new Uint8Array(Buffer.from(m[1], 'hex')), address: { host: m[2], port: Number(m[3]) } };
+}
+
+function readConfig(file: string): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    throw new CliError(`cannot read config ${file}: ${(error as Error).message}`);
+  }
+}
+
+function liteResolver(servers: LiteServerEntry[], bridge: string | undefined, timeoutMs: number) {
+  const connector = (server: LiteServerEntry): StreamConnector =>
+    bridge === undefined
+      ? tcpConnector(server.host, server.port, { connectTimeoutMs: timeoutMs })
+      : () =>
+          connectWebSocketStream(bridgeTcpUrl(bridge, { key: server.publicKey }), {
+            WebSocket,
+            connectTimeoutMs: timeoutMs,
+          });
+  const pool = new LitePool({
+    servers,
+    connector,
+    queryTimeoutMs: timeoutMs,
+    connectTimeoutMs: timeoutMs,
+    healthCheckIntervalMs: 0,
+    adnl: { pingIntervalMs: 0 },
+  });
+  const resolver: DnsResolver =
+    servers.length >= 2
+      ? new CrossCheckResolver(liteDnsSources(pool))
+      : new SourceResolver(new LiteDnsSource(pool));
+  return { pool, resolver };
+}
+
+export async function createNodeGateway(options: NodeGatewayOptions): Promise<NodeGateway> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const bridge = options.bridge;
+  if (bridge !== undefined) {
+    try {
+      bridgeUdpUrl(bridge);
+    } catch (error) {
+      throw new CliError(`--bridge: ${(error as Error).message}`, 2);
+    }
+  }
+  let dhtConfig: DhtConfig | null = null;
+  let lite: ReturnType<typeof liteResolver> | null = null;
+  if (options.configFile) {
+    const config = readConfig(options.configFile);
+    try {
+      const parsed = parseDhtConfig(config);
+      if (parsed.staticNodes.length > 0) dhtConfig = parsed;
+    } catch {
+      // no usable dht section: .ton/.adnl hosts then need --peer
+    }
+    let servers: LiteServerEntry[];
+    try {
+      servers = liteServersFromConfig(config);
+    } catch {
+      servers = []; // no usable liteservers: .ton names then fail at stage dns
+    }
+    if (servers.length > 0) lite = liteResolver(servers, bridge, timeoutMs);
+  }
+  const openSocket = async (): Promise<DatagramSocket> => {
+    try {
+      return bridge === undefined
+        ? await openUdpSocket()
+        : await openRelaySocket(bridgeUdpUrl(bridge), {
+            WebSocket: WebSocket as never,
+            connectTimeoutMs: timeoutMs,
+          });
+    } catch (error) {
+      throw new CliError(
+        `cannot open ${bridge === undefined ? 'a UDP socket' : `the relay of ${bridge}`}: ${(error as Error).message}`,
+      );
+    }
+  };
+  const gateway = new Gateway({
+    adnl: async () => {
+      const socket = await openSocket();
+      return new AdnlNode({
+        socket: options.wrapSocket ? options.wrapSocket(socket) : socket,
+        keyPair: generateKeyPair(),
+      });
+    },
+    dht: dhtConfig
+      ? (adnl) => new DhtClient({ adnl, config: dhtConfig, timeoutMs: 2000, attempts: 2 })
+      : null,
+    dns: lite?.resolver ?? null,
+    ...options.gateway,
+  });
+  return {
+    gateway,
+    dns: lite !== null,
+    dht: dhtConfig !== null,
+    async close() {
+      await gateway.close();
+      lite?.pool.close();
+    },
+  };
+}
