@@ -1,7 +1,8 @@
 /**
  * Everything about a RaptorQ block that depends only on K, computed once and cached across parts of the same
  * size: parameters, the LDPC rows (RFC 6330 §5.3.3.3), the two MT ones per HDPC column (§5.3.3.3 G_HDPC) and
- * the LT columns of every source/padding symbol ISI 0..K'-1.
+ * the LT columns (Tuple/Enc, §5.3.5.3-4) of ISIs 0..K'-1, extended on demand to the first repair ISIs (a sender
+ * streams ids K, K+1, ... and every part of the same size uses the same ones).
  */
 import { paramsForK, type RaptorQParams } from './params.ts';
 import * as tuple from './tuple.ts';
@@ -17,9 +18,10 @@ export interface KContext {
   /** MT[h][j] = 1 for h = hdpcA[j] and h = hdpcB[j], j = 0..K'+S-2; column K'+S-1 is alpha^h. */
   readonly hdpcA: Uint8Array;
   readonly hdpcB: Uint8Array;
-  /** LT columns of ISI x (x < K') are srcCols[srcStart[x]..srcStart[x+1]). */
-  readonly srcStart: Int32Array;
-  readonly srcCols: Int32Array;
+  /** LT columns of ISI x (x < cachedIsis >= K') are rowCols[rowStart[x]..rowStart[x+1]). */
+  rowStart: Int32Array;
+  rowCols: Int32Array;
+  cachedIsis: number;
   /** Number of LDPC nonzeros (sum of ldpc row lengths). */
   readonly ldpcNnz: number;
   /** Lazily built by the encoder: the solve plan for rows ISI 0..K'-1. */
@@ -78,24 +80,48 @@ function buildContext(K: number): KContext {
     hdpcA[j] = a;
     hdpcB[j] = (a + rand(j + 1, 7, p.H - 1) + 1) % p.H;
   }
-  const srcStart = new Int32Array(p.Kp + 1);
-  const tmp = new Int32Array(p.Kp * MAX_ROW_COLUMNS);
-  let pos = 0;
-  for (let x = 0; x < p.Kp; x++) {
-    srcStart[x] = pos;
-    pos += ltColumns(p, x, tmp, pos);
-  }
-  srcStart[p.Kp] = pos;
-  return {
+  const kc: KContext = {
     p,
     ldpcStart,
     ldpcCols,
     hdpcA,
     hdpcB,
-    srcStart,
-    srcCols: tmp.slice(0, pos),
+    rowStart: new Int32Array(1),
+    rowCols: new Int32Array(0),
+    cachedIsis: 0,
     ldpcNnz: ldpcStart[p.S],
   };
+  cacheRows(kc, p.Kp);
+  return kc;
+}
+
+function cacheRows(kc: KContext, isis: number): void {
+  const from = kc.cachedIsis;
+  const rowStart = new Int32Array(isis + 1);
+  rowStart.set(kc.rowStart.subarray(0, from + 1));
+  const rowCols = new Int32Array(kc.rowStart[from] + (isis - from) * MAX_ROW_COLUMNS);
+  rowCols.set(kc.rowCols.subarray(0, kc.rowStart[from]));
+  let pos = rowStart[from];
+  for (let x = from; x < isis; x++) {
+    rowStart[x] = pos;
+    pos += ltColumns(kc.p, x, rowCols, pos);
+  }
+  rowStart[isis] = pos;
+  kc.rowStart = rowStart;
+  kc.rowCols = rowCols.slice(0, pos);
+  kc.cachedIsis = isis;
+}
+
+/**
+ * Makes the row cache cover ISI `isi` if it is among the first repair ISIs (below 4 K' + 256); returns whether
+ * it is covered. Rows beyond are computed on the fly by the callers.
+ */
+export function cacheRowsUpTo(kc: KContext, isi: number): boolean {
+  if (isi < kc.cachedIsis) return true;
+  const cap = 4 * kc.p.Kp + 256;
+  if (isi >= cap) return false;
+  cacheRows(kc, Math.min(cap, Math.max(isi + 1, 2 * kc.cachedIsis)));
+  return true;
 }
 
 const CACHE_SIZE = 8;

@@ -3,7 +3,8 @@
  * data is determined (usually exactly K symbols, rarely K+1 or K+2), then returns the data. Ids follow the
  * encoder: id < K is a source symbol, id >= K the repair symbol with ISI = id + K' - K.
  */
-import { contextForK, type KContext } from './context.ts';
+import * as context from './context.ts';
+import type { KContext } from './context.ts';
 import { RaptorQError } from './errors.ts';
 import {
   checkSymbolId,
@@ -15,10 +16,13 @@ import {
 } from './layout.ts';
 import { planSolve, type Plan } from './plan.ts';
 import { execute } from './program.ts';
+import * as symbols from './symbols.ts';
 import * as xc from './xor-columns.ts';
 
 // Module-local bindings: some loaders (tsx, vite-node) compile imports to getter calls, too slow in hot loops.
+const { contextForK, cacheRowsUpTo } = context;
 const { xorColumns } = xc;
+const { set1 } = symbols;
 
 /** Symbols kept beyond K while the set is not yet decodable; later ones are ignored (see addSymbol). */
 export const MAX_EXTRA_SYMBOLS = 256;
@@ -37,10 +41,13 @@ export class RaptorQDecoder {
   /** ISI of the symbol stored in each slot. */
   private isi: Int32Array;
   private stored = 0;
+  private maxIsi = 0;
   /** Slot of source symbol id, or -1. */
   private readonly sourceSlot: Int32Array;
   private sources = 0;
-  private readonly repairs = new Set<number>();
+  /** Repair ids seen: a bitmap for the first ones, a set beyond. */
+  private readonly seen: Uint8Array;
+  private readonly seenFar = new Set<number>();
   private plan: Plan | null = null;
   private complete = false;
   private result: Uint8Array | null = null;
@@ -66,6 +73,7 @@ export class RaptorQDecoder {
     this.rx = new Slots(this.capacity, this.n);
     this.isi = new Int32Array(this.capacity);
     this.sourceSlot = new Int32Array(this.k).fill(-1);
+    this.seen = new Uint8Array(4 * this.k + 64);
   }
 
   /** True once data() can return the block. */
@@ -91,8 +99,9 @@ export class RaptorQDecoder {
     const K = this.k;
     if (id < K) {
       if (this.sourceSlot[id] >= 0) return false;
-    } else if (this.repairs.has(id)) {
-      return false;
+    } else {
+      const r = id - K;
+      if (r < this.seen.length ? this.seen[r] : this.seenFar.has(id)) return false;
     }
     if (this.stored === this.capacity && !this.grow()) return false;
     const slot = this.stored++;
@@ -105,8 +114,12 @@ export class RaptorQDecoder {
         return true;
       }
     } else {
-      this.repairs.add(id);
-      this.isi[slot] = id + this.kc.p.Kp - K;
+      const r = id - K;
+      if (r < this.seen.length) this.seen[r] = 1;
+      else this.seenFar.add(id);
+      const isi = id + this.kc.p.Kp - K;
+      this.isi[slot] = isi;
+      if (isi > this.maxIsi) this.maxIsi = isi;
     }
     const extra = this.stored - K;
     if (extra >= 0 && (extra < 16 || extra % 16 === 0)) this.tryPlan();
@@ -129,6 +142,7 @@ export class RaptorQDecoder {
 
   private tryPlan(): void {
     const { K, Kp } = this.kc.p;
+    cacheRowsUpTo(this.kc, this.maxIsi);
     const rows = this.stored + (Kp - K);
     const isis = new Int32Array(rows);
     const inputs = new Int32Array(rows);
@@ -153,7 +167,12 @@ export class RaptorQDecoder {
     if (this.result) return this.result;
     if (!this.complete) throw new RaptorQError('RaptorQ block is not decodable yet');
     const { n, k: K, symbolSize: T, dataSize } = this;
+    const n64 = n >> 1;
     const out = new Uint8Array(dataSize);
+    // Whole symbols go straight into `out` through a 64-bit view when the symbol size allows (T = 768 does).
+    const direct = n * 4 === T && T % 8 === 0;
+    const full = direct ? Math.floor(dataSize / T) : 0;
+    const out64 = direct ? new BigUint64Array(out.buffer, 0, full * n64) : null;
     const plan = this.plan;
     let ws: Slots | null = null;
     let scratch = 0;
@@ -162,15 +181,21 @@ export class RaptorQDecoder {
       ws = sharedWorkspace(scratch + 1, n);
       execute(plan.prog, ws, this.rx, n);
     }
-    const { srcStart, srcCols } = this.kc;
+    const { rowStart, rowCols } = this.kc;
+    const rx = this.rx;
     for (let x = 0; x < K; x++) {
-      const len = Math.min(T, dataSize - x * T);
       const slot = this.sourceSlot[x];
+      if (x < full) {
+        if (slot >= 0) set1(out64!, x * n64, rx.w64, slot * n64, n64);
+        else xorColumns(out64!, x * n64, ws!.w64, rowCols, rowStart[x], rowStart[x + 1], n);
+        continue;
+      }
+      const len = Math.min(T, dataSize - x * T);
       if (slot >= 0) {
         const o = slot * n * 4;
-        out.set(this.rx.bytes.subarray(o, o + len), x * T);
+        out.set(rx.bytes.subarray(o, o + len), x * T);
       } else {
-        xorColumns(ws!.w64, scratch, ws!.w64, srcCols, srcStart[x], srcStart[x + 1], n);
+        xorColumns(ws!.w64, scratch * n64, ws!.w64, rowCols, rowStart[x], rowStart[x + 1], n);
         const o = scratch * n * 4;
         out.set(ws!.bytes.subarray(o, o + len), x * T);
       }

@@ -3,7 +3,8 @@
  * last one zero-padded); id >= K is the repair symbol with ISI = id + K' - K (RFC 6330 §5.3.1: the K'-K padding
  * symbols are never sent, so ids continue right after the data).
  */
-import { contextForK, type KContext } from './context.ts';
+import * as context from './context.ts';
+import type { KContext } from './context.ts';
 import { RaptorQError } from './errors.ts';
 import { checkSymbolId, checkSymbolSize, Slots, sourceSymbols, strideWords } from './layout.ts';
 import { planSolve, type Plan } from './plan.ts';
@@ -14,6 +15,7 @@ import * as xc from './xor-columns.ts';
 // Module-local bindings: some loaders (tsx, vite-node) compile imports to getter calls, too slow in hot loops.
 const { xorColumns } = xc;
 const { ltColumns, MAX_ROW_COLUMNS } = tuple;
+const { contextForK, cacheRowsUpTo } = context;
 
 function encoderPlan(kc: KContext): Plan {
   const cached = kc.encoderPlan as Plan | undefined;
@@ -82,9 +84,15 @@ export class RaptorQEncoder {
       out.set(this.src.bytes.subarray(o, o + T), offset);
       return;
     }
-    const { p } = this.kc;
-    const count = ltColumns(p, id + p.Kp - p.K, this.cols, 0);
-    xorColumns(this.ws.w64, this.outSlot, this.ws.w64, this.cols, 0, count, this.n);
+    const kc = this.kc;
+    const isi = id + kc.p.Kp - kc.p.K;
+    const o64 = this.outSlot * (this.n >> 1);
+    if (cacheRowsUpTo(kc, isi)) {
+      xorColumns(this.ws.w64, o64, this.ws.w64, kc.rowCols, kc.rowStart[isi], kc.rowStart[isi + 1], this.n);
+    } else {
+      const count = ltColumns(kc.p, isi, this.cols, 0);
+      xorColumns(this.ws.w64, o64, this.ws.w64, this.cols, 0, count, this.n);
+    }
     out.set(this.outBytes, offset);
   }
 

@@ -16,7 +16,10 @@ import * as tuple from './tuple.ts';
 
 // Module-local bindings: some loaders (tsx, vite-node) compile imports to getter calls, too slow in hot loops.
 const { ltColumns, MAX_ROW_COLUMNS } = tuple;
-const { scratchI32, scratchU8 } = scratch;
+const { scratchF64, scratchI32, scratchU8 } = scratch;
+
+/** Components smaller than this (in columns) are left to later passes of the component rule. */
+const MIN_COMPONENT = 8;
 
 export const COL_ACTIVE = 0;
 export const COL_PIVOT = 1;
@@ -47,7 +50,7 @@ export interface Peeled {
 
 export function peel(kc: KContext, isis: ArrayLike<number>, inputs: ArrayLike<number>, n: number): Peeled {
   const { p } = kc;
-  const { Kp, S, W, L } = p;
+  const { S, W, L } = p;
   const R = S + n;
 
   // --- rows in CSR form
@@ -58,13 +61,13 @@ export function peel(kc: KContext, isis: ArrayLike<number>, inputs: ArrayLike<nu
   cols.set(kc.ldpcCols);
   rowInput.fill(-1, 0, S);
   let pos = kc.ldpcNnz;
-  const { srcStart, srcCols } = kc;
+  const { rowStart: cStart, rowCols: cCols, cachedIsis } = kc;
   for (let i = 0; i < n; i++) {
     const x = isis[i];
     rowStart[S + i] = pos;
     rowInput[S + i] = inputs[i];
-    if (x < Kp) {
-      for (let k = srcStart[x], e = srcStart[x + 1]; k < e; k++) cols[pos++] = srcCols[k];
+    if (x < cachedIsis) {
+      for (let k = cStart[x], e = cStart[x + 1]; k < e; k++) cols[pos++] = cCols[k];
     } else {
       pos += ltColumns(p, x, cols, pos);
     }
@@ -73,19 +76,29 @@ export function peel(kc: KContext, isis: ArrayLike<number>, inputs: ArrayLike<nu
 
   // --- active degree per row, rows per active column (CSR by column)
   const rowDeg = scratchI32(3, R);
+  // Sum and sum of squares of each row's active columns: a row with two active columns a < b has
+  // a + b = sum and (b - a)^2 = 2 * squares - sum^2, so its pair costs no scan.
+  const rowSum = scratchI32(19, R);
+  const rowSq = scratchF64(0, R);
   const colStart = scratchI32(4, W + 1);
   colStart.fill(0, 0, W + 1);
   let maxDeg = 0;
   for (let r = 0; r < R; r++) {
     let d = 0;
+    let sum = 0;
+    let sq = 0;
     for (let k = rowStart[r], e = rowStart[r + 1]; k < e; k++) {
       const c = cols[k];
       if (c < W) {
         d++;
+        sum += c;
+        sq += c * c;
         colStart[c + 1]++;
       }
     }
     rowDeg[r] = d;
+    rowSum[r] = sum;
+    rowSq[r] = sq;
     if (d > maxDeg) maxDeg = d;
   }
   for (let c = 0; c < W; c++) colStart[c + 1] += colStart[c];
@@ -136,6 +149,10 @@ export function peel(kc: KContext, isis: ArrayLike<number>, inputs: ArrayLike<nu
   const stamp = scratchI32(16, W);
   stamp.fill(0, 0, W);
   let epoch = 0;
+  const queue = scratchI32(26, R);
+  const queueSize = scratchI32(27, R);
+  let qLen = 0;
+  let qPos = 0;
 
   for (;;) {
     while (minD <= maxDeg && head[minD] < 0) minD++;
@@ -143,49 +160,69 @@ export function peel(kc: KContext, isis: ArrayLike<number>, inputs: ArrayLike<nu
     let r = head[minD];
     if (minD === 2) {
       // RFC 6330 §5.4.2.2: take a row with two active columns from the largest connected component of the graph
-      // whose nodes are columns and whose edges are such rows; inactivating one column of a tree component then
-      // lets the whole component peel. One pass: a component's size only grows when it merges, so the row whose
-      // union reached the largest size lies in the largest component.
-      epoch++;
-      let bestSize = 0;
-      for (let q = head[2]; q >= 0; q = next[q]) {
-        let a = -1;
-        let b = -1;
-        for (let k = rowStart[q], e = rowStart[q + 1]; k < e; k++) {
-          const c = cols[k];
-          if (c < W && colState[c] === COL_ACTIVE) {
-            if (a < 0) a = c;
-            else {
-              b = c;
-              break;
-            }
-          }
-        }
-        if (stamp[a] !== epoch) {
-          stamp[a] = epoch;
-          parent[a] = a;
-          size[a] = 1;
-        }
-        if (stamp[b] !== epoch) {
-          stamp[b] = epoch;
-          parent[b] = b;
-          size[b] = 1;
-        }
-        while (parent[a] !== a) a = parent[a] = parent[parent[a]];
-        while (parent[b] !== b) b = parent[b] = parent[parent[b]];
-        if (a === b) continue;
-        if (size[a] < size[b]) {
-          const t = a;
-          a = b;
-          b = t;
-        }
-        parent[b] = a;
-        const sz = (size[a] += size[b]);
-        if (sz > bestSize) {
-          bestSize = sz;
-          r = q;
+      // whose nodes are columns and whose edges are such rows; inactivating one column of a tree component lets
+      // the whole component peel. Components are found once for several steps: one row per component of at
+      // least MIN_COMPONENT columns, largest first, used while still of degree 2.
+      let found = -1;
+      while (qPos < qLen) {
+        const q = queue[qPos++];
+        if (!rowUsed[q] && rowDeg[q] === 2) {
+          found = q;
+          break;
         }
       }
+      if (found < 0) {
+        epoch++;
+        for (let q = head[2]; q >= 0; q = next[q]) {
+          const sum = rowSum[q];
+          const gap = Math.round(Math.sqrt(2 * rowSq[q] - sum * sum));
+          let a = (sum - gap) >> 1;
+          let b = (sum + gap) >> 1;
+          if (stamp[a] !== epoch) {
+            stamp[a] = epoch;
+            parent[a] = a;
+            size[a] = 1;
+          }
+          if (stamp[b] !== epoch) {
+            stamp[b] = epoch;
+            parent[b] = b;
+            size[b] = 1;
+          }
+          while (parent[a] !== a) a = parent[a] = parent[parent[a]];
+          while (parent[b] !== b) b = parent[b] = parent[parent[b]];
+          if (a === b) continue;
+          if (size[a] < size[b]) {
+            const t = a;
+            a = b;
+            b = t;
+          }
+          parent[b] = a;
+          size[a] += size[b];
+        }
+        qLen = 0;
+        qPos = 0;
+        for (let q = head[2]; q >= 0; q = next[q]) {
+          const sum = rowSum[q];
+          const gap = Math.round(Math.sqrt(2 * rowSq[q] - sum * sum));
+          let a = (sum - gap) >> 1;
+          while (parent[a] !== a) a = parent[a];
+          const sz = size[a];
+          if (sz < 0) continue; // component already has its row
+          size[a] = -sz;
+          if (sz < MIN_COMPONENT && qLen > 0) continue;
+          // insert by size, largest first (the queue stays short)
+          let i = qLen++;
+          while (i > 0 && queueSize[i - 1] < sz) {
+            queue[i] = queue[i - 1];
+            queueSize[i] = queueSize[i - 1];
+            i--;
+          }
+          queue[i] = q;
+          queueSize[i] = sz;
+        }
+        found = queue[qPos++];
+      }
+      r = found;
     }
     const s = rowStart[r];
     const e = rowStart[r + 1];
@@ -208,7 +245,7 @@ export function peel(kc: KContext, isis: ArrayLike<number>, inputs: ArrayLike<nu
         if (c < W && c !== keep && colState[c] === COL_ACTIVE) {
           colState[c] = COL_INACTIVE;
           inactive[nu++] = c;
-          minD = deactivate(c, colStart, colRows, rowUsed, rowDeg, head, next, prev, minD);
+          minD = deactivate(c, colStart, colRows, rowUsed, rowDeg, rowSum, rowSq, head, next, prev, minD);
         }
       }
     }
@@ -232,7 +269,7 @@ export function peel(kc: KContext, isis: ArrayLike<number>, inputs: ArrayLike<nu
     pivotRow[np] = r;
     pivotCol[np] = c;
     np++;
-    minD = deactivate(c, colStart, colRows, rowUsed, rowDeg, head, next, prev, minD);
+    minD = deactivate(c, colStart, colRows, rowUsed, rowDeg, rowSum, rowSq, head, next, prev, minD);
   }
   for (let c = 0; c < W; c++) {
     if (colState[c] === COL_ACTIVE) {
@@ -275,6 +312,8 @@ function deactivate(
   colRows: Int32Array,
   rowUsed: Uint8Array,
   rowDeg: Int32Array,
+  rowSum: Int32Array,
+  rowSq: Float64Array,
   head: Int32Array,
   next: Int32Array,
   prev: Int32Array,
@@ -290,6 +329,8 @@ function deactivate(
     else head[d] = nx;
     if (nx >= 0) prev[nx] = pr;
     rowDeg[r] = d - 1;
+    rowSum[r] -= c;
+    rowSq[r] -= c * c;
     if (d > 1) {
       const h = head[d - 1];
       prev[r] = -1;

@@ -23,21 +23,14 @@ import * as scratch from './scratch.ts';
 
 // Module-local bindings: some loaders (tsx, vite-node) compile imports to getter calls, too slow in hot loops.
 const { NONE, OP_ALPHA, OP_CHAIN, OP_FMA, OP_SCALE, OP_SET, OP_XOR } = program;
-const { scratchI32 } = scratch;
+const { scratchI32, scratchU8 } = scratch;
 const { COL_INACTIVE, COL_PIVOT, peel } = peeling;
-const { gfAlphaPow, gfInv, MUL, alphaMulWord } = gf;
+const { gfAlphaPow, gfInv, MUL } = gf;
 
 export interface Plan {
   readonly prog: Int32Array;
   /** Workspace symbols the program uses (>= L); C[j] ends in slot j. */
   readonly slots: number;
-}
-
-/** NIB[m] packs the 4 bits of m as four bytes 0/1 (in memory order, whatever the platform's endianness). */
-const NIB = new Uint32Array(16);
-{
-  const bytes = new Uint8Array(NIB.buffer);
-  for (let m = 0; m < 16; m++) for (let k = 0; k < 4; k++) bytes[m * 4 + k] = (m >> k) & 1;
 }
 
 /**
@@ -98,44 +91,82 @@ export function planSolve(
     }
   }
 
-  // --- 2b. HDPC rows over the inactive columns: MT * GAMMA * X + I_H, X_j = Z_t (pivot) or e_j (inactive)
-  const nwb = nw * 8; // packed GF(256) words per row (4 columns each), >= nu / 4
-  const rb = nwb * 4; // bytes per HDPC row
-  const HD32 = new Int32Array(H * nwb);
-  const HD = new Uint8Array(HD32.buffer);
-  const yv = new Int32Array(nwb);
-  const yb = new Uint8Array(yv.buffer);
+  // --- 2b. HDPC rows over the inactive columns: MT * GAMMA * X + I_H, X_j = Z_t (pivot) or e_j (inactive).
+  // y runs bit-sliced: plane k holds bit k of every column's GF(256) value, so y = alpha * y is a rotation of
+  // the planes plus three plane XORs (x^8 = x^4 + x^3 + x^2 + 1), and adding the binary X_j touches plane 0 only.
   const T = Kp + S;
-  for (let j = 0; j < T; j++) {
-    for (let w = 0; w < nwb; w++) yv[w] = alphaMulWord(yv[w]);
+  const ys = scratchI32(23, 8 * nw);
+  ys.fill(0, 0, 8 * nw);
+  const acc = scratchI32(24, H * 8 * nw);
+  acc.fill(0, 0, H * 8 * nw);
+  let rot = 0; // logical plane k lives at physical plane (k + rot) & 7
+  for (let j = 0; j < T - 1; j++) {
+    rot = (rot + 7) & 7;
+    const top = rot * nw; // the old plane 7 is the new plane 0
+    for (let k = 2; k <= 4; k++) {
+      const po = ((k + rot) & 7) * nw;
+      for (let w = 0; w < nw; w++) ys[po + w] ^= ys[top + w];
+    }
     if (colState[j] === COL_PIVOT) {
       const zo = colPivot[j] * nw;
-      for (let q = 0; q < nw; q++) {
-        const z = Z[zo + q];
-        if (z === 0) continue;
-        const wo = q * 8;
-        for (let m = 0; m < 8; m++) yv[wo + m] ^= NIB[(z >>> (4 * m)) & 15];
-      }
+      for (let w = 0; w < nw; w++) ys[top + w] ^= Z[zo + w];
     } else {
-      yb[inactIdx[j]] ^= 1;
+      const x = inactIdx[j];
+      ys[top + (x >> 5)] ^= 1 << (x & 31);
     }
-    if (j < T - 1) {
-      const o1 = hdpcA[j] * nwb;
-      const o2 = hdpcB[j] * nwb;
-      for (let w = 0; w < nwb; w++) {
-        const v = yv[w];
-        HD32[o1 + w] ^= v;
-        HD32[o2 + w] ^= v;
-      }
-    } else {
-      for (let h = 0; h < H; h++) {
-        const m = gfAlphaPow(h) << 8;
-        const o = h * rb;
-        for (let k = 0; k < nu; k++) HD[o + k] ^= MUL[m | yb[k]];
+    const o1 = hdpcA[j] * 8 * nw;
+    const o2 = hdpcB[j] * 8 * nw;
+    for (let k = 0; k < 8; k++) {
+      const po = ((k + rot) & 7) * nw;
+      const ko = k * nw;
+      for (let w = 0; w < nw; w++) {
+        const v = ys[po + w];
+        acc[o1 + ko + w] ^= v;
+        acc[o2 + ko + w] ^= v;
       }
     }
   }
-  for (let h = 0; h < H; h++) HD[h * rb + inactIdx[T + h]] ^= 1;
+  // back to bytes: HD[h][c] = sum over k of bit c of plane k, << k; then the last column (MT = alpha^h) and I_H
+  const rb = nw * 32; // bytes per HDPC row, >= nu
+  const HD = scratchU8(2, H * rb);
+  HD.fill(0, 0, H * rb);
+  const yb = scratchU8(3, rb);
+  const toBytes = (
+    planes: Int32Array,
+    o: number,
+    physical: (k: number) => number,
+    dst: Uint8Array,
+    d: number,
+  ) => {
+    for (let k = 0; k < 8; k++) {
+      const po = o + physical(k) * nw;
+      for (let w = 0; w < nw; w++) {
+        let x = planes[po + w];
+        while (x !== 0) {
+          const low = x & -x;
+          dst[d + w * 32 + (31 - Math.clz32(low))] |= 1 << k;
+          x ^= low;
+        }
+      }
+    }
+  };
+  for (let h = 0; h < H; h++) toBytes(acc, h * 8 * nw, (k) => k, HD, h * rb);
+  yb.fill(0, 0, rb);
+  toBytes(ys, 0, (k) => (k + rot) & 7, yb, 0);
+  // last step of the chain in bytes: y = alpha * y + X_{T-1}
+  for (let c = 0; c < nu; c++) yb[c] = MUL[512 | yb[c]];
+  if (colState[T - 1] === COL_PIVOT) {
+    const zo = colPivot[T - 1] * nw;
+    for (let c = 0; c < nu; c++) yb[c] ^= (Z[zo + (c >> 5)] >>> (c & 31)) & 1;
+  } else {
+    yb[inactIdx[T - 1]] ^= 1;
+  }
+  for (let h = 0; h < H; h++) {
+    const m = gfAlphaPow(h) << 8;
+    const o = h * rb;
+    for (let c = 0; c < nu; c++) HD[o + c] ^= MUL[m | yb[c]];
+    HD[o + inactIdx[T + h]] ^= 1;
+  }
 
   // --- 3. dense elimination; dense row k < nb is leftover binary row k, nb + h is HDPC row h.
   // Ops are recorded on virtual slots VBASE + dense row and mapped to real slots once pivots are known.

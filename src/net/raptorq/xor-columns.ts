@@ -1,6 +1,6 @@
 /**
- * Slot dstSlot of d = XOR of the symbols of c listed in cols[start..end) (Enc, RFC 6330 §5.3.5.3), four sources
- * per pass over the destination.
+ * d[o..o+n32/2) = XOR of the symbols (slots of n32 32-bit words) of c listed in cols[start..end) (Enc, RFC 6330
+ * §5.3.5.3), four sources per pass over the destination; o counts 64-bit words.
  */
 import * as kernels from './symbols.ts';
 
@@ -9,7 +9,7 @@ const { set1, set2, set3, set4, xor1, xor2, xor3, xor4 } = kernels;
 
 export function xorColumns(
   d: BigUint64Array,
-  dstSlot: number,
+  o: number,
   c: BigUint64Array,
   cols: Int32Array,
   start: number,
@@ -17,7 +17,6 @@ export function xorColumns(
   n32: number,
 ): void {
   const n = n32 >> 1;
-  const o = dstSlot * n;
   let k = start;
   while (k < end) {
     const left = end - k;
