@@ -7,22 +7,21 @@ import * as context from './context.ts';
 import type { KContext } from './context.ts';
 import { RaptorQError } from './errors.ts';
 import {
+  acquireSlots,
   checkSymbolId,
   checkSymbolSize,
-  sharedWorkspace,
+  releaseSlots,
   Slots,
   sourceSymbols,
   strideWords,
 } from './layout.ts';
-import { planSolve, type Plan } from './plan.ts';
+import { maxPlanSlots, planSolve, type Plan } from './plan.ts';
 import { execute } from './program.ts';
-import * as symbols from './symbols.ts';
 import * as xc from './xor-columns.ts';
 
 // Module-local bindings: some loaders (tsx, vite-node) compile imports to getter calls, too slow in hot loops.
 const { contextForK, cacheRowsUpTo } = context;
 const { xorColumns } = xc;
-const { set1 } = symbols;
 
 /** Symbols kept beyond K while the set is not yet decodable; later ones are ignored (see addSymbol). */
 export const MAX_EXTRA_SYMBOLS = 256;
@@ -36,8 +35,9 @@ export class RaptorQDecoder {
   readonly dataSize: number;
   private readonly kc: KContext;
   private readonly n: number;
+  /** Received symbols in slots 0..capacity-1; the solve uses the slots after them (see tryPlan). */
   private capacity: number;
-  private rx: Slots;
+  private ws: Slots;
   /** ISI of the symbol stored in each slot. */
   private isi: Int32Array;
   private stored = 0;
@@ -70,7 +70,7 @@ export class RaptorQDecoder {
     this.kc = contextForK(this.k);
     this.n = strideWords(symbolSize);
     this.capacity = this.k + 8;
-    this.rx = new Slots(this.capacity, this.n);
+    this.ws = acquireSlots(this.workspaceSlots(this.capacity), this.n);
     this.isi = new Int32Array(this.capacity);
     this.sourceSlot = new Int32Array(this.k).fill(-1);
     this.seen = new Uint8Array(4 * this.k + 64);
@@ -105,7 +105,7 @@ export class RaptorQDecoder {
     }
     if (this.stored === this.capacity && !this.grow()) return false;
     const slot = this.stored++;
-    this.rx.bytes.set(symbol, slot * this.n * 4);
+    this.ws.bytes.set(symbol, slot * this.n * 4);
     if (id < K) {
       this.sourceSlot[id] = slot;
       this.isi[slot] = id;
@@ -126,15 +126,22 @@ export class RaptorQDecoder {
     return this.complete;
   }
 
+  /** Received slots, then C and the planner's spare slots, then one slot for rebuilding source symbols. */
+  private workspaceSlots(capacity: number): number {
+    const { L, H } = this.kc.p;
+    return capacity + maxPlanSlots(L, H) + 1;
+  }
+
   private grow(): boolean {
     const limit = this.k + MAX_EXTRA_SYMBOLS;
     if (this.capacity >= limit) return false;
     const capacity = Math.min(limit, this.capacity + Math.max(8, this.capacity >> 3));
-    const rx = new Slots(capacity, this.n);
-    rx.w32.set(this.rx.w32);
+    const ws = acquireSlots(this.workspaceSlots(capacity), this.n);
+    ws.w32.set(this.ws.w32.subarray(0, this.stored * this.n));
+    releaseSlots(this.ws);
     const isi = new Int32Array(capacity);
     isi.set(this.isi);
-    this.rx = rx;
+    this.ws = ws;
     this.isi = isi;
     this.capacity = capacity;
     return true;
@@ -155,7 +162,7 @@ export class RaptorQDecoder {
       isis[r] = x;
       inputs[r] = -1;
     }
-    const plan = planSolve(this.kc, isis, inputs, rows);
+    const plan = planSolve(this.kc, isis, inputs, rows, this.capacity, 0);
     if (plan) {
       this.plan = plan;
       this.complete = true;
@@ -166,43 +173,28 @@ export class RaptorQDecoder {
   data(): Uint8Array {
     if (this.result) return this.result;
     if (!this.complete) throw new RaptorQError('RaptorQ block is not decodable yet');
-    const { n, k: K, symbolSize: T, dataSize } = this;
+    const { n, k: K, symbolSize: T, dataSize, ws } = this;
     const n64 = n >> 1;
-    const out = new Uint8Array(dataSize);
-    // Whole symbols go straight into `out` through a 64-bit view when the symbol size allows (T = 768 does).
-    const direct = n * 4 === T && T % 8 === 0;
-    const full = direct ? Math.floor(dataSize / T) : 0;
-    const out64 = direct ? new BigUint64Array(out.buffer, 0, full * n64) : null;
     const plan = this.plan;
-    let ws: Slots | null = null;
-    let scratch = 0;
-    if (plan) {
-      scratch = plan.slots;
-      ws = sharedWorkspace(scratch + 1, n);
-      execute(plan.prog, ws, this.rx, n);
-    }
+    const cBase = this.capacity;
+    const scratch = cBase + maxPlanSlots(this.kc.p.L, this.kc.p.H);
+    if (plan) execute(plan.prog, ws, n);
+    const out = new Uint8Array(dataSize);
     const { rowStart, rowCols } = this.kc;
-    const rx = this.rx;
+    const list = new Int32Array(64);
     for (let x = 0; x < K; x++) {
-      const slot = this.sourceSlot[x];
-      if (x < full) {
-        if (slot >= 0) set1(out64!, x * n64, rx.w64, slot * n64, n64);
-        else xorColumns(out64!, x * n64, ws!.w64, rowCols, rowStart[x], rowStart[x + 1], n);
-        continue;
+      let slot = this.sourceSlot[x];
+      if (slot < 0) {
+        xorColumns(ws.w64, scratch * n64, cBase, rowCols, rowStart[x], rowStart[x + 1], list, n);
+        slot = scratch;
       }
-      const len = Math.min(T, dataSize - x * T);
-      if (slot >= 0) {
-        const o = slot * n * 4;
-        out.set(rx.bytes.subarray(o, o + len), x * T);
-      } else {
-        xorColumns(ws!.w64, scratch * n64, ws!.w64, rowCols, rowStart[x], rowStart[x + 1], n);
-        const o = scratch * n * 4;
-        out.set(ws!.bytes.subarray(o, o + len), x * T);
-      }
+      const o = slot * n * 4;
+      out.set(ws.bytes.subarray(o, o + Math.min(T, dataSize - x * T)), x * T);
     }
     this.result = out;
     this.plan = null;
-    this.rx = new Slots(0, n);
+    releaseSlots(ws);
+    this.ws = new Slots(0, n);
     return out;
   }
 }

@@ -7,16 +7,17 @@ import * as context from './context.ts';
 import type { KContext } from './context.ts';
 import { RaptorQError } from './errors.ts';
 import { checkSymbolId, checkSymbolSize, Slots, sourceSymbols, strideWords } from './layout.ts';
-import { planSolve, type Plan } from './plan.ts';
+import { maxPlanSlots, planSolve, type Plan } from './plan.ts';
 import { execute } from './program.ts';
 import * as tuple from './tuple.ts';
 import * as xc from './xor-columns.ts';
 
 // Module-local bindings: some loaders (tsx, vite-node) compile imports to getter calls, too slow in hot loops.
-const { xorColumns } = xc;
 const { ltColumns, MAX_ROW_COLUMNS } = tuple;
 const { contextForK, cacheRowsUpTo } = context;
+const { xorColumns } = xc;
 
+/** The encoder's solve, cached per K: rows ISI 0..K'-1, sources in slots 0..K-1, C[j] in slot K + j. */
 function encoderPlan(kc: KContext): Plan {
   const cached = kc.encoderPlan as Plan | undefined;
   if (cached) return cached;
@@ -27,7 +28,7 @@ function encoderPlan(kc: KContext): Plan {
     isis[x] = x;
     inputs[x] = x < K ? x : -1;
   }
-  const plan = planSolve(kc, isis, inputs, Kp);
+  const plan = planSolve(kc, isis, inputs, Kp, K, 0);
   // RFC 6330 §5.6 chose K' so that these rows always have full rank.
   if (!plan) throw new RaptorQError(`RaptorQ: the systematic rows for K'=${Kp} are singular`);
   kc.encoderPlan = plan;
@@ -41,12 +42,12 @@ export class RaptorQEncoder {
   readonly dataSize: number;
   private readonly kc: KContext;
   private readonly n: number;
-  private readonly src: Slots;
-  /** C[j] in slot j (j < L), then scratch slots; the last slot is the output scratch. */
+  /** Source symbols in slots 0..k-1, C[j] in slot k + j, then the planner's spare slots and the output slot. */
   private readonly ws: Slots;
   private readonly outSlot: number;
   private readonly outBytes: Uint8Array;
   private readonly cols = new Int32Array(MAX_ROW_COLUMNS);
+  private readonly scratch = new Int32Array(MAX_ROW_COLUMNS);
 
   constructor(data: Uint8Array, symbolSize = 768) {
     checkSymbolSize(symbolSize);
@@ -57,19 +58,17 @@ export class RaptorQEncoder {
     this.kc = contextForK(k);
     const n = strideWords(symbolSize);
     this.n = n;
-    this.src = new Slots(k, n);
+    const { L, H } = this.kc.p;
+    this.outSlot = k + maxPlanSlots(L, H);
+    this.ws = new Slots(this.outSlot + 1, n);
     if (n * 4 === symbolSize) {
-      this.src.bytes.set(data);
+      this.ws.bytes.set(data);
     } else {
-      for (let i = 0; i < k; i++) {
-        this.src.bytes.set(data.subarray(i * symbolSize, (i + 1) * symbolSize), i * n * 4);
-      }
+      for (let i = 0; i < k; i++)
+        this.ws.bytes.set(data.subarray(i * symbolSize, (i + 1) * symbolSize), i * n * 4);
     }
-    const plan = encoderPlan(this.kc);
-    this.outSlot = plan.slots;
-    this.ws = new Slots(plan.slots + 1, n);
     this.outBytes = this.ws.bytes.subarray(this.outSlot * n * 4, this.outSlot * n * 4 + symbolSize);
-    execute(plan.prog, this.ws, this.src, n);
+    execute(encoderPlan(this.kc).prog, this.ws, n);
   }
 
   /** Writes symbol `id` (symbolSize bytes) into out at offset. */
@@ -81,17 +80,26 @@ export class RaptorQEncoder {
     }
     if (id < this.k) {
       const o = id * this.n * 4;
-      out.set(this.src.bytes.subarray(o, o + T), offset);
+      out.set(this.ws.bytes.subarray(o, o + T), offset);
       return;
     }
     const kc = this.kc;
     const isi = id + kc.p.Kp - kc.p.K;
-    const o64 = this.outSlot * (this.n >> 1);
+    const d = this.outSlot * (this.n >> 1);
     if (cacheRowsUpTo(kc, isi)) {
-      xorColumns(this.ws.w64, o64, this.ws.w64, kc.rowCols, kc.rowStart[isi], kc.rowStart[isi + 1], this.n);
+      xorColumns(
+        this.ws.w64,
+        d,
+        this.k,
+        kc.rowCols,
+        kc.rowStart[isi],
+        kc.rowStart[isi + 1],
+        this.scratch,
+        this.n,
+      );
     } else {
       const count = ltColumns(kc.p, isi, this.cols, 0);
-      xorColumns(this.ws.w64, o64, this.ws.w64, this.cols, 0, count, this.n);
+      xorColumns(this.ws.w64, d, this.k, this.cols, 0, count, this.scratch, this.n);
     }
     out.set(this.outBytes, offset);
   }

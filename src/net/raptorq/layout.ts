@@ -35,7 +35,7 @@ export function checkSymbolId(id: number): void {
     throw new RaptorQError(`RaptorQ symbol id ${id} is invalid`);
 }
 
-/** `slots` symbols of n32 32-bit words each, zero-filled, with the three views the kernels use. */
+/** `slots` symbols of n32 32-bit words each, with the three views the kernels use. */
 export class Slots {
   readonly w32: Uint32Array;
   readonly w64: BigUint64Array;
@@ -51,13 +51,26 @@ export class Slots {
   }
 }
 
-let shared = new Slots(0, 4);
+const pool: Slots[] = [];
+const POOL_SIZE = 4;
 
 /**
- * A workspace of at least `slots` symbols shared by every decode (one runs at a time: solves are synchronous),
- * so decoding part after part reuses the same memory. Contents are garbage.
+ * A workspace of at least `slots` symbols, from a small pool of released ones when one fits (contents are then
+ * stale; the programs write every slot before reading it), so decoding part after part reuses the same memory.
  */
-export function sharedWorkspace(slots: number, n32: number): Slots {
-  if (shared.n32 !== n32 || shared.slots < slots) shared = new Slots(slots, n32);
-  return shared;
+export function acquireSlots(slots: number, n32: number): Slots {
+  for (let i = 0; i < pool.length; i++) {
+    const s = pool[i];
+    if (s.n32 === n32 && s.slots >= slots && s.slots <= 2 * slots + 64) {
+      pool.splice(i, 1);
+      return s;
+    }
+  }
+  return new Slots(slots, n32);
+}
+
+/** Gives a workspace back to the pool (the caller must not use it afterwards). */
+export function releaseSlots(s: Slots): void {
+  if (pool.length >= POOL_SIZE) pool.shift();
+  pool.push(s);
 }

@@ -22,26 +22,34 @@ import * as program from './program.ts';
 import * as scratch from './scratch.ts';
 
 // Module-local bindings: some loaders (tsx, vite-node) compile imports to getter calls, too slow in hot loops.
-const { NONE, OP_ALPHA, OP_CHAIN, OP_FMA, OP_SCALE, OP_SET, OP_XOR } = program;
+const { NONE, OP_ALPHA, OP_CHAIN, OP_FMA, OP_SCALE, OP_SET, OP_XOR, relocate } = program;
 const { scratchI32, scratchU8 } = scratch;
 const { COL_INACTIVE, COL_PIVOT, peel } = peeling;
 const { gfAlphaPow, gfInv, MUL } = gf;
 
 export interface Plan {
   readonly prog: Int32Array;
-  /** Workspace symbols the program uses (>= L); C[j] ends in slot j. */
+  /** Workspace symbols the program uses from cBase on (>= L); C[j] ends in slot cBase + j. */
   readonly slots: number;
+}
+
+/** Most workspace slots a plan uses from cBase on: L columns, H HDPC accumulators, the GAMMA chain. */
+export function maxPlanSlots(L: number, H: number): number {
+  return L + H + 1;
 }
 
 /**
  * Plans the solve for LT rows isis[0..n) (ISIs) whose values are input symbols inputs[i] (-1: known zero, as
- * for padding symbols). Returns null when these rows do not have full rank yet.
+ * for padding symbols), for a workspace with input symbol i in slot inputBase + i and C[j] in slot cBase + j.
+ * Returns null when these rows do not have full rank yet.
  */
 export function planSolve(
   kc: KContext,
   isis: ArrayLike<number>,
   inputs: ArrayLike<number>,
   n: number,
+  cBase: number,
+  inputBase: number,
 ): Plan | null {
   const { p, hdpcA, hdpcB } = kc;
   const { Kp, S, H, L } = p;
@@ -402,6 +410,7 @@ export function planSolve(
     }
     out[at] = o - at - 1;
   }
+  relocate(out, o, cBase, inputBase);
   return { prog: out.slice(0, o), slots: spare };
 }
 

@@ -1,9 +1,10 @@
 /**
- * Symbol kernels. A symbol occupies a slot of n32 32-bit words (a multiple of 4; the bytes past the symbol size
- * are zero and stay zero). XOR kernels run on a BigUint64Array view of the same memory: V8 compiles 64-bit
- * typed-array XOR to plain machine words, which moves twice the bytes per operation of a Uint32Array loop (about
- * 1.6x faster measured); they fuse up to four sources per pass over the destination and unroll by 2 without a
- * tail. GF(256) kernels work on 4 packed bytes per 32-bit word through the MUL table.
+ * Symbol kernels over one workspace. A symbol occupies a slot of n32 32-bit words (a multiple of 4; bytes past
+ * the symbol size carry no meaning: every kernel works bytewise or wordwise, so they never leak into data bytes).
+ * XOR kernels run on a BigUint64Array view: V8 compiles 64-bit typed-array XOR to plain machine words, which moves
+ * twice the bytes per operation of a Uint32Array loop (about 1.6x faster measured); they fuse up to eight
+ * sources per pass over the destination and unroll by 2 without a tail (offsets and n count 64-bit words).
+ * GF(256) kernels work on 4 packed bytes per 32-bit word through the MUL table (offsets in 32-bit words).
  */
 import { MUL as MUL_TABLE } from './gf256.ts';
 
@@ -11,126 +12,248 @@ import { MUL as MUL_TABLE } from './gf256.ts';
 const MUL = MUL_TABLE;
 
 /** d = a */
-export function set1(d: BigUint64Array, o: number, a: BigUint64Array, ao: number, n: number): void {
+export function set1(w: BigUint64Array, d: number, a: number, n: number): void {
   for (let i = 0; i < n; i += 2) {
-    d[o + i] = a[ao + i];
-    d[o + i + 1] = a[ao + i + 1];
+    w[d + i] = w[a + i];
+    w[d + i + 1] = w[a + i + 1];
   }
 }
 
 /** d = a ^ b */
-export function set2(
-  d: BigUint64Array,
-  o: number,
-  a: BigUint64Array,
-  ao: number,
-  b: BigUint64Array,
-  bo: number,
-  n: number,
-): void {
+export function set2(w: BigUint64Array, d: number, a: number, b: number, n: number): void {
   for (let i = 0; i < n; i += 2) {
-    d[o + i] = a[ao + i] ^ b[bo + i];
-    d[o + i + 1] = a[ao + i + 1] ^ b[bo + i + 1];
+    w[d + i] = w[a + i] ^ w[b + i];
+    w[d + i + 1] = w[a + i + 1] ^ w[b + i + 1];
   }
 }
 
 /** d = a ^ b ^ c */
-export function set3(
-  d: BigUint64Array,
-  o: number,
-  a: BigUint64Array,
-  ao: number,
-  b: BigUint64Array,
-  bo: number,
-  c: BigUint64Array,
-  co: number,
-  n: number,
-): void {
+export function set3(w: BigUint64Array, d: number, a: number, b: number, c: number, n: number): void {
   for (let i = 0; i < n; i += 2) {
-    d[o + i] = a[ao + i] ^ b[bo + i] ^ c[co + i];
-    d[o + i + 1] = a[ao + i + 1] ^ b[bo + i + 1] ^ c[co + i + 1];
+    w[d + i] = w[a + i] ^ w[b + i] ^ w[c + i];
+    w[d + i + 1] = w[a + i + 1] ^ w[b + i + 1] ^ w[c + i + 1];
   }
 }
 
 /** d = a ^ b ^ c ^ e */
 export function set4(
-  d: BigUint64Array,
-  o: number,
-  a: BigUint64Array,
-  ao: number,
-  b: BigUint64Array,
-  bo: number,
-  c: BigUint64Array,
-  co: number,
-  e: BigUint64Array,
-  eo: number,
+  w: BigUint64Array,
+  d: number,
+  a: number,
+  b: number,
+  c: number,
+  e: number,
   n: number,
 ): void {
   for (let i = 0; i < n; i += 2) {
-    d[o + i] = a[ao + i] ^ b[bo + i] ^ c[co + i] ^ e[eo + i];
-    d[o + i + 1] = a[ao + i + 1] ^ b[bo + i + 1] ^ c[co + i + 1] ^ e[eo + i + 1];
+    w[d + i] = w[a + i] ^ w[b + i] ^ w[c + i] ^ w[e + i];
+    w[d + i + 1] = w[a + i + 1] ^ w[b + i + 1] ^ w[c + i + 1] ^ w[e + i + 1];
+  }
+}
+
+/** d = a ^ b ^ c ^ e ^ f */
+export function set5(
+  w: BigUint64Array,
+  d: number,
+  a: number,
+  b: number,
+  c: number,
+  e: number,
+  f: number,
+  n: number,
+): void {
+  for (let i = 0; i < n; i += 2) {
+    w[d + i] = w[a + i] ^ w[b + i] ^ w[c + i] ^ w[e + i] ^ w[f + i];
+    w[d + i + 1] = w[a + i + 1] ^ w[b + i + 1] ^ w[c + i + 1] ^ w[e + i + 1] ^ w[f + i + 1];
+  }
+}
+
+/** d = a ^ b ^ c ^ e ^ f ^ g */
+export function set6(
+  w: BigUint64Array,
+  d: number,
+  a: number,
+  b: number,
+  c: number,
+  e: number,
+  f: number,
+  g: number,
+  n: number,
+): void {
+  for (let i = 0; i < n; i += 2) {
+    w[d + i] = w[a + i] ^ w[b + i] ^ w[c + i] ^ w[e + i] ^ w[f + i] ^ w[g + i];
+    w[d + i + 1] = w[a + i + 1] ^ w[b + i + 1] ^ w[c + i + 1] ^ w[e + i + 1] ^ w[f + i + 1] ^ w[g + i + 1];
+  }
+}
+
+/** d = a ^ b ^ c ^ e ^ f ^ g ^ h */
+export function set7(
+  w: BigUint64Array,
+  d: number,
+  a: number,
+  b: number,
+  c: number,
+  e: number,
+  f: number,
+  g: number,
+  h: number,
+  n: number,
+): void {
+  for (let i = 0; i < n; i += 2) {
+    w[d + i] = w[a + i] ^ w[b + i] ^ w[c + i] ^ w[e + i] ^ w[f + i] ^ w[g + i] ^ w[h + i];
+    w[d + i + 1] =
+      w[a + i + 1] ^ w[b + i + 1] ^ w[c + i + 1] ^ w[e + i + 1] ^ w[f + i + 1] ^ w[g + i + 1] ^ w[h + i + 1];
+  }
+}
+
+/** d = a ^ b ^ c ^ e ^ f ^ g ^ h ^ k */
+export function set8(
+  w: BigUint64Array,
+  d: number,
+  a: number,
+  b: number,
+  c: number,
+  e: number,
+  f: number,
+  g: number,
+  h: number,
+  k: number,
+  n: number,
+): void {
+  for (let i = 0; i < n; i += 2) {
+    w[d + i] = w[a + i] ^ w[b + i] ^ w[c + i] ^ w[e + i] ^ w[f + i] ^ w[g + i] ^ w[h + i] ^ w[k + i];
+    w[d + i + 1] =
+      w[a + i + 1] ^
+      w[b + i + 1] ^
+      w[c + i + 1] ^
+      w[e + i + 1] ^
+      w[f + i + 1] ^
+      w[g + i + 1] ^
+      w[h + i + 1] ^
+      w[k + i + 1];
   }
 }
 
 /** d ^= a */
-export function xor1(d: BigUint64Array, o: number, a: BigUint64Array, ao: number, n: number): void {
+export function xor1(w: BigUint64Array, d: number, a: number, n: number): void {
   for (let i = 0; i < n; i += 2) {
-    d[o + i] ^= a[ao + i];
-    d[o + i + 1] ^= a[ao + i + 1];
+    w[d + i] ^= w[a + i];
+    w[d + i + 1] ^= w[a + i + 1];
   }
 }
 
 /** d ^= a ^ b */
-export function xor2(
-  d: BigUint64Array,
-  o: number,
-  a: BigUint64Array,
-  ao: number,
-  b: BigUint64Array,
-  bo: number,
-  n: number,
-): void {
+export function xor2(w: BigUint64Array, d: number, a: number, b: number, n: number): void {
   for (let i = 0; i < n; i += 2) {
-    d[o + i] ^= a[ao + i] ^ b[bo + i];
-    d[o + i + 1] ^= a[ao + i + 1] ^ b[bo + i + 1];
+    w[d + i] ^= w[a + i] ^ w[b + i];
+    w[d + i + 1] ^= w[a + i + 1] ^ w[b + i + 1];
   }
 }
 
 /** d ^= a ^ b ^ c */
-export function xor3(
-  d: BigUint64Array,
-  o: number,
-  a: BigUint64Array,
-  ao: number,
-  b: BigUint64Array,
-  bo: number,
-  c: BigUint64Array,
-  co: number,
-  n: number,
-): void {
+export function xor3(w: BigUint64Array, d: number, a: number, b: number, c: number, n: number): void {
   for (let i = 0; i < n; i += 2) {
-    d[o + i] ^= a[ao + i] ^ b[bo + i] ^ c[co + i];
-    d[o + i + 1] ^= a[ao + i + 1] ^ b[bo + i + 1] ^ c[co + i + 1];
+    w[d + i] ^= w[a + i] ^ w[b + i] ^ w[c + i];
+    w[d + i + 1] ^= w[a + i + 1] ^ w[b + i + 1] ^ w[c + i + 1];
   }
 }
 
 /** d ^= a ^ b ^ c ^ e */
 export function xor4(
-  d: BigUint64Array,
-  o: number,
-  a: BigUint64Array,
-  ao: number,
-  b: BigUint64Array,
-  bo: number,
-  c: BigUint64Array,
-  co: number,
-  e: BigUint64Array,
-  eo: number,
+  w: BigUint64Array,
+  d: number,
+  a: number,
+  b: number,
+  c: number,
+  e: number,
   n: number,
 ): void {
   for (let i = 0; i < n; i += 2) {
-    d[o + i] ^= a[ao + i] ^ b[bo + i] ^ c[co + i] ^ e[eo + i];
-    d[o + i + 1] ^= a[ao + i + 1] ^ b[bo + i + 1] ^ c[co + i + 1] ^ e[eo + i + 1];
+    w[d + i] ^= w[a + i] ^ w[b + i] ^ w[c + i] ^ w[e + i];
+    w[d + i + 1] ^= w[a + i + 1] ^ w[b + i + 1] ^ w[c + i + 1] ^ w[e + i + 1];
+  }
+}
+
+/** d ^= a ^ b ^ c ^ e ^ f */
+export function xor5(
+  w: BigUint64Array,
+  d: number,
+  a: number,
+  b: number,
+  c: number,
+  e: number,
+  f: number,
+  n: number,
+): void {
+  for (let i = 0; i < n; i += 2) {
+    w[d + i] ^= w[a + i] ^ w[b + i] ^ w[c + i] ^ w[e + i] ^ w[f + i];
+    w[d + i + 1] ^= w[a + i + 1] ^ w[b + i + 1] ^ w[c + i + 1] ^ w[e + i + 1] ^ w[f + i + 1];
+  }
+}
+
+/** d ^= a ^ b ^ c ^ e ^ f ^ g */
+export function xor6(
+  w: BigUint64Array,
+  d: number,
+  a: number,
+  b: number,
+  c: number,
+  e: number,
+  f: number,
+  g: number,
+  n: number,
+): void {
+  for (let i = 0; i < n; i += 2) {
+    w[d + i] ^= w[a + i] ^ w[b + i] ^ w[c + i] ^ w[e + i] ^ w[f + i] ^ w[g + i];
+    w[d + i + 1] ^= w[a + i + 1] ^ w[b + i + 1] ^ w[c + i + 1] ^ w[e + i + 1] ^ w[f + i + 1] ^ w[g + i + 1];
+  }
+}
+
+/** d ^= a ^ b ^ c ^ e ^ f ^ g ^ h */
+export function xor7(
+  w: BigUint64Array,
+  d: number,
+  a: number,
+  b: number,
+  c: number,
+  e: number,
+  f: number,
+  g: number,
+  h: number,
+  n: number,
+): void {
+  for (let i = 0; i < n; i += 2) {
+    w[d + i] ^= w[a + i] ^ w[b + i] ^ w[c + i] ^ w[e + i] ^ w[f + i] ^ w[g + i] ^ w[h + i];
+    w[d + i + 1] ^=
+      w[a + i + 1] ^ w[b + i + 1] ^ w[c + i + 1] ^ w[e + i + 1] ^ w[f + i + 1] ^ w[g + i + 1] ^ w[h + i + 1];
+  }
+}
+
+/** d ^= a ^ b ^ c ^ e ^ f ^ g ^ h ^ k */
+export function xor8(
+  w: BigUint64Array,
+  d: number,
+  a: number,
+  b: number,
+  c: number,
+  e: number,
+  f: number,
+  g: number,
+  h: number,
+  k: number,
+  n: number,
+): void {
+  for (let i = 0; i < n; i += 2) {
+    w[d + i] ^= w[a + i] ^ w[b + i] ^ w[c + i] ^ w[e + i] ^ w[f + i] ^ w[g + i] ^ w[h + i] ^ w[k + i];
+    w[d + i + 1] ^=
+      w[a + i + 1] ^
+      w[b + i + 1] ^
+      w[c + i + 1] ^
+      w[e + i + 1] ^
+      w[f + i + 1] ^
+      w[g + i + 1] ^
+      w[h + i + 1] ^
+      w[k + i + 1];
   }
 }
 
