@@ -1,26 +1,47 @@
-/** The extension's service worker: owns settings and answers the popup. */
+/**
+ * The extension's service worker. Every listener is registered synchronously at the top level, so Chromium can
+ * wake a stopped worker for any of them (a debugger event, a navigation, a message) and the new instance handles
+ * it after start() restored its state from storage.
+ */
+import './buffer-global.ts';
 import browser, { type Runtime } from 'webextension-polyfill';
-import { isPopupRequest, type GatewayState, type PopupRequest } from './messages.ts';
-import { loadSettings, saveSettings } from './settings.ts';
+import { isExtensionRequest } from './messages.ts';
+import { BackgroundService } from './service.ts';
+import type { Debuggee } from './sessions.ts';
 
-const workerStartedAt = Date.now();
-
-async function handle(request: PopupRequest): Promise<GatewayState> {
-  const settings =
-    request.type === 'setEnabled' ? await saveSettings({ enabled: request.enabled }) : await loadSettings();
-  await updateBadge(settings.enabled);
-  return { settings, workerStartedAt, version: browser.runtime.getManifest().version };
-}
-
-async function updateBadge(enabled: boolean): Promise<void> {
-  await browser.action.setBadgeText({ text: enabled ? '' : 'off' });
-  await browser.action.setBadgeBackgroundColor({ color: '#888888' });
-}
-
-browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
-  // Only our own extension pages may talk to the worker; TON sites never reach it.
-  if (sender.id !== browser.runtime.id || !isPopupRequest(message)) return undefined;
-  return handle(message);
+const service = new BackgroundService({
+  version: browser.runtime.getManifest().version,
+  session: chrome.storage?.session ?? null,
+  async setBadge(enabled) {
+    await browser.action.setBadgeText({ text: enabled ? '' : 'off' });
+    await browser.action.setBadgeBackgroundColor({ color: '#888888' });
+  },
 });
 
-void loadSettings().then((s) => updateBadge(s.enabled));
+const extensionOrigin = new URL(browser.runtime.getURL('/')).origin;
+
+browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
+  // Only our own extension pages (popup, options, loader) may talk to the worker.
+  if (sender.id !== browser.runtime.id || !sender.url || new URL(sender.url).origin !== extensionOrigin)
+    return undefined;
+  if (!isExtensionRequest(message)) return undefined;
+  return service.handle(message, { tabId: sender.tab?.id, frameId: sender.frameId, url: sender.url });
+});
+
+chrome.debugger.onEvent.addListener((source, method, params) => {
+  void service.start().then(() => service.sessions.handleEvent(source as Debuggee, method, params));
+});
+
+chrome.debugger.onDetach.addListener((source, reason) => {
+  void service.start().then(() => service.sessions.handleDetach(source as Debuggee, reason));
+});
+
+browser.webNavigation.onCommitted.addListener((details) => {
+  if (details.frameId === 0) void service.start().then(() => service.committed(details.tabId, details.url));
+});
+
+browser.tabs.onRemoved.addListener((tabId) => {
+  void service.start().then(() => service.tabRemoved(tabId));
+});
+
+void service.start();

@@ -1,18 +1,71 @@
-/** Messages between the popup (or options page) and the service worker. */
+/**
+ * Messages from the extension's own pages (popup, options, loader) to the service worker. Only extension pages
+ * can send them (index.ts checks the sender); TON sites have no extension API at all (they are served in their own
+ * origin through the debugger, INTERCEPTION.md).
+ */
+import type { DnsErrorJson, DnsResolutionJson } from '../net/dns/index.ts';
 import type { Settings } from './settings.ts';
+import type { ConnectionStatus } from './stack.ts';
+import type { TabState } from './tab-state.ts';
 
-export type PopupRequest = { type: 'getState' } | { type: 'setEnabled'; enabled: boolean };
+export type ExtensionRequest =
+  /** Popup: everything it shows; `tabId` = the tab it is about (default: none). */
+  | { type: 'getState'; tabId?: number }
+  | { type: 'setEnabled'; enabled: boolean }
+  /** Popup: ask every liteserver for its masterchain block now. */
+  | { type: 'refreshConnection' }
+  | { type: 'getSettings' }
+  | { type: 'saveSettings'; patch: Partial<Settings> }
+  /** Options page ("look up a name") and diagnostics: TON DNS site record of `name`. */
+  | { type: 'resolve'; name: string }
+  /** Loader page: attach the debugger to my tab, then I navigate to `url`. */
+  | { type: 'open'; url: string };
 
 export interface GatewayState {
   settings: Settings;
   /** When this service-worker instance started (ms since epoch): shows restarts in diagnostics. */
   workerStartedAt: number;
   version: string;
+  /** Null until the TON stack was first needed (no connection is made just to show the popup). */
+  connection: ConnectionStatus | null;
+  tab: TabState | null;
+  /** Whether the tab the popup is about is attached now. */
+  tabAttached: boolean;
+  attachedTabs: number[];
 }
 
-export function isPopupRequest(value: unknown): value is PopupRequest {
+export type SettingsReply = { ok: true; settings: Settings } | { ok: false; error: string };
+
+export type ResolveReply =
+  | { ok: true; trust: string; cached: boolean; resolution: DnsResolutionJson }
+  | { ok: false; error: DnsErrorJson | { code: string; message: string } };
+
+export type OpenReply =
+  | { ok: true }
+  | { ok: false; reason: 'disabled' | 'proxy-mode' | 'not-ton' | 'https' | 'attach-failed'; message: string };
+
+export type ConnectionReply =
+  | { ok: true; connection: ConnectionStatus }
+  | { ok: false; error: string; connection: ConnectionStatus | null };
+
+export function isExtensionRequest(value: unknown): value is ExtensionRequest {
   if (typeof value !== 'object' || value === null) return false;
-  const m = value as { type?: unknown; enabled?: unknown };
-  if (m.type === 'getState') return true;
-  return m.type === 'setEnabled' && typeof m.enabled === 'boolean';
+  const m = value as Record<string, unknown>;
+  switch (m.type) {
+    case 'getState':
+      return m.tabId === undefined || Number.isInteger(m.tabId);
+    case 'setEnabled':
+      return typeof m.enabled === 'boolean';
+    case 'refreshConnection':
+    case 'getSettings':
+      return true;
+    case 'saveSettings':
+      return typeof m.patch === 'object' && m.patch !== null;
+    case 'resolve':
+      return typeof m.name === 'string' && m.name.length <= 300;
+    case 'open':
+      return typeof m.url === 'string' && m.url.length <= 8192;
+    default:
+      return false;
+  }
 }

@@ -1,0 +1,127 @@
+/**
+ * Bounded response bodies for Fetch.fulfillRequest, which takes a whole body in one message (no streaming form,
+ * INTERCEPTION.md). The rules, in one place:
+ *   - a body is read into memory up to MAX_BODY_BYTES; a bigger one is cancelled and the tab gets a page that
+ *     says so (use proxy mode or `tonsite fetch URL -o FILE` for such files);
+ *   - a ranged request (media elements always send one, `bytes=N-`) asks the site for at most RANGE_WINDOW_BYTES
+ *     from N; the browser asks for the next window itself. A site that ignores Range and answers 200 is cut to the
+ *     same window here (bytes before N are skipped as they stream, never stored), answered as a 206.
+ */
+
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+export const RANGE_WINDOW_BYTES = 4 * 1024 * 1024;
+
+/** An open-ended or closed single range `bytes=start-[end]` (suffix and multi-ranges are passed through). */
+export interface ByteRange {
+  start: number;
+  /** Inclusive; null = to the end. */
+  end: number | null;
+}
+
+export function parseByteRange(value: string | null): ByteRange | null {
+  if (value === null) return null;
+  const m = /^\s*bytes\s*=\s*(\d{1,15})\s*-\s*(\d{0,15})\s*$/i.exec(value);
+  if (!m) return null;
+  const start = Number(m[1]);
+  const end = m[2] === '' ? null : Number(m[2]);
+  if (end !== null && end < start) return null;
+  return { start, end };
+}
+
+/** The range actually asked of the site: at most RANGE_WINDOW_BYTES from `start`. */
+export function windowOf(range: ByteRange, window = RANGE_WINDOW_BYTES): { start: number; end: number } {
+  const last = range.start + window - 1;
+  return { start: range.start, end: range.end === null ? last : Math.min(range.end, last) };
+}
+
+export class BodyTooLargeError extends Error {
+  override name = 'BodyTooLargeError';
+  constructor(
+    readonly limit: number,
+    readonly declared: number | null,
+  ) {
+    super(
+      declared !== null
+        ? `the response is ${declared} bytes, more than the built-in gateway holds (${limit} bytes)`
+        : `the response is more than the built-in gateway holds (${limit} bytes)`,
+    );
+  }
+}
+
+function concat(parts: Uint8Array[], size: number): Uint8Array {
+  if (parts.length === 1 && parts[0].length === size) return parts[0];
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+/** The whole body, or BodyTooLargeError (the stream is cancelled) once it passes `limit`. */
+export async function readBounded(
+  body: ReadableStream<Uint8Array> | null,
+  limit = MAX_BODY_BYTES,
+): Promise<Uint8Array> {
+  if (!body) return new Uint8Array(0);
+  const reader = body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) break;
+      size += r.value.length;
+      if (size > limit) {
+        await reader.cancel('too large').catch(() => undefined);
+        throw new BodyTooLargeError(limit, null);
+      }
+      parts.push(r.value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  return concat(parts, size);
+}
+
+/**
+ * Bytes [start, end] (inclusive) of a full body: earlier bytes are skipped as they arrive, the stream is cancelled
+ * once `end` is reached. `total` is the body length when the stream ended before that, else null.
+ */
+export async function readWindow(
+  body: ReadableStream<Uint8Array> | null,
+  start: number,
+  end: number,
+): Promise<{ bytes: Uint8Array; total: number | null }> {
+  if (!body) return { bytes: new Uint8Array(0), total: 0 };
+  const reader = body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  let position = 0;
+  let total: number | null = null;
+  try {
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) {
+        total = position;
+        break;
+      }
+      const chunk = r.value;
+      const from = Math.max(0, start - position);
+      const to = Math.min(chunk.length, end + 1 - position);
+      if (from < to) {
+        parts.push(chunk.subarray(from, to));
+        size += to - from;
+      }
+      position += chunk.length;
+      if (position > end) {
+        await reader.cancel('range served').catch(() => undefined);
+        break;
+      }
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  return { bytes: concat(parts, size), total };
+}

@@ -1,0 +1,399 @@
+/**
+ * The service worker's state and behaviour, behind the listeners index.ts registers: settings, the TON stack,
+ * the debugger sessions and the DNR/PAC rules that follow them, per-tab diagnostics, and the keep-alive that
+ * runs only while TON tabs are attached. After a worker restart start() rebuilds everything from storage
+ * (settings in IndexedDB, attached tabs and tab diagnostics in chrome.storage.session, DNR session rules in the
+ * browser); connections are made again lazily by the next request.
+ */
+import {
+  errorToJson,
+  DnsError,
+  normalizeDnsName,
+  DNS_CATEGORY_SITE,
+  recordToJson,
+  resolutionToJson,
+} from '../net/dns/index.ts';
+import type { GatewayRequestLog, GatewayResponse } from '../net/gateway/index.ts';
+import type {
+  ConnectionReply,
+  ExtensionRequest,
+  GatewayState,
+  OpenReply,
+  ResolveReply,
+  SettingsReply,
+} from './messages.ts';
+import { applyProxy, applyRules, servedSuffixes, servesHost } from './rules.ts';
+import { servePaused, type PausedRequest, type ServeResult } from './serve.ts';
+import { DebuggerSessions, fetchPatterns, type Debuggee } from './sessions.ts';
+import { loadSettings, saveSettings, SettingsError, type Settings } from './settings.ts';
+import { TonStack } from './stack.ts';
+import { TabStates, type SiteSummary } from './tab-state.ts';
+
+/** MV3 stops an idle worker after ~30 s; an extension API call every 20 s resets that (INTERCEPTION.md). */
+const KEEPALIVE_MS = 20_000;
+/** With no TON tab attached for this long the connections are closed (and the worker may sleep). */
+const IDLE_CLOSE_MS = 60_000;
+
+export interface ServiceEnvironment {
+  version: string;
+  /** chrome.storage.session (null in environments without it). */
+  session: chrome.storage.StorageArea | null;
+  setBadge(enabled: boolean): Promise<void>;
+}
+
+export class BackgroundService {
+  readonly startedAt = Date.now();
+  readonly sessions: DebuggerSessions;
+  readonly tabs: TabStates;
+  readonly #env: ServiceEnvironment;
+  #settings: Promise<Settings>;
+  #stack: TonStack | null = null;
+  #stackError: string | null = null;
+  #keepalive: ReturnType<typeof setInterval> | null = null;
+  #idleTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The main frame's target id per attached tab (its frameId in Fetch.requestPaused). */
+  readonly #mainFrames = new Map<number, string>();
+  #started: Promise<void> | null = null;
+
+  constructor(env: ServiceEnvironment) {
+    this.#env = env;
+    this.#settings = loadSettings();
+    this.tabs = new TabStates(env.session);
+    this.sessions = new DebuggerSessions(
+      {
+        patterns: () => fetchPatterns(servedSuffixes(this.#cachedSettings ?? { tMe: true })),
+        changed: async (tabs) => {
+          await applyRules(await this.#settings, tabs);
+          this.#activity();
+        },
+        paused: (source, params) => void this.#paused(source, params as PausedRequest),
+        detached: (tabId) => this.#mainFrames.delete(tabId),
+      },
+      env.session,
+    );
+    void this.#settings.then((s) => (this.#cachedSettings = s));
+  }
+
+  #cachedSettings: Settings | null = null;
+
+  /** Restores rules, proxy and sessions for the stored settings; idempotent. */
+  start(): Promise<void> {
+    this.#started ??= (async () => {
+      const settings = await this.#settings;
+      this.#cachedSettings = settings;
+      await this.sessions.restore();
+      await applyRules(settings, this.sessions.tabs);
+      await applyProxy(settings).catch(() => undefined);
+      await this.#env.setBadge(settings.enabled);
+    })();
+    return this.#started;
+  }
+
+  settings(): Promise<Settings> {
+    return this.#settings;
+  }
+
+  /** The TON stack for the current settings (made on first use). */
+  async stack(): Promise<TonStack> {
+    if (this.#stack) return this.#stack;
+    const settings = await this.#settings;
+    if (this.#stack) return this.#stack;
+    try {
+      this.#stack = new TonStack(settings);
+      this.#stackError = null;
+    } catch (error) {
+      this.#stackError = error instanceof Error ? error.message : String(error);
+      throw error;
+    }
+    return this.#stack;
+  }
+
+  #closeStack(): void {
+    this.#stack?.close();
+    this.#stack = null;
+  }
+
+  async #applySettings(next: Settings, previous: Settings): Promise<void> {
+    this.#settings = Promise.resolve(next);
+    this.#cachedSettings = next;
+    const network =
+      JSON.stringify([next.bridgeUrls, next.network]) !==
+      JSON.stringify([previous.bridgeUrls, previous.network]);
+    const interception =
+      next.enabled !== previous.enabled || next.mode !== previous.mode || next.tMe !== previous.tMe;
+    if (network) this.#closeStack();
+    if (interception || network) {
+      // Off, another mode or other hosts: every tab starts over on its next navigation.
+      await this.sessions.detachAll();
+    }
+    await applyRules(next, this.sessions.tabs);
+    await applyProxy(next);
+    await this.#env.setBadge(next.enabled);
+  }
+
+  async handle(
+    request: ExtensionRequest,
+    sender: { tabId?: number; frameId?: number; url?: string },
+  ): Promise<unknown> {
+    await this.start();
+    switch (request.type) {
+      case 'getState':
+        return this.state(request.tabId);
+      case 'setEnabled': {
+        const previous = await this.#settings;
+        await this.#applySettings(await saveSettings({ enabled: request.enabled }), previous);
+        return this.state();
+      }
+      case 'refreshConnection':
+        return this.refreshConnection();
+      case 'getSettings':
+        return { ok: true, settings: await this.#settings } satisfies SettingsReply;
+      case 'saveSettings':
+        return this.saveSettings(request.patch);
+      case 'resolve':
+        return this.resolve(request.name);
+      case 'open':
+        return this.open(request.url, sender);
+    }
+  }
+
+  async state(tabId?: number): Promise<GatewayState> {
+    const settings = await this.#settings;
+    return {
+      settings,
+      workerStartedAt: this.startedAt,
+      version: this.#env.version,
+      connection: this.#stack ? this.#stack.status(this.#stackError) : null,
+      tab: tabId === undefined ? null : await this.tabs.get(tabId),
+      tabAttached: tabId !== undefined && this.sessions.has(tabId),
+      attachedTabs: this.sessions.tabs,
+    };
+  }
+
+  async refreshConnection(): Promise<ConnectionReply> {
+    let stack: TonStack;
+    try {
+      stack = await this.stack();
+    } catch (error) {
+      return { ok: false, error: String((error as Error).message ?? error), connection: null };
+    }
+    try {
+      await stack.refresh();
+      return { ok: true, connection: stack.status() };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { ok: false, error: message, connection: stack.status(message) };
+    }
+  }
+
+  async saveSettings(patch: unknown): Promise<SettingsReply> {
+    const previous = await this.#settings;
+    let next: Settings;
+    try {
+      next = await saveSettings(patch as Partial<Settings>);
+    } catch (error) {
+      if (error instanceof SettingsError) return { ok: false, error: error.message };
+      throw error;
+    }
+    await this.#applySettings(next, previous);
+    return { ok: true, settings: next };
+  }
+
+  async resolve(name: string): Promise<ResolveReply> {
+    let normalized: string;
+    try {
+      normalized = normalizeDnsName(name);
+    } catch (error) {
+      return { ok: false, error: errorToJson(error as DnsError) };
+    }
+    try {
+      const stack = await this.stack();
+      const resolution = await stack.resolver.resolve(normalized, DNS_CATEGORY_SITE);
+      return {
+        ok: true,
+        trust: stack.trust,
+        cached: resolution.cached,
+        resolution: resolutionToJson(resolution),
+      };
+    } catch (error) {
+      if (error instanceof DnsError) return { ok: false, error: errorToJson(error) };
+      return {
+        ok: false,
+        error: { code: 'error', message: error instanceof Error ? error.message : String(error) },
+      };
+    }
+  }
+
+  /** The loader page asks to have its tab attached before it navigates to a TON URL. */
+  async open(url: string, sender: { tabId?: number; frameId?: number }): Promise<OpenReply> {
+    const settings = await this.#settings;
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return { ok: false, reason: 'not-ton', message: `not a URL: ${url}` };
+    }
+    if (parsed.protocol === 'https:') {
+      return { ok: false, reason: 'https', message: 'TON Sites are served over http:// only' };
+    }
+    if (parsed.protocol !== 'http:' || !servesHost(settings, parsed.hostname)) {
+      return {
+        ok: false,
+        reason: 'not-ton',
+        message: `${parsed.hostname} is not a TON host this gateway serves`,
+      };
+    }
+    if (!settings.enabled) return { ok: false, reason: 'disabled', message: 'the gateway is switched off' };
+    if (settings.mode !== 'gateway') {
+      return { ok: false, reason: 'proxy-mode', message: 'the extension is in proxy mode' };
+    }
+    if (sender.tabId === undefined || sender.frameId !== 0) {
+      return { ok: false, reason: 'attach-failed', message: 'the loader must be the top frame of a tab' };
+    }
+    try {
+      await this.sessions.attach(sender.tabId);
+      const target = (await chrome.debugger.getTargets()).find((t) => t.tabId === sender.tabId);
+      if (target) this.#mainFrames.set(sender.tabId, target.id);
+    } catch (error) {
+      return {
+        ok: false,
+        reason: 'attach-failed',
+        message: error instanceof Error ? error.message : String(error),
+      };
+    }
+    await this.tabs.navigated(sender.tabId, parsed.href);
+    return { ok: true };
+  }
+
+  /** webNavigation.onCommitted of a top frame: leaving TON hosts detaches the tab. */
+  async committed(tabId: number, url: string): Promise<void> {
+    if (!this.sessions.has(tabId)) return;
+    const settings = await this.#settings;
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(url);
+    } catch {
+      // keep null
+    }
+    if (parsed && parsed.protocol === 'http:' && servesHost(settings, parsed.hostname)) {
+      await this.tabs.navigated(tabId, parsed.href);
+    } else {
+      await this.sessions.detach(tabId);
+    }
+  }
+
+  async tabRemoved(tabId: number): Promise<void> {
+    this.#mainFrames.delete(tabId);
+    await this.tabs.forget(tabId);
+  }
+
+  async #paused(source: Debuggee, paused: PausedRequest): Promise<void> {
+    const tabId = source.tabId!;
+    this.#activity();
+    const settings = await this.#settings;
+    const send = (method: string, params: Record<string, unknown>) =>
+      chrome.debugger.sendCommand(source as chrome.debugger.DebuggerSession, method, params);
+    let stack: TonStack;
+    try {
+      stack = await this.stack();
+    } catch (error) {
+      // No usable network config: every request gets the error page.
+      await servePaused(paused, {
+        fetch: () =>
+          Promise.reject(
+            Object.assign(new Error(`the network settings are unusable: ${(error as Error).message}`), {
+              stage: 'internal',
+            }),
+          ),
+        send,
+        serves: (h) => servesHost(settings, h),
+      });
+      return;
+    }
+    let log: GatewayRequestLog | null = null;
+    let logged: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (logged = resolve));
+    const result = await servePaused(paused, {
+      fetch: (url, init) =>
+        stack.fetch(url, init, (l) => {
+          log = l;
+          logged();
+        }),
+      send,
+      serves: (h) => servesHost(settings, h),
+    });
+    if (result.continued) return;
+    // A failed gateway.fetch logs before it rejects; a served one logs once its body was read or cancelled.
+    if (result.response) await Promise.race([done, new Promise((r) => setTimeout(r, 10_000))]);
+    await this.#record(tabId, source, paused, result, log, stack);
+  }
+
+  async #record(
+    tabId: number,
+    source: Debuggee,
+    paused: PausedRequest,
+    result: ServeResult,
+    log: GatewayRequestLog | null,
+    stack: TonStack,
+  ): Promise<void> {
+    const l = log as GatewayRequestLog | null;
+    await this.tabs.addRequest(tabId, {
+      method: paused.request.method,
+      url: result.url,
+      resourceType: paused.resourceType,
+      startedAt: l?.startedAt ?? Date.now(),
+      status: result.status,
+      bytes: result.bytes,
+      stages: l?.stages ?? [],
+      totalMs: l?.totalMs ?? null,
+      error: result.failure
+        ? { stage: result.failure.stage, message: result.failure.message, code: result.failure.code }
+        : null,
+    });
+    const main =
+      paused.resourceType === 'Document' &&
+      !source.sessionId &&
+      this.#mainFrames.get(tabId) === paused.frameId;
+    if (main && result.response)
+      await this.tabs.setSite(tabId, await this.#siteSummary(result.response, stack));
+  }
+
+  async #siteSummary(response: GatewayResponse, stack: TonStack): Promise<SiteSummary> {
+    const site = response.site;
+    const note = site.kind === 'dns' ? stack.resolutionOf(site.host) : undefined;
+    const stats = await stack.rldpStats(site.adnlId).catch(() => null);
+    return {
+      host: site.host,
+      kind: site.kind,
+      adnl: site.adnl,
+      address: `${site.address.host}:${site.address.port}`,
+      rldpVersion: site.rldpVersion,
+      record: site.record ? recordToJson(site.record) : null,
+      resolution: note
+        ? {
+            sources: note.resolution.sources,
+            trust: note.trust,
+            cached: note.resolution.cached,
+            resolvedAt: note.resolution.resolvedAt,
+            hops: note.resolution.hops.length,
+            expiresAt: note.resolution.expiresAt,
+          }
+        : null,
+      rldp: stats && { bytesIn: stats.bytesIn, bytesOut: stats.bytesOut, retransmits: stats.retransmits },
+    };
+  }
+
+  /** Keep-alive only while TON tabs are attached; connections closed after a while without any. */
+  #activity(): void {
+    const attached = this.sessions.tabs.length > 0;
+    if (attached && !this.#keepalive) {
+      this.#keepalive = setInterval(() => void chrome.runtime.getPlatformInfo(), KEEPALIVE_MS);
+    } else if (!attached && this.#keepalive) {
+      clearInterval(this.#keepalive);
+      this.#keepalive = null;
+    }
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    this.#idleTimer = null;
+    if (!attached) this.#idleTimer = setTimeout(() => this.#closeStack(), IDLE_CLOSE_MS);
+  }
+}
