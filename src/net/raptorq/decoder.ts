@@ -55,7 +55,8 @@ export class RaptorQDecoder {
   /**
    * @param dataSize bytes in this block (fec.raptorQ data_size)
    * @param symbolSize bytes per symbol (768 in TON)
-   * @param maxDataSize the largest dataSize the caller accepts; checked before anything is allocated
+   * @param maxDataSize the largest dataSize the caller accepts; checked before anything is allocated (the
+   *   decoder then holds about 2 * dataSize bytes: the symbols received and the intermediate symbols)
    */
   constructor(dataSize: number, symbolSize = 768, maxDataSize = DEFAULT_MAX_DATA_SIZE) {
     checkSymbolSize(symbolSize);

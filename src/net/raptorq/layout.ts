@@ -52,7 +52,7 @@ export class Slots {
 }
 
 const pool: Slots[] = [];
-const POOL_SIZE = 4;
+const POOL_SIZE = 2;
 
 /**
  * A workspace of at least `slots` symbols, from a small pool of released ones when one fits (contents are then
