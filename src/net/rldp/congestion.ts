@@ -8,8 +8,8 @@
  * Phases: startup (gain 2.77 until the delivery rate stops growing by 25% for 3 rounds), drain (gain 1/2.77 until
  * what is in flight fits one BDP), then probe-bandwidth cycling gains [1.25, 0.75, 1 × 6] each round.
  * Loss: the loss rate (symbols below the highest acknowledged one that never arrived) is tracked for the FEC
- * budget; a round whose loss jumps well above the long-run level (congestion, not random loss) lowers the
- * bandwidth estimate by 15%.
+ * budget. Random loss on the path shows as a floor every round shares; a round whose loss rises well above the
+ * lowest of recent rounds means our own queue overflowed, and lowers the bandwidth estimate by 15%.
  *
  * Units: milliseconds and symbols; rates in symbols per millisecond.
  */
@@ -27,6 +27,10 @@ const MIN_SAMPLE_MS = 4;
 const BW_WINDOW_ROUNDS = 10;
 const BW_WINDOW_MIN_MS = 250;
 const MIN_RTT_WINDOW_MS = 10_000;
+/** Per-round loss rates remembered to find the path's loss floor. */
+const LOSS_HISTORY_ROUNDS = 16;
+/** A round losing this much more than the floor signals congestion. */
+const CONGESTION_LOSS_MARGIN = 0.08;
 /** Event-loop latency allowed for in the window (see cwnd). */
 const HOST_LATENCY_MS = 8;
 /** Pacer burst: tokens never accumulate beyond this many ms of sending. */
@@ -69,6 +73,7 @@ export class PacingController {
   lossRate = 0;
   #roundLost = 0;
   #roundResolved = 0;
+  readonly #lossHistory: number[] = [];
   #tokens = INITIAL_CWND / 2;
   #lastRefill = -1;
 
@@ -151,7 +156,9 @@ export class PacingController {
     }
     const elapsed = now - times[0];
     if (elapsed >= interval) {
-      const rate = (this.delivered - dels[0]) / elapsed;
+      // Symbols the path carries per ms, counting those random loss takes on the way (a 30%-loss path that
+      // delivers 21/ms carries 30/ms): pacing at the bare delivery rate would shrink by the loss every round.
+      const rate = (this.delivered - dels[0]) / elapsed / (1 - this.#lossFloor());
       if (!appLimited || rate > this.#bw) this.#onRateSample(rate, now);
     }
     this.#advanceRound(now, appLimited);
@@ -164,6 +171,11 @@ export class PacingController {
     this.lossRate += w * (Math.min(1, lost / resolved) - this.lossRate);
     this.#roundResolved += resolved;
     this.#roundLost += lost;
+  }
+
+  /** The path's random loss: the lowest loss rate of recent rounds (at most 50%). */
+  #lossFloor(): number {
+    return this.#lossHistory.length === 0 ? 0 : Math.min(0.5, ...this.#lossHistory);
   }
 
   #onRateSample(rate: number, now: number): void {
@@ -192,7 +204,14 @@ export class PacingController {
     const resolved = this.#roundResolved;
     if (resolved >= 32) {
       const roundLoss = this.#roundLost / resolved;
-      if (roundLoss > 0.05 && roundLoss > 2 * this.lossRate + 0.1) this.#cutBandwidth(now, 0.85);
+      // The path's own (random) loss is the lowest a recent round saw; loss well above it is our queue overflowing.
+      const history = this.#lossHistory;
+      history.push(roundLoss);
+      if (history.length > LOSS_HISTORY_ROUNDS) history.shift();
+      const floor = this.#lossFloor();
+      // Margin plus three standard deviations of a round's sample, so random loss alone does not trigger it.
+      const noise = 3 * Math.sqrt((Math.max(floor, 0.01) * (1 - floor)) / resolved);
+      if (roundLoss > floor + CONGESTION_LOSS_MARGIN + noise) this.#cutBandwidth(now, 0.85);
     }
     this.#roundResolved = 0;
     this.#roundLost = 0;

@@ -178,8 +178,6 @@ export class Connection {
     if (this.#outbound.get(t.key) !== t) return;
     this.#outbound.delete(t.key);
     this.#order = this.#order.filter((x) => x !== t);
-    for (const p of t.active) t.repairSent += p.repairSent;
-    this.stats.retransmits += t.repairSent;
     if (!error) {
       this.stats.bytesOut += t.data.length;
       this.stats.transfersOut++;
@@ -452,7 +450,7 @@ export class Connection {
           used = 0;
         }
         for (let i = 0; i < n; i++) {
-          part.part.writeNext(slab, used * PART_MESSAGE_SIZE, now);
+          if (part.part.writeNext(slab, used * PART_MESSAGE_SIZE, now)) this.stats.retransmits++;
           used++;
         }
         t.symbolsSent += n;

@@ -234,6 +234,21 @@ export class RldpNode {
     return sum;
   }
 
+  /** What the node holds right now (memory bounds, for tests and diagnostics). */
+  usage(): {
+    decoderBytes: number;
+    unsolicitedTransfers: number;
+    pendingQueries: number;
+    servingQueries: number;
+  } {
+    return {
+      decoderBytes: this.#inboundBytes,
+      unsolicitedTransfers: this.#unsolicited,
+      pendingQueries: this.#pending.size,
+      servingQueries: this.#serving,
+    };
+  }
+
   // ---- queries ----
 
   /**

@@ -62,8 +62,8 @@ export class OutboundPart {
     };
   }
 
-  /** Writes the messagePart of the next seqno at out[offset..] and records its send time. */
-  writeNext(out: Uint8Array, offset: number, now: number): void {
+  /** Writes the messagePart of the next seqno at out[offset..] and records its send time; true for a repair symbol. */
+  writeNext(out: Uint8Array, offset: number, now: number): boolean {
     const seqno = this.nextSeqno++;
     const at = writeMessagePart(out, offset, this.header, seqno);
     if (seqno < this.k) {
@@ -76,6 +76,7 @@ export class OutboundPart {
       this.#encoder.symbolInto(seqno, out, at);
     }
     this.#sentAt[seqno & RING_MASK] = now;
+    return seqno >= this.k;
   }
 
   /** Symbols sent and neither acknowledged-past nor timed out. */
@@ -138,11 +139,6 @@ export class OutboundPart {
     }
     return { sentAt, delivered, resolved, lost };
   }
-
-  /** Repair symbols sent so far (the redundancy paid for loss). */
-  get repairSent(): number {
-    return Math.max(0, this.nextSeqno - this.k);
-  }
 }
 
 export class OutboundTransfer {
@@ -158,7 +154,6 @@ export class OutboundTransfer {
   completed = 0;
   /** Symbols sent over all parts. */
   symbolsSent = 0;
-  repairSent = 0;
   readonly #maxActive: number;
   readonly onDone: (error?: Error) => void;
 
@@ -205,7 +200,6 @@ export class OutboundTransfer {
     if (i < 0) return false;
     const part = this.active[i];
     part.done = true;
-    this.repairSent += part.repairSent;
     this.active.splice(i, 1);
     this.completed++;
     return this.done;
