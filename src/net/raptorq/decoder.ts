@@ -39,7 +39,7 @@ export class RaptorQDecoder {
   private capacity: number;
   private ws: Slots;
   /** ISI of the symbol stored in each slot. */
-  private isi: Int32Array;
+  private isi: Uint32Array;
   private stored = 0;
   private maxIsi = 0;
   /** Slot of source symbol id, or -1. */
@@ -72,7 +72,7 @@ export class RaptorQDecoder {
     this.n = strideWords(symbolSize);
     this.capacity = this.k + 8;
     this.ws = acquireSlots(this.workspaceSlots(this.capacity), this.n);
-    this.isi = new Int32Array(this.capacity);
+    this.isi = new Uint32Array(this.capacity);
     this.sourceSlot = new Int32Array(this.k).fill(-1);
     this.seen = new Uint8Array(4 * this.k + 64);
   }
@@ -140,7 +140,7 @@ export class RaptorQDecoder {
     const ws = acquireSlots(this.workspaceSlots(capacity), this.n);
     ws.w32.set(this.ws.w32.subarray(0, this.stored * this.n));
     releaseSlots(this.ws);
-    const isi = new Int32Array(capacity);
+    const isi = new Uint32Array(capacity);
     isi.set(this.isi);
     this.ws = ws;
     this.isi = isi;
@@ -152,7 +152,7 @@ export class RaptorQDecoder {
     const { K, Kp } = this.kc.p;
     cacheRowsUpTo(this.kc, this.maxIsi);
     const rows = this.stored + (Kp - K);
-    const isis = new Int32Array(rows);
+    const isis = new Uint32Array(rows); // ISIs reach 2^31 + K' - K - 1
     const inputs = new Int32Array(rows);
     for (let s = 0; s < this.stored; s++) {
       isis[s] = this.isi[s];

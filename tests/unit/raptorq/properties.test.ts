@@ -117,6 +117,17 @@ describe('raptorq round trips', () => {
     expect(needed).toBeGreaterThan(enc.k);
   });
 
+  it('decodes with the largest symbol ids (ISI beyond 2^31)', () => {
+    const data = randomBytes(100_000, 5);
+    const enc = new RaptorQEncoder(data);
+    const dec = new RaptorQDecoder(data.length);
+    for (let id = 1; id < enc.k; id++) expect(dec.addSymbol(id, enc.symbol(id))).toBe(false);
+    let id = 0x7fffffff;
+    while (!dec.addSymbol(id, enc.symbol(id))) id--;
+    expect(0x7fffffff - id).toBeLessThan(5);
+    expect(Buffer.from(dec.data()).equals(Buffer.from(data))).toBe(true);
+  });
+
   it('ignores duplicates and symbols after done', () => {
     const data = randomBytes(5000, 3);
     const enc = new RaptorQEncoder(data);
