@@ -1,0 +1,177 @@
+/**
+ * RLDP throughput: a 20,000,000-byte answer (ten parts, one RLDP v2 transfer) downloaded by a client over
+ *   - direct loopback UDP, and
+ *   - the bridge's WebSocket datagram relay (client ↔ WebSocket ↔ bridge ↔ UDP ↔ site),
+ * with the raw datagram throughput of the same two paths measured in the same run as baselines (840-byte datagrams,
+ * the size of one RLDP symbol message, blasted without any protocol).
+ *
+ * As in real use, the site (AdnlNode + RldpNode serving the answer) runs in its own thread and so does the bridge;
+ * the client runs in the main thread. Each figure is the best of RUNS downloads; every run is listed.
+ */
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import WebSocket from 'ws';
+import { AdnlNode, type AdnlPeer } from '../src/net/adnl/index.ts';
+import { generateKeyPair } from '../src/net/crypto/index.ts';
+import { RldpNode } from '../src/net/rldp/index.ts';
+import type { DatagramSocket } from '../src/net/transport/index.ts';
+import { bridgeUdpUrl } from '../src/net/transport/relay-protocol.ts';
+import { openRelaySocket } from '../src/net/transport/relay-socket.ts';
+import { silentLogger, startBridge, udpRelayRoute } from '../src/node/bridge/index.ts';
+import { openUdpSocket } from '../src/node/udp-socket.ts';
+import { mbps, report } from './harness.ts';
+
+const SIZE = 20_000_000;
+const RUNS = 2;
+const BLAST_COUNT = 20_000;
+const BLAST_SIZE = 840;
+
+interface SiteInfo {
+  port: number;
+  blastPort: number;
+  publicKey: Uint8Array;
+}
+
+type WorkerRole = 'site' | 'bridge';
+
+// ---- worker side ----
+
+async function runSite(): Promise<void> {
+  const body = new Uint8Array(SIZE);
+  for (let i = 0; i < SIZE; i++) body[i] = (i * 2654435761) >>> 24;
+  const socket = await openUdpSocket({ host: '127.0.0.1' });
+  const port = socket.address().port;
+  const keyPair = generateKeyPair();
+  const adnl = new AdnlNode({ socket, keyPair, addresses: [{ host: '127.0.0.1', port }] });
+  const rldp = new RldpNode(adnl);
+  rldp.onQuery = async (_peer, data) => (data.length === 1 ? Uint8Array.of(1) : body);
+
+  // Raw datagram source for the baselines: whoever sends "go" gets BLAST_COUNT datagrams back as fast as we can.
+  const blaster = await openUdpSocket({ host: '127.0.0.1' });
+  const payload = new Uint8Array(BLAST_SIZE).fill(0x5a);
+  blaster.onMessage = (_data, host, replyPort) => {
+    let sent = 0;
+    const burst = () => {
+      for (let i = 0; i < 64 && sent < BLAST_COUNT; i++, sent++) blaster.send(payload, host, replyPort);
+      if (sent < BLAST_COUNT) setImmediate(burst);
+    };
+    burst();
+  };
+  const info: SiteInfo = { port, blastPort: blaster.address().port, publicKey: keyPair.publicKey };
+  parentPort!.postMessage(info);
+}
+
+async function runBridge(): Promise<void> {
+  const bridge = await startBridge({
+    destinations: [],
+    logger: silentLogger,
+    routes: [udpRelayRoute({ allowLoopback: true })],
+  });
+  parentPort!.postMessage({ url: bridge.url });
+}
+
+if (!isMainThread && (workerData as { rldpBench?: WorkerRole })?.rldpBench) {
+  const role = (workerData as { rldpBench: WorkerRole }).rldpBench;
+  (role === 'site' ? runSite() : runBridge()).catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
+
+// ---- main side ----
+
+/** Starts this file in a worker thread (TypeScript through tsx's loader) and waits for its first message. */
+function startWorker<T>(role: WorkerRole): Promise<{ worker: Worker; info: T }> {
+  const api = import.meta.resolve('tsx/esm/api');
+  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); });`;
+  const worker = new Worker(code, { eval: true, workerData: { rldpBench: role } });
+  return new Promise((resolve, reject) => {
+    worker.once('message', (info: T) => resolve({ worker, info }));
+    worker.once('error', reject);
+  });
+}
+
+/** Raw datagrams per second through `socket` from the site's blaster, as MB/s of payload. */
+async function rawBaseline(socket: DatagramSocket, blastPort: number): Promise<number> {
+  let received = 0;
+  let first = 0;
+  let last = 0;
+  socket.onMessage = (data) => {
+    const now = performance.now();
+    if (received === 0) first = now;
+    last = now;
+    received += data.length;
+  };
+  socket.send(Uint8Array.of(1), '127.0.0.1', blastPort);
+  const start = performance.now();
+  // Done when nothing more arrived for 300 ms (the rest was dropped on the way).
+  while (performance.now() - start < 20_000) {
+    await new Promise((r) => setTimeout(r, 100));
+    if (received > 0 && performance.now() - last > 300) break;
+  }
+  socket.close();
+  return received > 0 ? mbps(received, (last - first) / 1000) : 0;
+}
+
+async function downloads(socket: DatagramSocket, site: SiteInfo): Promise<number[]> {
+  const adnl = new AdnlNode({ socket, keyPair: generateKeyPair() });
+  const rldp = new RldpNode(adnl);
+  const peer: AdnlPeer = adnl.addPeer(site.publicKey, { host: '127.0.0.1', port: site.port });
+  // Sets up the ADNL channel (as getCapabilities would before an HTTP request).
+  await rldp.query(peer, Uint8Array.of(0), { maxAnswerSize: 16, timeoutMs: 10_000 });
+  const runs: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    const answer = await rldp.query(peer, Uint8Array.of(1, 2), { maxAnswerSize: SIZE, timeoutMs: 120_000 });
+    const seconds = (performance.now() - start) / 1000;
+    if (answer.length !== SIZE) throw new Error(`got ${answer.length} bytes`);
+    runs.push(mbps(SIZE, seconds));
+  }
+  rldp.close();
+  adnl.close();
+  return runs;
+}
+
+export default async function bench(): Promise<void> {
+  const { worker: siteWorker, info: site } = await startWorker<SiteInfo>('site');
+  const { worker: bridgeWorker, info: bridge } = await startWorker<{ url: string }>('bridge');
+  const relaySocket = () => openRelaySocket(bridgeUdpUrl(bridge.url), { WebSocket: WebSocket as never });
+  try {
+    const udpRaw = await rawBaseline(await openUdpSocket({ host: '127.0.0.1' }), site.blastPort);
+    const direct = await downloads(await openUdpSocket({ host: '127.0.0.1' }), site);
+    const relayRaw = await rawBaseline(await relaySocket(), site.blastPort);
+    const relay = await downloads(await relaySocket(), site);
+    const best = (r: number[]) => Math.max(...r);
+    report({ bench: 'rldp.rawDatagrams', path: 'udp', value: udpRaw, unit: 'MB/s', datagram: BLAST_SIZE });
+    report({
+      bench: 'rldp.rawDatagrams',
+      path: 'relay',
+      value: relayRaw,
+      unit: 'MB/s',
+      datagram: BLAST_SIZE,
+    });
+    report({
+      bench: 'rldp.transfer20MB',
+      path: 'udp',
+      value: best(direct),
+      unit: 'MB/s',
+      version: 2,
+      runs: direct,
+      baseline: udpRaw,
+      target: 25,
+    });
+    report({
+      bench: 'rldp.transfer20MB',
+      path: 'relay',
+      value: best(relay),
+      unit: 'MB/s',
+      version: 2,
+      runs: relay,
+      baseline: relayRaw,
+      ratioToDirect: Math.round((best(relay) / best(direct)) * 100) / 100,
+      target: 0.7,
+    });
+  } finally {
+    await siteWorker.terminate();
+    await bridgeWorker.terminate();
+  }
+}
