@@ -56,8 +56,6 @@ export interface FulfillHeader {
 export interface ServeContext {
   fetch(url: string, init: GatewayFetchInit): Promise<GatewayResponse>;
   send(method: string, params: Record<string, unknown>): Promise<unknown>;
-  /** The cookies the browser holds for `url` as a Cookie header value, when the paused request has none. */
-  cookies?(url: string): Promise<string | null>;
   /** Hosts served: TON hosts, minus `.t.me` when switched off. */
   serves?(hostname: string): boolean;
 }
@@ -105,11 +103,11 @@ function requestBody(paused: PausedRequest): Uint8Array | null {
   return null;
 }
 
-function requestHeaders(
-  paused: PausedRequest,
-  cookie: string | null,
-  range: { start: number; end: number } | null,
-) {
+/**
+ * The request's headers as Chromium gives them at the Request stage (Cookie included: the browser's own cookie
+ * jar, per site), minus what the HTTP client frames itself; Range replaced by our window.
+ */
+function requestHeaders(paused: PausedRequest, range: { start: number; end: number } | null) {
   const headers: HeaderList = [];
   for (const [name, value] of Object.entries(paused.request.headers)) {
     const lower = name.toLowerCase();
@@ -119,7 +117,6 @@ function requestHeaders(
     headers.push([name, value]);
   }
   headers.push(['Accept-Encoding', 'gzip, deflate']);
-  if (cookie && headerValue(headers, 'cookie') === null) headers.push(['Cookie', cookie]);
   if (range) headers.push(['Range', `bytes=${range.start}-${range.end}`]);
   return headers;
 }
@@ -202,12 +199,10 @@ export async function servePaused(paused: PausedRequest, ctx: ServeContext): Pro
     const asked: ByteRange | null =
       method === 'GET' ? parseByteRange(headerOf(paused.request.headers, 'range')) : null;
     const window = asked && windowOf(asked);
-    const hasCookie = headerOf(paused.request.headers, 'cookie') !== null;
-    const cookie = !hasCookie && ctx.cookies ? await ctx.cookies(url).catch(() => null) : null;
     const body = requestBody(paused);
     const response = await ctx.fetch(url, {
       method,
-      headers: requestHeaders(paused, cookie, window),
+      headers: requestHeaders(paused, window),
       body,
     });
     result.response = response;
