@@ -11,6 +11,7 @@ import {
   checkSymbolId,
   checkSymbolSize,
   releaseSlots,
+  sharedWorkspace,
   Slots,
   sourceSymbols,
   strideWords,
@@ -37,7 +38,7 @@ export class RaptorQDecoder {
   private readonly n: number;
   /** Received symbols in slots 0..capacity-1; the solve uses the slots after them (see tryPlan). */
   private capacity: number;
-  private ws: Slots;
+  private rx: Slots;
   /** ISI of the symbol stored in each slot. */
   private isi: Uint32Array;
   private stored = 0;
@@ -56,7 +57,8 @@ export class RaptorQDecoder {
    * @param dataSize bytes in this block (fec.raptorQ data_size)
    * @param symbolSize bytes per symbol (768 in TON)
    * @param maxDataSize the largest dataSize the caller accepts; checked before anything is allocated (the
-   *   decoder then holds about 2 * dataSize bytes: the symbols received and the intermediate symbols)
+   *   decoder then holds the symbols it receives, about dataSize bytes; the solve itself runs in one
+   *   workspace shared by all decoders)
    */
   constructor(dataSize: number, symbolSize = 768, maxDataSize = DEFAULT_MAX_DATA_SIZE) {
     checkSymbolSize(symbolSize);
@@ -71,7 +73,7 @@ export class RaptorQDecoder {
     this.kc = contextForK(this.k);
     this.n = strideWords(symbolSize);
     this.capacity = this.k + 8;
-    this.ws = acquireSlots(this.workspaceSlots(this.capacity), this.n);
+    this.rx = acquireSlots(this.capacity, this.n);
     this.isi = new Uint32Array(this.capacity);
     this.sourceSlot = new Int32Array(this.k).fill(-1);
     this.seen = new Uint8Array(4 * this.k + 64);
@@ -106,7 +108,7 @@ export class RaptorQDecoder {
     }
     if (this.stored === this.capacity && !this.grow()) return false;
     const slot = this.stored++;
-    this.ws.bytes.set(symbol, slot * this.n * 4);
+    this.rx.bytes.set(symbol, slot * this.n * 4);
     if (id < K) {
       this.sourceSlot[id] = slot;
       this.isi[slot] = id;
@@ -127,22 +129,16 @@ export class RaptorQDecoder {
     return this.complete;
   }
 
-  /** Received slots, then C and the planner's spare slots, then one slot for rebuilding source symbols. */
-  private workspaceSlots(capacity: number): number {
-    const { L, H } = this.kc.p;
-    return capacity + maxPlanSlots(L, H) + 1;
-  }
-
   private grow(): boolean {
     const limit = this.k + MAX_EXTRA_SYMBOLS;
     if (this.capacity >= limit) return false;
     const capacity = Math.min(limit, this.capacity + Math.max(8, this.capacity >> 3));
-    const ws = acquireSlots(this.workspaceSlots(capacity), this.n);
-    ws.w32.set(this.ws.w32.subarray(0, this.stored * this.n));
-    releaseSlots(this.ws);
+    const rx = acquireSlots(capacity, this.n);
+    rx.w32.set(this.rx.w32.subarray(0, this.stored * this.n));
+    releaseSlots(this.rx);
     const isi = new Uint32Array(capacity);
     isi.set(this.isi);
-    this.ws = ws;
+    this.rx = rx;
     this.isi = isi;
     this.capacity = capacity;
     return true;
@@ -174,28 +170,38 @@ export class RaptorQDecoder {
   data(): Uint8Array {
     if (this.result) return this.result;
     if (!this.complete) throw new RaptorQError('RaptorQ block is not decodable yet');
-    const { n, k: K, symbolSize: T, dataSize, ws } = this;
+    const { n, k: K, symbolSize: T, dataSize, rx } = this;
     const n64 = n >> 1;
     const plan = this.plan;
+    // The solve runs in the shared workspace: received symbols copied to slots 0..capacity-1, C[j] in slot
+    // capacity + j, the planner's spare slots, then one slot where missing source symbols are rebuilt.
     const cBase = this.capacity;
     const scratch = cBase + maxPlanSlots(this.kc.p.L, this.kc.p.H);
-    if (plan) execute(plan.prog, ws, n);
+    let ws: Slots | null = null;
+    if (plan) {
+      ws = sharedWorkspace(scratch + 1, n);
+      ws.w64.set(rx.w64.subarray(0, this.stored * n64));
+      execute(plan.prog, ws, n);
+    }
     const out = new Uint8Array(dataSize);
     const { rowStart, rowCols } = this.kc;
     const list = new Int32Array(64);
     for (let x = 0; x < K; x++) {
-      let slot = this.sourceSlot[x];
-      if (slot < 0) {
-        xorColumns(ws.w64, scratch * n64, cBase, rowCols, rowStart[x], rowStart[x + 1], list, n);
-        slot = scratch;
+      const len = Math.min(T, dataSize - x * T);
+      const slot = this.sourceSlot[x];
+      if (slot >= 0) {
+        const o = slot * n * 4;
+        out.set(rx.bytes.subarray(o, o + len), x * T);
+      } else {
+        xorColumns(ws!.w64, scratch * n64, cBase, rowCols, rowStart[x], rowStart[x + 1], list, n);
+        const o = scratch * n * 4;
+        out.set(ws!.bytes.subarray(o, o + len), x * T);
       }
-      const o = slot * n * 4;
-      out.set(ws.bytes.subarray(o, o + Math.min(T, dataSize - x * T)), x * T);
     }
     this.result = out;
     this.plan = null;
-    releaseSlots(ws);
-    this.ws = new Slots(0, n);
+    releaseSlots(rx);
+    this.rx = new Slots(0, n);
     return out;
   }
 }

@@ -55,8 +55,8 @@ const pool: Slots[] = [];
 const POOL_SIZE = 2;
 
 /**
- * A workspace of at least `slots` symbols, from a small pool of released ones when one fits (contents are then
- * stale; the programs write every slot before reading it), so decoding part after part reuses the same memory.
+ * Storage for at least `slots` symbols, from a small pool of released ones when one fits (contents are then
+ * stale; callers write a slot before reading it), so decoding part after part reuses the same memory.
  */
 export function acquireSlots(slots: number, n32: number): Slots {
   for (let i = 0; i < pool.length; i++) {
@@ -73,4 +73,15 @@ export function acquireSlots(slots: number, n32: number): Slots {
 export function releaseSlots(s: Slots): void {
   if (pool.length >= POOL_SIZE) pool.shift();
   pool.push(s);
+}
+
+let shared = new Slots(0, 4);
+
+/**
+ * The workspace every decoder solves in (a solve is synchronous, so one at a time), grown as needed and kept:
+ * decoding part after part reuses the same memory. Contents are stale.
+ */
+export function sharedWorkspace(slots: number, n32: number): Slots {
+  if (shared.n32 !== n32 || shared.slots < slots) shared = new Slots(slots, n32);
+  return shared;
 }
