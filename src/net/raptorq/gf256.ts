@@ -27,8 +27,3 @@ export function gfInv(a: number): number {
 export function gfAlphaPow(i: number): number {
   return OCT_EXP[i % 255];
 }
-
-/** Multiplies each of the four bytes packed in a 32-bit word by alpha (= 2). */
-export function alphaMulWord(v: number): number {
-  return ((v & 0x7f7f7f7f) << 1) ^ (((v >>> 7) & 0x01010101) * 0x1d);
-}
