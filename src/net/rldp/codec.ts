@@ -86,6 +86,11 @@ export function peekId(bytes: Uint8Array): number {
   return bytes.length < 4 ? -1 : u32(bytes, 0);
 }
 
+/** The RLDP version of a part-level constructor id (call only when isRldpWireId(id)). */
+export function wireVersion(id: number): RldpVersion {
+  return id === ID_PART_V2 || id === ID_CONFIRM_V2 || id === ID_COMPLETE_V2 ? 2 : 1;
+}
+
 /** True if `id` is one of the six RLDP part-level constructors (v1 or v2). */
 export function isRldpWireId(id: number): boolean {
   return (

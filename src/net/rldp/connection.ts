@@ -74,7 +74,8 @@ interface Expected {
 }
 
 interface Completed {
-  version: RldpVersion;
+  /** Version the transfer came in (null: a transfer we gave up on, answered in whatever version it uses). */
+  version: RldpVersion | null;
   at: number;
   lastCompleteAt: number;
 }
@@ -193,12 +194,16 @@ export class Connection {
     this.#host.wake(this, deadline);
   }
 
-  /** Forget an expected or half-received transfer (its query finished or timed out). */
-  forget(id: Uint8Array): void {
+  /**
+   * Forget an expected or half-received transfer (its query timed out or was cancelled). Symbols that still come
+   * for it are answered with `complete`, so the sender stops instead of sending until its deadline.
+   */
+  forget(id: Uint8Array, now: number): void {
     const key = hexOf(id);
-    this.#expected.delete(key);
+    const expected = this.#expected.delete(key);
     const t = this.#inbound.get(key);
     if (t) this.#dropInbound(t);
+    if ((expected || t) && !this.#completed.has(key)) this.#remember(key, null, now);
   }
 
   // ---- receiving ----
@@ -223,7 +228,7 @@ export class Connection {
       const done = this.#completed.get(key);
       if (done) {
         // The sender missed our complete: repeat it (rate-limited; C++ answers every such symbol).
-        if (done.version === m.version && now - done.lastCompleteAt >= COMPLETE_REPEAT_MS) {
+        if ((done.version ?? m.version) === m.version && now - done.lastCompleteAt >= COMPLETE_REPEAT_MS) {
           done.lastCompleteAt = now;
           this.#host.send(this.peer, encodeComplete(m.version, m.transferId, m.part));
         }
@@ -293,7 +298,7 @@ export class Connection {
   #finishInbound(t: InboundTransfer, now: number): void {
     this.#dropInbound(t);
     this.#expected.delete(t.key);
-    this.#remember(t, now);
+    this.#remember(t.key, t.version, now);
     this.stats.bytesIn += t.totalSize;
     this.stats.transfersIn++;
     const payload = t.buffer!;
@@ -311,9 +316,9 @@ export class Connection {
     }
   }
 
-  #remember(t: InboundTransfer, now: number): void {
+  #remember(key: string, version: RldpVersion | null, now: number): void {
     const limits = this.#host.limits;
-    this.#completed.set(t.key, { version: t.version, at: now, lastCompleteAt: now });
+    this.#completed.set(key, { version, at: now, lastCompleteAt: version === null ? -Infinity : now });
     if (this.#completed.size > limits.maxCompletedRemembered) {
       const oldest = this.#completed.keys().next().value as string;
       this.#completed.delete(oldest);

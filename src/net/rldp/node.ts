@@ -14,7 +14,7 @@
 import type { AdnlPeer } from '../adnl/index.ts';
 import { randomBytes } from '../crypto/index.ts';
 import { hexOf, invertId } from './bytes.ts';
-import { decodeRldpWire, isRldpWireId, peekId } from './codec.ts';
+import { decodeRldpWire, isRldpWireId, peekId, wireVersion } from './codec.ts';
 import { Connection, type ConnectionHost, type RldpPeerStats } from './connection.ts';
 import { RldpError } from './errors.ts';
 import type { InboundTransfer } from './inbound.ts';
@@ -64,6 +64,11 @@ export interface RldpNodeOptions {
   limits?: Partial<RldpLimits>;
   /** Version for peers never set or heard from (default 2: current C++ nodes speak only RLDP2). */
   defaultVersion?: RldpVersion;
+  /**
+   * Versions we speak (default both). A node limited to [1] behaves like an old rldp-http-proxy: RLDP2 messages
+   * are ignored as unknown custom messages; [2] is a current C++ node.
+   */
+  versions?: RldpVersion[];
   /** Monotonic ms for pacing and timers (default performance.now). */
   now?: () => number;
   /** Wall clock ms for the absolute query timeouts on the wire (default Date.now). */
@@ -119,6 +124,7 @@ export class RldpNode {
   readonly #clock: () => number;
   readonly #random: (n: number) => Uint8Array;
   readonly #defaultVersion: RldpVersion;
+  readonly #versions: Set<RldpVersion>;
   readonly #maxIdlePeers: number;
   /** Peer connections, least recently used first. */
   readonly #connections = new Map<string, Connection>();
@@ -145,7 +151,14 @@ export class RldpNode {
     this.#now = options.now ?? (perf ? () => perf.now() : Date.now);
     this.#clock = options.clock ?? Date.now;
     this.#random = options.random ?? randomBytes;
-    this.#defaultVersion = options.defaultVersion ?? 2;
+    const versions = options.versions ?? [1, 2];
+    if (versions.length === 0 || versions.some((v) => v !== 1 && v !== 2)) {
+      throw new RangeError('RLDP versions must be a non-empty list of 1 and/or 2');
+    }
+    this.#versions = new Set(versions);
+    this.#defaultVersion = options.defaultVersion ?? (this.#versions.has(2) ? 2 : 1);
+    if (!this.#versions.has(this.#defaultVersion))
+      throw new RangeError('defaultVersion is not among versions');
     this.#maxIdlePeers = options.maxIdlePeers ?? 4096;
     this.#host = {
       limits,
@@ -180,7 +193,7 @@ export class RldpNode {
 
   /** Use `version` for this peer from now on (chosen from http.proxy.getCapabilities); incoming traffic no longer changes it. */
   setPeerVersion(peerId: Uint8Array, version: RldpVersion): void {
-    if (version !== 1 && version !== 2) throw new RangeError('RLDP version must be 1 or 2');
+    if (!this.#versions.has(version)) throw new RangeError(`RLDP version ${version} is not spoken here`);
     const c = this.#connections.get(hexOf(peerId));
     if (c) {
       c.version = version;
@@ -278,6 +291,8 @@ export class RldpNode {
     }
     const connection = this.#connection(peer);
     const version = options.version ?? connection.version;
+    if (!this.#versions.has(version))
+      return Promise.reject(new RangeError(`RLDP version ${version} is not spoken here`));
     const queryId = this.#random(32);
     const transferId = this.#random(32);
     const answerId = invertId(transferId);
@@ -314,9 +329,11 @@ export class RldpNode {
   ): void {
     if (this.#closed) throw new RldpError('closed', 'RLDP node closed');
     const connection = this.#connection(peer);
+    const version = options.version ?? connection.version;
+    if (!this.#versions.has(version)) throw new RangeError(`RLDP version ${version} is not spoken here`);
     const payload = encodeRldpMessage(this.#random(32), data);
     const deadline = this.#now() + (options.timeoutMs ?? 10_000);
-    connection.send(this.#random(32), payload, options.version ?? connection.version, deadline, () => {});
+    connection.send(this.#random(32), payload, version, deadline, () => {});
   }
 
   /** Stops everything: pending queries fail with RldpError('closed'); the ADNL handler is handed back. */
@@ -339,7 +356,7 @@ export class RldpNode {
     this.#pending.delete(key);
     clearTimeout(q.timer);
     q.connection.cancel(q.transferId);
-    q.connection.forget(q.answerId);
+    q.connection.forget(q.answerId, this.#now());
     if (result instanceof Uint8Array) q.resolve(result);
     else q.reject(result);
   }
@@ -429,7 +446,8 @@ export class RldpNode {
 
   #onCustom(peer: AdnlPeer, data: Uint8Array): void {
     if (this.#closed) return;
-    if (!isRldpWireId(peekId(data))) {
+    const id = peekId(data);
+    if (!isRldpWireId(id) || !this.#versions.has(wireVersion(id))) {
       this.#previousOnCustom?.(peer, data);
       return;
     }

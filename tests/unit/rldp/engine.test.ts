@@ -147,7 +147,48 @@ describe('versions', () => {
   });
 });
 
+describe('nodes that speak one version only', () => {
+  it('a v1-only site ignores RLDP2 (like an old rldp-http-proxy) and answers v1', async () => {
+    const p = pipe({}, 14);
+    const client = new RldpNode(p.a);
+    const site = new RldpNode(p.b, { versions: [1] });
+    open.push(client, site, p);
+    site.onQuery = async () => Uint8Array.of(5);
+    await expect(
+      client.query(p.b.remote, Uint8Array.of(1), { maxAnswerSize: 10, timeoutMs: 150 }),
+    ).rejects.toMatchObject({ kind: 'timeout' });
+    expect(site.counters).toMatchObject({ malformed: 0, refused: 0 });
+    client.setPeerVersion(p.b.remote.id, 1);
+    const answer = await client.query(p.b.remote, Uint8Array.of(1), { maxAnswerSize: 10, timeoutMs: 5000 });
+    expect([...answer]).toEqual([5]);
+    expect(() => site.setPeerVersion(p.a.remote.id, 2)).toThrow(RangeError);
+    await expect(
+      site.query(p.a.remote, Uint8Array.of(1), { maxAnswerSize: 1, timeoutMs: 100, version: 2 }),
+    ).rejects.toThrow(RangeError);
+    expect(() => new RldpNode(pipe().a, { versions: [2], defaultVersion: 1 })).toThrow(RangeError);
+  });
+});
+
 describe('queries: limits, timeouts, closing', () => {
+  it('an answer still arriving after its query timed out is told complete, so its sender stops', async () => {
+    const { p, client, server, toServer, toClient } = setup({}, 15);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    server.onQuery = async () => {
+      await gate;
+      return bytes(400_000, 2);
+    };
+    await expect(
+      client.query(toServer, Uint8Array.of(1), { maxAnswerSize: 500_000, timeoutMs: 100 }),
+    ).rejects.toMatchObject({ kind: 'timeout' });
+    const fromClient = sniff(p, 'a');
+    release();
+    await waitFor(() => server.stats(toClient.id).transfersOut === 1);
+    expect(fromClient.has('complete/v2')).toBe(true);
+    // The sender stopped long before sending the whole answer.
+    expect(server.stats(toClient.id).symbolsOut).toBeLessThan(400_000 / 768);
+  });
+
   it('an answer larger than maxAnswerSize is not sent; the asker times out', async () => {
     const { client, server, toServer } = setup({}, 7);
     server.onQuery = async () => bytes(2000, 1);
