@@ -1,0 +1,355 @@
+/**
+ * HTTP over RLDP through the gateway (src/net/gateway), end to end on loopback, as a user gets it:
+ *  1. 20 MiB download (the devnet demo file) in MB/s over direct UDP and through the bridge's /udp relay, with the
+ *     raw datagram throughput of both paths measured in the same run as the baseline (site blasts datagrams
+ *     with no protocol), for an RLDP v2 site (and the same file from an RLDP v1-only site).
+ *  2. Time to first byte of a small page (alice's index.html) with 50 ms added to every datagram and TCP write
+ *     the client sends (so one round trip = 50 ms), in round trips:
+ *       cold .adnl — fresh gateway, empty caches, no ADNL channel: DHT lookup + capabilities + request;
+ *       cold .ton  — also the DNS walk through the liteserver (connection set-up included);
+ *       warm      — the connection to the site is up.
+ *     "head" = the response status and headers are in (the first byte a proxy can send to the browser);
+ *     "body" = the first byte of the body is readable; "page" = the whole page is read.
+ * The site, the DHT nodes and the devnet chain run in one worker thread, the bridge in another, the client in the
+ * main thread (as the extension and a site would be separate processes).
+ */
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import WebSocket from 'ws';
+import { AdnlNode } from '../src/net/adnl/index.ts';
+import { generateKeyPair } from '../src/net/crypto/index.ts';
+import { DhtClient, parseDhtConfig, type DhtConfig } from '../src/net/dht/index.ts';
+import { LiteDnsSource, SourceResolver } from '../src/net/dns/index.ts';
+import { Gateway } from '../src/net/gateway/index.ts';
+import { LitePool, liteServersFromConfig } from '../src/net/lite/index.ts';
+import {
+  bridgeUdpUrl,
+  FaultySocket,
+  openRelaySocket,
+  type ByteStream,
+  type DatagramSocket,
+  type StreamConnector,
+} from '../src/net/transport/index.ts';
+import { silentLogger, startBridge, udpRelayRoute } from '../src/node/bridge/index.ts';
+import { tcpConnector } from '../src/node/tcp-stream.ts';
+import { openUdpSocket } from '../src/node/udp-socket.ts';
+import { mbps, report } from './harness.ts';
+
+const RUNS = 2;
+const DELAY_MS = 50;
+const COLD_RUNS = 3;
+const WARM_RUNS = 5;
+const BLAST_COUNT = 20_000;
+const BLAST_SIZE = 840;
+
+interface SiteInfo {
+  v2: string;
+  v1: string;
+  blastPort: number;
+  dht: unknown;
+  globalConfig: unknown;
+  bigSize: number;
+}
+
+type Role = 'site' | 'bridge';
+
+// ---- workers ----
+
+async function runSite(): Promise<void> {
+  const { startDevnet } = await import('../src/devnet/index.ts');
+  const { devnetDhtPlugin } = await import('../src/devnet/dht/index.ts');
+  const { devnetDnsPlugin } = await import('../src/devnet/dns/index.ts');
+  const sites = await import('../src/devnet/sites/index.ts');
+  const dht = devnetDhtPlugin({ count: 3 });
+  const plugin = sites.devnetSitesPlugin({ dht });
+  const devnet = await startDevnet({
+    plugins: [devnetDnsPlugin(), dht, plugin],
+    bridge: false,
+    blockIntervalMs: 0,
+    demoAccounts: false,
+  });
+  const [alice] = await plugin.ready;
+  const v1 = await sites.startSiteServer({
+    name: 'alice-v1',
+    handler: sites.demoSiteHandler('alice'),
+    keyPair: sites.demoSiteKey('alice-v1'),
+    rldpVersion: 1,
+  });
+  await (await dht.ready).publishAddress(v1.keyPair, v1.address);
+
+  const blaster = await openUdpSocket({ host: '127.0.0.1' });
+  const payload = new Uint8Array(BLAST_SIZE).fill(0x5a);
+  blaster.onMessage = (_data, host, replyPort) => {
+    let sent = 0;
+    const burst = () => {
+      for (let i = 0; i < 64 && sent < BLAST_COUNT; i++, sent++) blaster.send(payload, host, replyPort);
+      if (sent < BLAST_COUNT) setImmediate(burst);
+    };
+    burst();
+  };
+  const info: SiteInfo = {
+    v2: `${alice.adnl}.adnl`,
+    v1: `${v1.adnl}.adnl`,
+    blastPort: blaster.address().port,
+    dht: (devnet.globalConfig as { dht: unknown }).dht,
+    globalConfig: devnet.globalConfig,
+    bigSize: sites.BIG_FILE_SIZE,
+  };
+  parentPort!.postMessage(info);
+}
+
+async function runBridge(): Promise<void> {
+  const bridge = await startBridge({
+    destinations: [],
+    logger: silentLogger,
+    routes: [udpRelayRoute({ allowLoopback: true })],
+  });
+  parentPort!.postMessage({ url: bridge.url });
+}
+
+if (!isMainThread && (workerData as { httpBench?: Role })?.httpBench) {
+  const role = (workerData as { httpBench: Role }).httpBench;
+  (role === 'site' ? runSite() : runBridge()).catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
+
+// ---- main thread ----
+
+function startWorker<T>(role: Role): Promise<{ worker: Worker; info: T }> {
+  const api = import.meta.resolve('tsx/esm/api');
+  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); });`;
+  const worker = new Worker(code, { eval: true, workerData: { httpBench: role } });
+  return new Promise((resolve, reject) => {
+    worker.once('message', (info: T) => resolve({ worker, info }));
+    worker.once('error', reject);
+  });
+}
+
+async function rawBaseline(socket: DatagramSocket, blastPort: number): Promise<number> {
+  let received = 0;
+  let first = 0;
+  let last = 0;
+  socket.onMessage = (data) => {
+    const now = performance.now();
+    if (received === 0) first = now;
+    last = now;
+    received += data.length;
+  };
+  socket.send(Uint8Array.of(1), '127.0.0.1', blastPort);
+  const start = performance.now();
+  while (performance.now() - start < 20_000) {
+    await new Promise((r) => setTimeout(r, 100));
+    if (received > 0 && performance.now() - last > 300) break;
+  }
+  socket.close();
+  return received > 0 ? mbps(received, (last - first) / 1000) : 0;
+}
+
+/** A ByteStream whose writes (and connect) take `ms` longer: one TCP round trip = ms. */
+function delayedConnector(inner: StreamConnector, ms: number): StreamConnector {
+  return async () => {
+    await new Promise((r) => setTimeout(r, ms));
+    const stream = await inner();
+    const outer: ByteStream = {
+      onData: null,
+      onClose: null,
+      write: (data) => {
+        const copy = data.slice();
+        setTimeout(() => stream.write(copy), ms);
+      },
+      close: () => stream.close(),
+    };
+    stream.onData = (d) => outer.onData?.(d);
+    stream.onClose = (e) => outer.onClose?.(e);
+    return outer;
+  };
+}
+
+interface Client {
+  gateway: Gateway;
+  close(): Promise<void>;
+}
+
+function makeClient(
+  openSocket: () => Promise<DatagramSocket>,
+  dht: DhtConfig,
+  opts: { delayMs?: number; globalConfig?: unknown } = {},
+): Client {
+  let pool: LitePool | null = null;
+  if (opts.globalConfig) {
+    const servers = liteServersFromConfig(opts.globalConfig);
+    pool = new LitePool({
+      servers,
+      connector: (s) => delayedConnector(tcpConnector(s.host, s.port), opts.delayMs ?? 0),
+      healthCheckIntervalMs: 0,
+      adnl: { pingIntervalMs: 0 },
+    });
+  }
+  const gateway = new Gateway({
+    adnl: async () => {
+      let socket = await openSocket();
+      if (opts.delayMs) socket = new FaultySocket(socket, { delayMs: opts.delayMs, direction: 'send' });
+      return new AdnlNode({ socket, keyPair: generateKeyPair() });
+    },
+    dht: (adnl) => new DhtClient({ adnl, config: dht, timeoutMs: 2000, attempts: 2 }),
+    dns: pool ? new SourceResolver(new LiteDnsSource(pool)) : null,
+  });
+  return {
+    gateway,
+    async close() {
+      await gateway.close();
+      pool?.close();
+    },
+  };
+}
+
+async function download(gateway: Gateway, url: string, size: number): Promise<number> {
+  const start = performance.now();
+  const res = await gateway.fetch(url);
+  let bytes = 0;
+  const reader = res.body!.getReader();
+  for (;;) {
+    const r = await reader.read();
+    if (r.done) break;
+    bytes += r.value.length;
+  }
+  if (bytes !== size) throw new Error(`got ${bytes} of ${size} bytes`);
+  return mbps(bytes, (performance.now() - start) / 1000);
+}
+
+async function downloads(client: Client, host: string, size: number): Promise<number[]> {
+  const warm = await client.gateway.fetch(`http://${host}/`); // connection up first
+  await new Response(warm.body).arrayBuffer();
+  const runs: number[] = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await download(client.gateway, `http://${host}/big.bin`, size));
+  return runs;
+}
+
+/** head / first body byte / whole page, in ms. */
+async function timePage(
+  gateway: Gateway,
+  url: string,
+): Promise<{ head: number; body: number; page: number }> {
+  const start = performance.now();
+  const res = await gateway.fetch(url);
+  const head = performance.now() - start;
+  const reader = res.body!.getReader();
+  let first = 0;
+  for (;;) {
+    const r = await reader.read();
+    if (!first) first = performance.now() - start;
+    if (r.done) break;
+  }
+  return { head, body: first, page: performance.now() - start };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const rtt = (ms: number) => Math.round((ms / DELAY_MS) * 100) / 100;
+
+function reportTtfb(
+  kind: string,
+  samples: { head: number; body: number; page: number }[],
+  goal: number,
+): void {
+  const head = median(samples.map((s) => s.head));
+  const body = median(samples.map((s) => s.body));
+  const page = median(samples.map((s) => s.page));
+  report({
+    bench: 'http.ttfb',
+    kind,
+    value: rtt(head),
+    unit: 'RTT',
+    rttMs: DELAY_MS,
+    headMs: Math.round(head),
+    firstBodyByteRtt: rtt(body),
+    pageRtt: rtt(page),
+    runs: samples.length,
+    goal,
+  });
+}
+
+export default async function bench(): Promise<void> {
+  const { worker: siteWorker, info: site } = await startWorker<SiteInfo>('site');
+  const { worker: bridgeWorker, info: bridge } = await startWorker<{ url: string }>('bridge');
+  const dht = parseDhtConfig({ dht: site.dht });
+  const udp = () => openUdpSocket({ host: '127.0.0.1' });
+  const relay = () => openRelaySocket(bridgeUdpUrl(bridge.url), { WebSocket: WebSocket as never });
+  try {
+    // 1. throughput
+    const udpRaw = await rawBaseline(await udp(), site.blastPort);
+    const relayRaw = await rawBaseline(await relay(), site.blastPort);
+    const best = (r: number[]) => Math.max(...r);
+    const figures: Record<string, number[]> = {};
+    for (const [path, open] of [
+      ['udp', udp],
+      ['relay', relay],
+    ] as const) {
+      for (const version of ['v2', 'v1'] as const) {
+        const client = makeClient(open, dht);
+        try {
+          figures[`${path}.${version}`] = await downloads(client, site[version], site.bigSize);
+        } finally {
+          await client.close();
+        }
+      }
+    }
+    report({ bench: 'http.rawDatagrams', path: 'udp', value: udpRaw, unit: 'MB/s', datagram: BLAST_SIZE });
+    report({
+      bench: 'http.rawDatagrams',
+      path: 'relay',
+      value: relayRaw,
+      unit: 'MB/s',
+      datagram: BLAST_SIZE,
+    });
+    for (const version of ['v2', 'v1'] as const) {
+      const direct = best(figures[`udp.${version}`]);
+      const viaRelay = best(figures[`relay.${version}`]);
+      report({
+        bench: 'http.download20MiB',
+        path: 'udp',
+        rldp: version,
+        value: direct,
+        unit: 'MB/s',
+        runs: figures[`udp.${version}`],
+        baseline: udpRaw,
+        ...(version === 'v2' && { target: 25 }),
+      });
+      report({
+        bench: 'http.download20MiB',
+        path: 'relay',
+        rldp: version,
+        value: viaRelay,
+        unit: 'MB/s',
+        runs: figures[`relay.${version}`],
+        baseline: relayRaw,
+        ratioToDirect: Math.round((viaRelay / direct) * 100) / 100,
+        ...(version === 'v2' && { target: 0.7 }),
+      });
+    }
+
+    // 2. time to first byte with 50 ms per round trip
+    const page = `http://${site.v2}/`;
+    const coldAdnl: { head: number; body: number; page: number }[] = [];
+    const coldTon: { head: number; body: number; page: number }[] = [];
+    for (let i = 0; i < COLD_RUNS; i++) {
+      const a = makeClient(udp, dht, { delayMs: DELAY_MS });
+      coldAdnl.push(await timePage(a.gateway, page));
+      await a.close();
+      const t = makeClient(udp, dht, { delayMs: DELAY_MS, globalConfig: site.globalConfig });
+      coldTon.push(await timePage(t.gateway, 'http://alice.ton/'));
+      await t.close();
+    }
+    const w = makeClient(udp, dht, { delayMs: DELAY_MS });
+    await timePage(w.gateway, page);
+    const warm: { head: number; body: number; page: number }[] = [];
+    for (let i = 0; i < WARM_RUNS; i++) warm.push(await timePage(w.gateway, page));
+    await w.close();
+    reportTtfb('cold .adnl', coldAdnl, 8);
+    reportTtfb('cold .ton', coldTon, 8);
+    reportTtfb('warm', warm, 1.5);
+  } finally {
+    await siteWorker.terminate();
+    await bridgeWorker.terminate();
+  }
+}
