@@ -7,7 +7,8 @@
  *   decode_mixed   — new RaptorQDecoder + a random half of the sources, then repairs until done + data()
  *   overhead       — fraction of random trials (random loss, shuffled order) done with K, K+1, K+2, more symbols
  * Every decode is checked against the input before it is timed. The machine is shared, so each figure is the best
- * of three timeSync windows (the xorBaseline is measured the same way).
+ * of three timeSync windows (the xorBaseline is measured the same way), and `cpuMBps` adds the same throughput
+ * over process CPU time (one core), which other processes disturb less than wall time.
  */
 import { RaptorQDecoder, RaptorQEncoder } from '../src/net/raptorq/index.ts';
 import { mbps, report, timeSync, xorBaseline } from './harness.ts';
@@ -29,6 +30,14 @@ function filled(n: number): Uint8Array {
 /** Best (shortest) mean seconds per call over three timeSync windows. */
 function bestOf3(fn: () => unknown, minMs: number): number {
   return Math.min(timeSync(fn, minMs), timeSync(fn, minMs), timeSync(fn, minMs));
+}
+
+/** MB/s over this process's CPU time for `calls` calls. */
+function cpuMbps(bytes: number, fn: () => unknown, calls: number): number {
+  const start = process.cpuUsage();
+  for (let i = 0; i < calls; i++) fn();
+  const used = process.cpuUsage(start);
+  return mbps(bytes * calls, (used.user + used.system) / 1e6);
 }
 
 function lcg(seed: number): () => number {
@@ -84,55 +93,37 @@ export default async function raptorqBench(): Promise<void> {
     for (let id = 0; id < 2 * k + 64; id++) symbols.set(id, enc.symbol(id));
     const out = new Uint8Array(T);
 
-    const prepare = bestOf3(() => new RaptorQEncoder(data, T), minMs);
-    report({
-      bench: 'raptorq.encode_prepare',
-      size,
-      k,
-      value: mbps(size, prepare),
-      unit: 'MB/s',
-      xorBaseline: baseline,
-    });
-
-    const encode = bestOf3(() => {
-      const e = new RaptorQEncoder(data, T);
-      for (let id = k; id < 2 * k; id++) e.symbolInto(id, out);
-    }, minMs);
-    report({
-      bench: 'raptorq.encode',
-      size,
-      k,
-      value: mbps(size, encode),
-      unit: 'MB/s',
-      xorBaseline: baseline,
-    });
-
     const repairIds = Array.from({ length: k + 64 }, (_, i) => k + i);
-    if (!sameBytes(decodeAll(size, repairIds, symbols), data))
-      throw new Error('raptorq bench: repair decode differs');
-    const decRepair = bestOf3(() => decodeAll(size, repairIds, symbols), minMs);
-    report({
-      bench: 'raptorq.decode_repair',
-      size,
-      k,
-      value: mbps(size, decRepair),
-      unit: 'MB/s',
-      xorBaseline: baseline,
-    });
-
     const rnd = lcg(42);
     const mixedIds = [...Array.from({ length: k }, (_, i) => i).filter(() => rnd() < 0.5), ...repairIds];
-    if (!sameBytes(decodeAll(size, mixedIds, symbols), data))
-      throw new Error('raptorq bench: mixed decode differs');
-    const decMixed = bestOf3(() => decodeAll(size, mixedIds, symbols), minMs);
-    report({
-      bench: 'raptorq.decode_mixed',
-      size,
-      k,
-      value: mbps(size, decMixed),
-      unit: 'MB/s',
-      xorBaseline: baseline,
-    });
+    for (const ids of [repairIds, mixedIds]) {
+      if (!sameBytes(decodeAll(size, ids, symbols), data)) throw new Error('raptorq bench: decode differs');
+    }
+    const cases: [string, () => unknown][] = [
+      ['raptorq.encode_prepare', () => new RaptorQEncoder(data, T)],
+      [
+        'raptorq.encode',
+        () => {
+          const e = new RaptorQEncoder(data, T);
+          for (let id = k; id < 2 * k; id++) e.symbolInto(id, out);
+        },
+      ],
+      ['raptorq.decode_repair', () => decodeAll(size, repairIds, symbols)],
+      ['raptorq.decode_mixed', () => decodeAll(size, mixedIds, symbols)],
+    ];
+    for (const [bench, fn] of cases) {
+      const seconds = bestOf3(fn, minMs);
+      const cpu = cpuMbps(size, fn, Math.max(3, Math.ceil(0.3 / seconds)));
+      report({
+        bench,
+        size,
+        k,
+        value: mbps(size, seconds),
+        unit: 'MB/s',
+        cpuMBps: cpu,
+        xorBaseline: baseline,
+      });
+    }
 
     const trials = size >= 1_000_000 ? 200 : 2000;
     const [k0, k1, k2, more] = overhead(size, trials);
