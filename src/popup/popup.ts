@@ -141,7 +141,11 @@ function renderRequest(r: RequestEntry): HTMLElement {
   } catch {
     // keep the raw URL
   }
-  li.append(el('span', `${r.method} ${path} → ${r.status || '–'}`), el('br'));
+  li.append(
+    el('span', `#${r.id} `, 'muted'),
+    el('span', `${r.method} ${path} → ${r.status || '–'}`),
+    el('br'),
+  );
   for (const s of r.stages) {
     const chip = el(
       'span',

@@ -86,7 +86,8 @@ export async function launchDemoBrowser(options: {
     ],
     ignoreDefaultArgs: ['--disable-extensions', '--enable-automation'],
   });
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
+  const worker =
+    context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
   return {
     context,
     extensionId: new URL(worker.url()).host,
@@ -155,7 +156,9 @@ export const demoCommand: Command = {
     });
     if (!existsSync(CHROMIUM)) throw new CliError(`${CHROMIUM} not found: apt-get install -y chromium`);
     if (!values['no-build']) {
-      const build = spawnSync('npm', ['run', 'build', '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
+      const build = spawnSync('npm', ['run', 'build', '--silent'], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
       if (build.status !== 0) throw new CliError('extension build failed');
     }
     const shots = values.screenshot !== undefined || values['popup-screenshot'] !== undefined;
@@ -200,7 +203,11 @@ export const demoCommand: Command = {
 };
 
 /** The id of the tab showing `url` (asked from an extension page, which has the tabs API). */
-export async function tabIdOf(context: BrowserContext, extensionId: string, url: string): Promise<number | null> {
+export async function tabIdOf(
+  context: BrowserContext,
+  extensionId: string,
+  url: string,
+): Promise<number | null> {
   const helper = await context.newPage();
   try {
     await helper.goto(`chrome-extension://${extensionId}/src/options/index.html`);
