@@ -104,6 +104,9 @@ interface PendingQuery {
 
 const perf = (globalThis as { performance?: { now(): number } }).performance;
 
+/** Longest query timeout (what setTimeout can wait). */
+const MAX_TIMEOUT_MS = 0x7fffffff;
+
 export class RldpNode {
   onQuery: RldpQueryHandler | null = null;
   /** One-way rldp.message payloads. */
@@ -275,8 +278,9 @@ export class RldpNode {
     if (!Number.isSafeInteger(maxAnswerSize) || maxAnswerSize < 0) {
       return Promise.reject(new RangeError('maxAnswerSize must be a non-negative integer'));
     }
-    if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs))
-      return Promise.reject(new RangeError('timeoutMs must be > 0'));
+    if (!(timeoutMs > 0 && timeoutMs <= MAX_TIMEOUT_MS)) {
+      return Promise.reject(new RangeError(`timeoutMs must be within 1..${MAX_TIMEOUT_MS}`));
+    }
     const limit = maxAnswerSize + answerOverhead(maxAnswerSize);
     if (limit > this.limits.maxTransferSize) {
       return Promise.reject(
@@ -309,9 +313,11 @@ export class RldpNode {
         transferId,
         answerId,
         maxAnswerSize,
-        timer: setTimeout(() => {
-          this.#settle(key, new RldpError('timeout', `RLDP query timed out after ${timeoutMs} ms`));
-        }, timeoutMs),
+        timer: unref(
+          setTimeout(() => {
+            this.#settle(key, new RldpError('timeout', `RLDP query timed out after ${timeoutMs} ms`));
+          }, timeoutMs),
+        ),
         resolve,
         reject,
       };
@@ -402,7 +408,7 @@ export class RldpNode {
     if (this.#timer && at >= this.#timerAt) return;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timerAt = at;
-    this.#timer = setTimeout(() => this.#run(), Math.max(0, at - this.#now()));
+    this.#timer = unref(setTimeout(() => this.#run(), Math.max(0, at - this.#now())));
   }
 
   #run(): void {
@@ -566,6 +572,15 @@ export class RldpNode {
         this.#serving--;
       });
   }
+}
+
+/**
+ * Timers must not keep a Node process alive by themselves (a CLI exits once its sockets close); browsers' numeric
+ * timer ids have no unref.
+ */
+function unref(timer: ReturnType<typeof setTimeout>): ReturnType<typeof setTimeout> {
+  (timer as { unref?: () => void }).unref?.();
+  return timer;
 }
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
