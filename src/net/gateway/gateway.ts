@@ -238,7 +238,8 @@ export class Gateway {
       let pendingEnd: BodyEnd | null = null;
       const bodyEnded = (end: BodyEnd): void => {
         log.bytes = end.bytes;
-        if (end.parts > 0 || end.error) this.#stage(log, 'body', tBody);
+        if (end.error) this.#failed(log, 'body', tBody, end.error);
+        else if (end.parts > 0) this.#stage(log, 'body', tBody);
         if (end.error) {
           if (end.error.kind === 'timeout' || end.error.kind === 'transport') this.#forget(site.adnlId);
           finish(this.#httpFailure(end.error, target.host, 'body'));
@@ -258,6 +259,7 @@ export class Gateway {
           },
         });
       } catch (error) {
+        this.#failed(log, 'request', tRequest, error);
         if (error instanceof HttpError && (error.kind === 'timeout' || error.kind === 'transport')) {
           this.#forget(site.adnlId);
         }
@@ -335,6 +337,12 @@ export class Gateway {
     log.stages.push(entry);
   }
 
+  /** Records a stage that failed (with how long it took to fail) and passes the error on. */
+  #failed(log: GatewayRequestLog, stage: TimingStage, since: number, error: unknown): unknown {
+    log.stages.push({ stage, ms: round(this.#now() - since), failed: true, detail: describe(error) });
+    return error;
+  }
+
   async #siteConnection(target: SiteTarget, forced: StaticPeer | undefined, log: GatewayRequestLog) {
     if (forced) {
       const id = adnlIdOfKey(forced.publicKey);
@@ -378,7 +386,9 @@ export class Gateway {
       );
       this.#siteInflight.set(target.name, inflight);
     }
-    const site = await inflight;
+    const site = await inflight.catch((error: unknown) => {
+      throw this.#failed(log, 'dns', t, error);
+    });
     this.#stage(log, 'dns', t, adnlIdToText(site.adnlId));
     return site;
   }
@@ -468,6 +478,7 @@ export class Gateway {
           publicKey = found.publicKey;
           address = found.addresses[0];
         } catch (error) {
+          this.#failed(log, 'dht', t, error);
           throw new GatewayError(
             'dht',
             host,
@@ -488,6 +499,7 @@ export class Gateway {
           attempts: this.#options.handshakeAttempts,
         });
       } catch (error) {
+        this.#failed(log, 'handshake', t, error);
         // A cached DHT address may be stale (the site moved): look it up once more, bypassing the cache.
         if (!fixed && attempt === 0 && error instanceof HttpError && error.kind === 'timeout') {
           noCache = true;

@@ -12,8 +12,10 @@ export interface StageTiming {
   ms: number;
   /** Served from a cache or an open connection. */
   cached?: boolean;
-  /** What the stage found, e.g. the ADNL address, "127.0.0.1:4321", "RLDP v2". */
+  /** What the stage found, e.g. the ADNL address, "127.0.0.1:4321", "RLDP v2"; or why it failed. */
   detail?: string;
+  /** The stage failed (the request ended there). */
+  failed?: boolean;
 }
 
 export interface GatewayRequestLog {

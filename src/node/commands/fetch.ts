@@ -89,6 +89,9 @@ export const fetchCommand: Command = {
       }
       const out = values.output ? createWriteStream(values.output) : null;
       const toStdout = !out && !values.json;
+      // A closed pipe (`| head`) surfaces as the failed write below; without a listener it would crash us.
+      const ignore = (): void => {};
+      if (toStdout) process.stdout.on('error', ignore);
       if (values.include && toStdout) process.stdout.write(formatHead(response));
       const hash = createHash('sha256');
       let failure: GatewayError | null = null;
@@ -104,10 +107,13 @@ export const fetchCommand: Command = {
           }
         }
       } catch (error) {
+        // The reader of our stdout went away (`tonsite fetch ... | head`): stop quietly, like curl.
+        if ((error as NodeJS.ErrnoException)?.code === 'EPIPE') return 0;
         if (!(error instanceof GatewayError)) throw error;
         failure = error;
       } finally {
         if (out) await new Promise<void>((resolve) => out.end(resolve));
+        if (toStdout) process.stdout.off('error', ignore);
       }
       const log = await response.done;
       const seconds = (performance.now() - started) / 1000;

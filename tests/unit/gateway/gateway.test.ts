@@ -240,6 +240,14 @@ describe('Gateway', () => {
     }
   });
 
+  it('a failed stage is in the log with its duration and reason', async () => {
+    const logs: { stages: { stage: string; failed?: boolean; detail?: string }[] }[] = [];
+    const w = world(hello, { onRequestLog: (l) => logs.push(l as (typeof logs)[0]) });
+    await w.gateway.fetch('http://nobody.ton/').catch(() => {});
+    expect(logs[0].stages).toMatchObject([{ stage: 'dns', failed: true }]);
+    expect(logs[0].stages[0].detail).toContain('not registered');
+  });
+
   it('a site that never answers the request fails at stage rldp-timeout, and the log says so', async () => {
     const logs: unknown[] = [];
     const w = world(() => new Promise(() => {}), { requestTimeoutMs: 50, onRequestLog: (l) => logs.push(l) });
@@ -247,9 +255,11 @@ describe('Gateway', () => {
     expect(error).toMatchObject({ stage: 'rldp-timeout' });
     expect(logs).toHaveLength(1);
     expect(logs[0]).toMatchObject({ done: true, error: { stage: 'rldp-timeout' } });
-    expect((logs[0] as { stages: { stage: string }[] }).stages.map((s) => s.stage)).toEqual([
-      'dht',
-      'handshake',
+    const stages = (logs[0] as { stages: { stage: string; failed?: boolean }[] }).stages;
+    expect(stages.map((s) => [s.stage, s.failed ?? false])).toEqual([
+      ['dht', false],
+      ['handshake', false],
+      ['request', true],
     ]);
   });
 
