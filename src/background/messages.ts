@@ -26,7 +26,7 @@ export interface GatewayState {
   /** When this service-worker instance started (ms since epoch): shows restarts in diagnostics. */
   workerStartedAt: number;
   version: string;
-  /** Null until the TON stack was first needed (no connection is made just to show the popup). */
+  /** Null until the TON stack was first needed (a request, a lookup, or the popup's refreshConnection). */
   connection: ConnectionStatus | null;
   tab: TabState | null;
   /** Whether the tab the popup is about is attached now. */

@@ -171,6 +171,7 @@ export class BackgroundService {
   }
 
   async refreshConnection(): Promise<ConnectionReply> {
+    this.#activity();
     let stack: TonStack;
     try {
       stack = await this.stack();
@@ -200,6 +201,7 @@ export class BackgroundService {
   }
 
   async resolve(name: string): Promise<ResolveReply> {
+    this.#activity();
     let normalized: string;
     try {
       normalized = normalizeDnsName(name);

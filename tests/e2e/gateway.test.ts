@@ -235,6 +235,7 @@ describe('gateway plumbing', () => {
       ['http://oldsite.ton/', 'dns', /has expired/],
       ['http://static.ton/', 'storage', /TON Storage sites are not supported yet/],
       ['http://blog.docs.alice.ton/', 'dht', /server of blog\.docs\.alice\.ton was not found/],
+      [`http://${'5e'.repeat(32)}.bag/`, 'storage', /TON Storage sites are not supported yet/],
     ];
     for (const [url, stage, title] of cases) {
       await openTonSite(page, url);
@@ -248,7 +249,7 @@ describe('gateway plumbing', () => {
     // Retry reloads the same URL through the gateway.
     await page.click('#retry');
     await page.waitForSelector('#title');
-    expect(page.url()).toBe('http://blog.docs.alice.ton/');
+    expect(page.url()).toBe(cases[cases.length - 1][0]);
 
     await page.goto('https://alice.ton/');
     await page.waitForSelector('body[data-state="problem"]');
@@ -282,6 +283,24 @@ describe('gateway plumbing', () => {
     expect(await popup.textContent('#tab-rldp')).toMatch(/^v1/); // docs.alice.ton speaks RLDP v1 only
     await popup.close();
     await page.close();
+  });
+
+  it('detaches a tab that leaves TON hosts, and attaches it again when it comes back', async () => {
+    const page = await h.openSite('http://alice.ton/about.html');
+    const tabId = await h.tabId('http://alice.ton/about.html');
+    expect((await h.send<GatewayState>({ type: 'getState' })).attachedTabs).toContain(tabId);
+    await page.goto('data:text/html,<p id="plain">a plain page</p>');
+    await expect
+      .poll(async () => (await h.send<GatewayState>({ type: 'getState' })).attachedTabs)
+      .not.toContain(tabId);
+    await page.goBack();
+    await page.waitForURL('http://alice.ton/about.html');
+    await page.waitForSelector('#about');
+    expect((await h.send<GatewayState>({ type: 'getState' })).attachedTabs).toContain(tabId);
+    await page.close();
+    await expect
+      .poll(async () => (await h.send<GatewayState>({ type: 'getState' })).attachedTabs)
+      .not.toContain(tabId);
   });
 
   it('keeps working after the service worker is stopped mid-session', async () => {
