@@ -34,7 +34,7 @@ const CONGESTION_LOSS_MARGIN = 0.08;
 /** Event-loop latency allowed for in the window (see cwnd). */
 const HOST_LATENCY_MS = 8;
 /** Pacer burst: tokens never accumulate beyond this many ms of sending. */
-const MAX_BURST_MS = 4;
+const MAX_BURST_MS = 8;
 
 type Phase = 'startup' | 'drain' | 'probe';
 

@@ -99,9 +99,9 @@ describe('PacingController', () => {
     expect(c.available(0)).toBeGreaterThan(0);
     c.spend(c.available(0));
     const rate = c.pacingRate();
-    expect(c.available(10)).toBe(Math.floor(Math.min(rate * 10, rate * 4)));
-    c.spend(c.available(10));
-    expect(c.available(10)).toBe(0);
+    expect(c.available(20)).toBe(Math.floor(Math.min(rate * 20, rate * 8)));
+    c.spend(c.available(20));
+    expect(c.available(20)).toBe(0);
     expect(c.waitForToken()).toBeGreaterThan(0);
     expect(c.waitForToken()).toBeLessThanOrEqual(1 / rate + 1e-9);
   });
