@@ -229,6 +229,8 @@ async function popupScreenshot(browser: DemoBrowser, page: Page, file: string): 
     await popup.goto(`chrome-extension://${browser.extensionId}/src/popup/index.html?tab=${tabId ?? ''}`);
     await popup.waitForSelector('body[data-connection]', { timeout: 30_000 });
     await popup.waitForSelector('#requests li', { timeout: 10_000 }).catch(() => undefined);
+    // The real popup scrolls its request log; the picture shows all of it, down to the first request's stages.
+    await popup.addStyleTag({ content: '#requests { max-height: none !important; }' });
     await popup.screenshot({ path: file, fullPage: true });
   } finally {
     await popup.close();
