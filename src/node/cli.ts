@@ -1,5 +1,6 @@
 /** `tonsite` entry point: subcommand dispatch and help. */
 import { CliError, type Command } from './command.ts';
+import { bagCommand } from './commands/bag.ts';
 import { bridgeCommand } from './commands/bridge.ts';
 import { demoCommand } from './commands/demo.ts';
 import { devnetCommand } from './commands/devnet.ts';
@@ -16,6 +17,7 @@ const COMMANDS: Command[] = [
   resolveCommand,
   fetchCommand,
   proxyCommand,
+  bagCommand,
 ];
 
 function help(): string {
