@@ -10,15 +10,23 @@
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import WebSocket from 'ws';
-import { AdnlNode, type AdnlPeer } from '../src/net/adnl/index.ts';
+import {
+  AdnlNode,
+  decodePacket,
+  deriveChannelKeys,
+  encodePacket,
+  openChannelDatagram,
+  sealChannelDatagram,
+  type AdnlPeer,
+} from '../src/net/adnl/index.ts';
 import { generateKeyPair } from '../src/net/crypto/index.ts';
-import { RldpNode } from '../src/net/rldp/index.ts';
+import { RldpNode, type RldpTransport } from '../src/net/rldp/index.ts';
 import type { DatagramSocket } from '../src/net/transport/index.ts';
 import { bridgeUdpUrl } from '../src/net/transport/relay-protocol.ts';
 import { openRelaySocket } from '../src/net/transport/relay-socket.ts';
 import { silentLogger, startBridge, udpRelayRoute } from '../src/node/bridge/index.ts';
 import { openUdpSocket } from '../src/node/udp-socket.ts';
-import { mbps, report } from './harness.ts';
+import { mbps, report, timeSync } from './harness.ts';
 
 const SIZE = 20_000_000;
 const RUNS = 2;
@@ -131,7 +139,85 @@ async function downloads(socket: DatagramSocket, site: SiteInfo): Promise<number
   return runs;
 }
 
+/**
+ * The RLDP engine alone: both nodes in this thread joined by an in-memory path (no ADNL, no sockets), so the figure
+ * is what RaptorQ framing, pacing, acks and reassembly cost — the ceiling RLDP itself puts on a transfer.
+ */
+class MemoryEnd implements RldpTransport {
+  onCustom: ((peer: AdnlPeer, data: Uint8Array) => void) | null = null;
+  other: MemoryEnd | null = null;
+  readonly me: AdnlPeer;
+  #queue: Uint8Array[] = [];
+
+  constructor(tag: number) {
+    const id = new Uint8Array(32).fill(tag);
+    this.me = { id, publicKey: id, address: { host: '127.0.0.1', port: tag } };
+  }
+
+  sendCustom(_peer: AdnlPeer, data: Uint8Array): void {
+    if (this.#queue.push(data.slice()) > 1) return;
+    setImmediate(() => {
+      for (const m of this.#queue.splice(0)) this.other?.onCustom?.(this.me, m);
+    });
+  }
+}
+
+async function engineOnly(): Promise<number> {
+  const ends = [new MemoryEnd(1), new MemoryEnd(2)];
+  ends[0].other = ends[1];
+  ends[1].other = ends[0];
+  const client = new RldpNode(ends[0]);
+  const server = new RldpNode(ends[1]);
+  const body = new Uint8Array(SIZE);
+  server.onQuery = async () => body;
+  const runs: number[] = [];
+  for (let i = 0; i < RUNS + 1; i++) {
+    const start = performance.now();
+    await client.query(ends[1].me, Uint8Array.of(1), { maxAnswerSize: SIZE, timeoutMs: 60_000 });
+    runs.push(mbps(SIZE, (performance.now() - start) / 1000));
+  }
+  client.close();
+  server.close();
+  return Math.max(...runs.slice(1));
+}
+
+/** CPU per RLDP symbol datagram in ADNL: packet encode + channel seal (sender), channel open + decode (receiver). */
+function adnlDatagramMicros(): number {
+  const a = generateKeyPair();
+  const b = generateKeyPair();
+  const ida = new Uint8Array(32).fill(1);
+  const idb = new Uint8Array(32).fill(2);
+  const ka = deriveChannelKeys(a.secretKey, b.publicKey, ida, idb);
+  const kb = deriveChannelKeys(b.secretKey, a.publicKey, idb, ida);
+  const fields = {
+    rand1: new Uint8Array(15),
+    rand2: new Uint8Array(15),
+    seqno: 5n,
+    confirm_seqno: 3n,
+    message: { _: 'adnl.message.custom' as const, data: new Uint8Array(840) },
+  };
+  const seconds = timeSync(() =>
+    decodePacket(openChannelDatagram(kb, sealChannelDatagram(ka, encodePacket(fields)))),
+  );
+  return Math.round(seconds * 1e6 * 10) / 10;
+}
+
 export default async function bench(): Promise<void> {
+  const engine = await engineOnly();
+  report({
+    bench: 'rldp.engineOnly20MB',
+    value: engine,
+    unit: 'MB/s',
+    note: 'both ends in one thread, no ADNL',
+  });
+  const perDatagram = adnlDatagramMicros();
+  report({
+    bench: 'rldp.adnlCostPerSymbol',
+    value: perDatagram,
+    unit: 'us',
+    note: 'encode+seal+open+decode of one symbol datagram; ceiling per thread ≈ 768 B / (cost of its side)',
+  });
+
   const { worker: siteWorker, info: site } = await startWorker<SiteInfo>('site');
   const { worker: bridgeWorker, info: bridge } = await startWorker<{ url: string }>('bridge');
   const relaySocket = () => openRelaySocket(bridgeUdpUrl(bridge.url), { WebSocket: WebSocket as never });

@@ -313,11 +313,9 @@ export class RldpNode {
         transferId,
         answerId,
         maxAnswerSize,
-        timer: unref(
-          setTimeout(() => {
-            this.#settle(key, new RldpError('timeout', `RLDP query timed out after ${timeoutMs} ms`));
-          }, timeoutMs),
-        ),
+        timer: setTimeout(() => {
+          this.#settle(key, new RldpError('timeout', `RLDP query timed out after ${timeoutMs} ms`));
+        }, timeoutMs),
         resolve,
         reject,
       };
@@ -575,8 +573,8 @@ export class RldpNode {
 }
 
 /**
- * Timers must not keep a Node process alive by themselves (a CLI exits once its sockets close); browsers' numeric
- * timer ids have no unref.
+ * The scheduler's timer does not keep a Node process alive by itself: sockets and pending queries (whose timeout
+ * timers do) are what the process waits for; browsers' numeric timer ids have no unref.
  */
 function unref(timer: ReturnType<typeof setTimeout>): ReturnType<typeof setTimeout> {
   (timer as { unref?: () => void }).unref?.();
