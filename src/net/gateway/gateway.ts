@@ -227,7 +227,12 @@ export class Gateway {
       log.url = parsed.href;
       log.host = target.host;
       const { http } = await this.stack();
-      const { site, conn } = await this.#siteConnection(target, init.peer, log);
+      // Resolution and connection are shared with concurrent requests: an abort only stops waiting for them.
+      const { site, conn } = await untilAborted(
+        this.#siteConnection(target, init.peer, log),
+        init.signal,
+        target.host,
+      );
       log.rldpVersion = conn.version;
       log.adnl = site.adnl;
       log.address = `${conn.address.host}:${conn.address.port}`;
@@ -570,6 +575,29 @@ function storageNotSupported(host: string, bagId: Uint8Array): GatewayError {
     `${host} is a TON Storage site (bag ${hexOf(bagId)}); TON Storage is not supported yet`,
     { code: 'storage_not_supported' },
   );
+}
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, host: string): Promise<T> {
+  if (!signal) return promise;
+  const aborted = () => new GatewayError('aborted', host, 'request aborted');
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(aborted());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(aborted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 function describe(error: unknown): string {

@@ -115,7 +115,7 @@ export class HttpClient {
     const httpVersion = init.httpVersion ?? 'HTTP/1.1';
     const { headers, body, expected } = prepareHeaders(init, method);
     checkHeaders(headers, 'request');
-    init.signal?.throwIfAborted?.();
+    if (init.signal?.aborted) throw new HttpError('aborted', 'request aborted');
 
     const id = this.#random(32);
     const reader = body ? new ChunkReader(body, { expectedLength: expected }) : null;

@@ -278,3 +278,18 @@ describe('Gateway', () => {
     expect(wrong).toMatchObject({ stage: 'url' });
   });
 });
+
+describe('Gateway aborts', () => {
+  it('an aborted request fails at stage aborted, before or during resolution', async () => {
+    const w = world(hello);
+    const before = new AbortController();
+    before.abort();
+    await expect(w.gateway.fetch('http://alice.ton/', { signal: before.signal })).rejects.toMatchObject({
+      stage: 'aborted',
+    });
+    const during = new AbortController();
+    const p = w.gateway.fetch('http://alice.ton/', { signal: during.signal });
+    during.abort();
+    await expect(p).rejects.toMatchObject({ stage: 'aborted' });
+  });
+});
