@@ -1,13 +1,12 @@
 /**
  * One TON Site on loopback: the server side of our own stack — ADNL-UDP (AdnlNode) → RLDP (RldpNode) → HTTP over
  * RLDP (HttpServer) — answering http.proxy.getCapabilities on ADNL. A v1-only site answers capabilities 0 and
- * ignores every rldp2 message, as an old C++ rldp-http-proxy or tonutils-go site would.
+ * ignores every rldp2 message (RldpNode `versions: [1]`), as an old C++ rldp-http-proxy would.
  */
-import { AdnlNode, type AdnlAddress, type AdnlPeer } from '../../net/adnl/index.ts';
+import { AdnlNode, type AdnlAddress } from '../../net/adnl/index.ts';
 import { adnlIdToText, type KeyPair } from '../../net/crypto/index.ts';
 import {
   answerCapabilitiesQuery,
-  boxedId,
   capabilitiesOf,
   HttpError,
   HttpServer,
@@ -15,8 +14,7 @@ import {
   type HttpHandler,
   type HttpServerOptions,
 } from '../../net/http/index.ts';
-import { RldpNode, type RldpTransport } from '../../net/rldp/index.ts';
-import { tlId } from '../../net/tl/index.ts';
+import { RldpNode } from '../../net/rldp/index.ts';
 import type { DatagramSocket } from '../../net/transport/index.ts';
 import { openUdpSocket } from '../../node/udp-socket.ts';
 
@@ -48,22 +46,6 @@ export interface SiteServer {
   close(): void;
 }
 
-const RLDP2_IDS = new Set(['rldp2.messagePart', 'rldp2.confirm', 'rldp2.complete'].map((n) => tlId(n)));
-
-/** The ADNL custom-message pipe RLDP runs on; a v1-only site drops rldp2 messages before RLDP sees them. */
-function rldpTransport(adnl: AdnlNode, v1Only: boolean): RldpTransport {
-  if (!v1Only) return adnl;
-  const pipe: RldpTransport = {
-    onCustom: null,
-    sendCustom: (peer: AdnlPeer, data: Uint8Array) => adnl.sendCustom(peer, data),
-  };
-  adnl.onCustom = (peer, data) => {
-    if (RLDP2_IDS.has(boxedId(data))) return;
-    pipe.onCustom?.(peer, data);
-  };
-  return pipe;
-}
-
 export async function startSiteServer(options: SiteServerOptions): Promise<SiteServer> {
   const host = options.host ?? '127.0.0.1';
   const udp = await openUdpSocket({ host, port: options.port ?? 0 });
@@ -71,7 +53,8 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
   const socket = options.wrapSocket ? options.wrapSocket(udp) : udp;
   const adnlNode = new AdnlNode({ socket, keyPair: options.keyPair, addresses: [address] });
   const v1Only = options.rldpVersion === 1;
-  const rldpNode = new RldpNode(rldpTransport(adnlNode, v1Only), { defaultVersion: options.rldpVersion });
+  // A v1-only node ignores every rldp2 message, as an old C++ rldp-http-proxy would.
+  const rldpNode = new RldpNode(adnlNode, { versions: v1Only ? [1] : [1, 2] });
   const http = new HttpServer(rldpNode, options.handler, options.http);
   rldpNode.onQuery = (peer, data, ctx) =>
     http.handleQuery(peer, data, ctx) ?? Promise.reject(new HttpError('protocol', 'not an HTTP query'));
