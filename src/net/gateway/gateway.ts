@@ -6,6 +6,8 @@
  *
  * Caching: resolved sites (host → ADNL id) for `siteTtlMs`; connections per ADNL id (peer + RLDP version) until
  * a request on them fails; in-flight resolutions are shared by concurrent requests.
+ *
+ * TON Storage sites (`<bag id>.bag`, DNS storage records) are served from their bag (storage-site.ts).
  */
 import type { AdnlNode, AdnlPeer } from '../adnl/index.ts';
 import { adnlId as adnlIdOfKey, adnlIdToText } from '../crypto/index.ts';
@@ -26,8 +28,10 @@ import {
   type RldpTransport,
 } from '../http/index.ts';
 import { RldpNode } from '../rldp/index.ts';
+import type { StorageClient } from '../storage/index.ts';
 import { GatewayError, type GatewayStage } from './errors.ts';
 import type { GatewayRequestLog, StageTiming, TimingStage } from './log.ts';
+import { createStorageClient, fetchBagSite, type GatewayStorageOptions } from './storage-site.ts';
 import { parseTonUrl, type SiteTarget } from './target.ts';
 
 /** What the gateway needs from an RLDP node (src/net/rldp RldpNode). */
@@ -38,12 +42,17 @@ export interface GatewayRldp extends RldpTransport {
   close(): void;
 }
 
-/** DHT "address" lookups (src/net/dht DhtClient.resolveAddress). */
+/** DHT "address" lookups (src/net/dht DhtClient.resolveAddress), and overlay members for TON Storage. */
 export interface AddressResolver {
   resolveAddress(
     adnlId: Uint8Array,
     flags?: { noCache?: boolean },
   ): Promise<{ publicKey: Uint8Array; addresses: { host: string; port: number }[] }>;
+  /** Signed members of an overlay (DhtClient.findOverlayNodes); without it bags need a given peer. */
+  findOverlayNodes?(
+    overlayId: Uint8Array,
+    flags?: { noCache?: boolean },
+  ): Promise<{ id: Uint8Array; publicKey: Uint8Array }[]>;
 }
 
 /** A peer given directly (`--peer PUBKEY@IP:PORT`): no DNS or DHT. */
@@ -75,6 +84,8 @@ export interface GatewayOptions {
   onRequestLog?: (log: GatewayRequestLog) => void;
   /** Monotonic milliseconds for timings (default performance.now). */
   now?: () => number;
+  /** TON Storage: the piece cache (e.g. IndexedDB in the extension), swarm tuning, prefetch window. */
+  storage?: GatewayStorageOptions;
 }
 
 export interface GatewayFetchInit {
@@ -82,7 +93,7 @@ export interface GatewayFetchInit {
   headers?: HeaderList;
   body?: BodySource | null;
   signal?: AbortSignal;
-  /** Send to this peer directly, skipping DNS and the DHT (debugging, `--peer`). */
+  /** Send to this peer directly, skipping DNS and the DHT (debugging, `--peer`); for a .bag host, a seeder. */
   peer?: StaticPeer;
 }
 
@@ -96,6 +107,8 @@ export interface SiteInfo {
   rldpVersion: 1 | 2;
   /** The DNS record that named the site (dns kind only). */
   record?: DnsRecord;
+  /** TON Storage sites: the bag (adnlId/adnl/address are then of the first ready seeder, zero/'' if none). */
+  bagId?: Uint8Array;
 }
 
 export interface GatewayResponse {
@@ -123,11 +136,9 @@ interface Connection {
   source: 'dht' | 'static';
 }
 
-interface ResolvedSite {
-  adnlId: Uint8Array;
-  record?: DnsRecord;
-  expiresAt: number;
-}
+type ResolvedSite =
+  | { adnlId: Uint8Array; bagId?: undefined; record?: DnsRecord; expiresAt: number }
+  | { bagId: Uint8Array; adnlId?: undefined; record?: DnsRecord; expiresAt: number };
 
 const nowDefault = (): number => (globalThis.performance ? globalThis.performance.now() : Date.now());
 
@@ -145,6 +156,7 @@ export class Gateway {
     rldp: GatewayRldp;
     http: HttpClient;
     dht: AddressResolver | null;
+    storage: StorageClient;
   }> | null = null;
   #ownsAdnl = false;
   #seq = 0;
@@ -181,17 +193,23 @@ export class Gateway {
     } else adnl = o.adnl;
     const rldp = o.rldp ? o.rldp(adnl) : new RldpNode(adnl);
     const http = new HttpClient(rldp, o.http);
+    const dht = typeof o.dht === 'function' ? o.dht(adnl) : (o.dht ?? null);
+    const storage = createStorageClient(adnl, rldp, dht, o.storage);
+    // Seeders ask inside the overlays of bags we have open (storage.ping, storage.addUpdate); the rest is HTTP.
     rldp.onQuery = (peer, data, ctx) =>
-      http.handleQuery(peer, data, ctx) ?? Promise.reject(new HttpError('protocol', 'unexpected RLDP query'));
+      storage.handleRldpQuery(peer, data, ctx) ??
+      http.handleQuery(peer, data, ctx) ??
+      Promise.reject(new HttpError('protocol', 'unexpected RLDP query'));
     // Answer the sites' capabilities queries on ADNL (C++ peers ask too); other queries go to whoever was there.
     const previous = adnl.onQuery;
     adnl.onQuery = async (peer, query) => {
       const served = answerCapabilitiesQuery(query, this.#ours);
       if (served) return served.answer;
+      const storageAnswer = storage.handleAdnlQuery(peer, query);
+      if (storageAnswer) return storageAnswer;
       return previous ? previous(peer, query) : null;
     };
-    const dht = typeof o.dht === 'function' ? o.dht(adnl) : (o.dht ?? null);
-    return { adnl, rldp, http, dht };
+    return { adnl, rldp, http, dht, storage };
   }
 
   /** Fetches `url` (absolute http:// URL of a TON host). Rejects with GatewayError only. */
@@ -226,10 +244,39 @@ export class Gateway {
       const { url: parsed, target } = parseTonUrl(url);
       log.url = parsed.href;
       log.host = target.host;
-      const { http } = await this.stack();
+      const { http, storage } = await this.stack();
+      // A .bag host, or a name whose site record is a bag: served from TON Storage.
+      const resolved =
+        target.kind === 'bag'
+          ? { bagId: target.bagId, expiresAt: Infinity }
+          : target.kind === 'dns' && !init.peer
+            ? await untilAborted(this.#resolveSite(target, log), init.signal, target.host)
+            : undefined;
+      if (resolved?.bagId) {
+        return {
+          ...(await fetchBagSite({
+            storage,
+            options: this.#options.storage ?? {},
+            url: parsed,
+            target,
+            bagId: resolved.bagId,
+            record: resolved.record,
+            method,
+            headers: init.headers,
+            signal: init.signal,
+            peer: init.peer,
+            log,
+            now: this.#now,
+            stage: (stage, since, detail, cached) => this.#stage(log, stage, since, detail, cached),
+            failed: (stage, since, error) => this.#failed(log, stage, since, error),
+            finish,
+          })),
+          done,
+        };
+      }
       // Resolution and connection are shared with concurrent requests: an abort only stops waiting for them.
       const { site, conn } = await untilAborted(
-        this.#siteConnection(target, init.peer, log),
+        this.#siteConnection(target, init.peer, log, resolved),
         init.signal,
         target.host,
       );
@@ -298,12 +345,15 @@ export class Gateway {
     }
   }
 
-  /** Resolves `host` to its site (ADNL id and record) without connecting. */
-  async resolve(url: string | URL): Promise<{ target: SiteTarget; adnlId: Uint8Array; record?: DnsRecord }> {
+  /** Resolves `host` to its site (ADNL id, or bag id for TON Storage sites, and record) without connecting. */
+  async resolve(
+    url: string | URL,
+  ): Promise<{ target: SiteTarget; adnlId?: Uint8Array; bagId?: Uint8Array; record?: DnsRecord }> {
     const { target } = parseTonUrl(url);
+    if (target.kind === 'bag') return { target, bagId: target.bagId };
     const log = { stages: [] } as unknown as GatewayRequestLog;
     const site = await this.#resolveSite(target, log);
-    return { target, adnlId: site.adnlId, record: site.record };
+    return { target, adnlId: site.adnlId, bagId: site.bagId, record: site.record };
   }
 
   /** Drops the cached connection and DHT address of a site (e.g. after it stopped answering). */
@@ -329,6 +379,7 @@ export class Gateway {
     const stack = this.#stack ? await this.#stack.catch(() => null) : null;
     if (!stack) return;
     stack.http.close();
+    stack.storage.close();
     stack.rldp.close();
     if (this.#ownsAdnl) stack.adnl.close();
   }
@@ -348,7 +399,12 @@ export class Gateway {
     return error;
   }
 
-  async #siteConnection(target: SiteTarget, forced: StaticPeer | undefined, log: GatewayRequestLog) {
+  async #siteConnection(
+    target: SiteTarget,
+    forced: StaticPeer | undefined,
+    log: GatewayRequestLog,
+    known?: ResolvedSite,
+  ) {
     if (forced) {
       const id = adnlIdOfKey(forced.publicKey);
       if (target.kind === 'adnl' && hexOf(target.adnlId) !== hexOf(id)) {
@@ -358,12 +414,14 @@ export class Gateway {
       const conn = await this.#connection(id, target.host, log);
       return { conn, site: this.#siteInfo(target, { adnlId: id, expiresAt: 0 }, conn) };
     }
-    const resolved = await this.#resolveSite(target, log);
+    const resolved = known ?? (await this.#resolveSite(target, log));
+    if (!resolved.adnlId)
+      throw new GatewayError('storage', target.host, `${target.host} is a TON Storage site`);
     const conn = await this.#connection(resolved.adnlId, target.host, log);
     return { conn, site: this.#siteInfo(target, resolved, conn) };
   }
 
-  #siteInfo(target: SiteTarget, resolved: ResolvedSite, conn: Connection): SiteInfo {
+  #siteInfo(target: SiteTarget, resolved: ResolvedSite & { adnlId: Uint8Array }, conn: Connection): SiteInfo {
     return {
       host: target.host,
       kind: target.kind,
@@ -377,11 +435,11 @@ export class Gateway {
 
   async #resolveSite(target: SiteTarget, log: GatewayRequestLog): Promise<ResolvedSite> {
     if (target.kind === 'adnl') return { adnlId: target.adnlId, expiresAt: Infinity };
-    if (target.kind === 'bag') throw storageNotSupported(target.host, target.bagId);
+    if (target.kind === 'bag') return { bagId: target.bagId, expiresAt: Infinity };
     const t = this.#now();
     const cached = this.#sites.get(target.name);
     if (cached && cached.expiresAt > Date.now()) {
-      this.#stage(log, 'dns', t, adnlIdToText(cached.adnlId), true);
+      this.#stage(log, 'dns', t, siteText(cached), true);
       return cached;
     }
     let inflight = this.#siteInflight.get(target.name);
@@ -394,7 +452,7 @@ export class Gateway {
     const site = await inflight.catch((error: unknown) => {
       throw this.#failed(log, 'dns', t, error);
     });
-    this.#stage(log, 'dns', t, adnlIdToText(site.adnlId));
+    this.#stage(log, 'dns', t, siteText(site));
     return site;
   }
 
@@ -419,7 +477,15 @@ export class Gateway {
       }
       throw new GatewayError('dns', host, `DNS lookup of ${host} failed: ${String(error)}`, { cause: error });
     }
-    if (record.type === 'storage') throw storageNotSupported(host, record.bagId);
+    if (record.type === 'storage') {
+      const bag: ResolvedSite = {
+        bagId: record.bagId,
+        record,
+        expiresAt: Date.now() + (this.#options.siteTtlMs ?? 300_000),
+      };
+      this.#sites.set(name, bag);
+      return bag;
+    }
     if (record.type !== 'adnl') {
       throw new GatewayError(
         'dns',
@@ -568,13 +634,9 @@ export class Gateway {
   }
 }
 
-function storageNotSupported(host: string, bagId: Uint8Array): GatewayError {
-  return new GatewayError(
-    'storage',
-    host,
-    `${host} is a TON Storage site (bag ${hexOf(bagId)}); TON Storage is not supported yet`,
-    { code: 'storage_not_supported' },
-  );
+/** What a resolution found, for the log: the ADNL address or the bag id. */
+function siteText(site: ResolvedSite): string {
+  return site.adnlId ? adnlIdToText(site.adnlId) : `bag ${hexOf(site.bagId)}`;
 }
 
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, host: string): Promise<T> {
