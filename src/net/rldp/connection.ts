@@ -9,31 +9,24 @@
  */
 import type { AdnlPeer } from '../adnl/index.ts';
 import { bytesEqual, hexOf } from './bytes.ts';
+import { AckQueue } from './ack-queue.ts';
 import {
   encodeComplete,
-  encodeConfirm,
-  messagePartSize,
   type RldpConfirmMessage,
   type RldpPartMessage,
   type RldpWireMessage,
 } from './codec.ts';
 import { PacingController } from './congestion.ts';
 import { RldpError } from './errors.ts';
-import { InboundTransfer, validatePart, type InboundBudget, type InboundPart } from './inbound.ts';
+import { InboundTransfer, validatePart, type InboundBudget } from './inbound.ts';
 import { RLDP_SYMBOL_SIZE, type RldpLimits, type RldpVersion } from './limits.ts';
-import { OutboundTransfer, type OutboundPart } from './outbound.ts';
+import { OutboundTransfer } from './outbound.ts';
+import { SendQueue } from './send-queue.ts';
 
-/** Receiver's acknowledgement delay (C++ rldp2 RldpSender::Config ack_delay... DIGEST §7.3: 1 ms). */
-const ACK_DELAY_MS = 1;
-/** Unanswered acks are repeated with doubling delays this many times (C++ RldpReceiver: 7). */
-const ACK_RESENDS = 7;
 /** Repeated `complete` for symbols of a finished part at most this often. */
 const COMPLETE_REPEAT_MS = 5;
 /** Parts of one outbound transfer in flight at once (v2; v1 sends one at a time). */
 const MAX_ACTIVE_PARTS = 4;
-/** Symbols one transfer sends per round-robin turn. */
-const QUANTUM = 32;
-const PART_MESSAGE_SIZE = messagePartSize(RLDP_SYMBOL_SIZE);
 
 export interface RldpPeerStats {
   /** Payload bytes of transfers received / sent completely. */
@@ -80,11 +73,6 @@ interface Completed {
   lastCompleteAt: number;
 }
 
-interface PendingAck {
-  transfer: InboundTransfer;
-  part: InboundPart;
-}
-
 export class Connection {
   peer: AdnlPeer;
   readonly key: string;
@@ -93,16 +81,13 @@ export class Connection {
   pinned = false;
   readonly pacing = new PacingController();
   readonly #host: ConnectionHost;
-  readonly #outbound = new Map<string, OutboundTransfer>();
-  /** Round-robin order of outbound transfers. */
-  #order: OutboundTransfer[] = [];
-  #rr = 0;
+  readonly #sending = new SendQueue();
+  readonly #outbound = this.#sending.transfers;
   readonly #inbound = new Map<string, InboundTransfer>();
   #unsolicited = 0;
   readonly #expected = new Map<string, Expected>();
   readonly #completed = new Map<string, Completed>();
-  readonly #acks: PendingAck[] = [];
-  #appLimited = true;
+  readonly #acks = new AckQueue();
   #lastKey = '';
   #lastId: Uint8Array | null = null;
   lastActivity = 0;
@@ -163,9 +148,9 @@ export class Connection {
       onDone(new RldpError('refused', 'a transfer with this id is already being sent'));
       return;
     }
-    const t = new OutboundTransfer(id.slice(), key, version, data, deadline, MAX_ACTIVE_PARTS, onDone);
-    this.#outbound.set(key, t);
-    this.#order.push(t);
+    this.#sending.add(
+      new OutboundTransfer(id.slice(), key, version, data, deadline, MAX_ACTIVE_PARTS, onDone),
+    );
     this.#host.wake(this, 0);
   }
 
@@ -176,9 +161,7 @@ export class Connection {
   }
 
   #finishOutbound(t: OutboundTransfer, error?: Error): void {
-    if (this.#outbound.get(t.key) !== t) return;
-    this.#outbound.delete(t.key);
-    this.#order = this.#order.filter((x) => x !== t);
+    if (!this.#sending.remove(t)) return;
     if (!error) {
       this.stats.bytesOut += t.data.length;
       this.stats.transfersOut++;
@@ -240,17 +223,8 @@ export class Connection {
     this.stats.symbolsIn++;
     const result = t.receive(m);
     if (result === 'accepted') {
-      const part = t.parts.get(m.part)!;
-      part.ackResends = 0;
-      if (part.ackDueAt === 0) {
-        part.ackDueAt = now + ACK_DELAY_MS;
-        this.#acks.push({ transfer: t, part });
-        this.#host.wake(this, part.ackDueAt);
-      } else if (part.ackDueAt > now + ACK_DELAY_MS) {
-        // A new symbol during ack backoff: acknowledge soon again (C++ RldpReceiver::on_received).
-        part.ackDueAt = now + ACK_DELAY_MS;
-        this.#host.wake(this, part.ackDueAt);
-      }
+      const due = this.#acks.onSymbol(t, t.parts.get(m.part)!, now);
+      if (due !== null) this.#host.wake(this, due);
     } else if (result === 'part-done') {
       t.completeSentAt[m.part] = now;
       this.#host.send(this.peer, encodeComplete(t.version, t.id, m.part));
@@ -335,7 +309,7 @@ export class Connection {
     const ack = part.onAck(v2 ? m.seqno : m.seqno + 1, v2 ? m.receivedCount : 0);
     if (ack.sentAt >= 0) this.pacing.onRttSample(now - ack.sentAt, now);
     // v1 says nothing about what arrived, only how far: progress stands in for deliveries.
-    this.pacing.onDelivered(v2 ? ack.delivered : ack.resolved, now, this.#appLimited);
+    this.pacing.onDelivered(v2 ? ack.delivered : ack.resolved, now, this.#sending.appLimited);
     if (v2) this.pacing.onResolved(ack.resolved, ack.lost);
     this.#host.wake(this, this.#pump(now));
   }
@@ -365,38 +339,11 @@ export class Connection {
   }
 
   #flushAcks(now: number): number {
-    let wake = Infinity;
-    const acks = this.#acks;
-    let kept = 0;
-    for (let i = 0; i < acks.length; i++) {
-      const a = acks[i];
-      const { transfer: t, part } = a;
-      if (this.#inbound.get(t.key) !== t || t.parts.get(part.index) !== part || part.ackDueAt === 0) {
-        part.ackDueAt = 0;
-        continue;
-      }
-      if (part.ackDueAt <= now) {
-        if (t.version === 2) {
-          this.#host.send(
-            this.peer,
-            encodeConfirm(2, t.id, part.index, part.maxSeqno, part.receivedMask, part.receivedCount),
-          );
-        } else {
-          this.#host.send(this.peer, encodeConfirm(1, t.id, part.index, part.maxSeqno - 1));
-        }
-        part.ackResends++;
-        if (t.version === 2 && part.ackResends <= ACK_RESENDS) {
-          part.ackDueAt = now + ACK_DELAY_MS * 2 ** part.ackResends;
-        } else {
-          part.ackDueAt = 0;
-          continue;
-        }
-      }
-      wake = Math.min(wake, part.ackDueAt);
-      acks[kept++] = a;
-    }
-    acks.length = kept;
-    return wake;
+    return this.#acks.flush(
+      now,
+      (t, part) => this.#inbound.get(t.key) === t && t.parts.get(part.index) === part,
+      (data) => this.#host.send(this.peer, data),
+    );
   }
 
   #pruneCompleted(now: number): void {
@@ -407,97 +354,12 @@ export class Connection {
     }
   }
 
-  /**
-   * Sends what pacing and the window allow, round-robin over transfers; returns when to try again.
-   * Symbols of one call share one buffer (no per-symbol allocation); ADNL packs and encrypts them on its flush.
-   */
+  /** Sends what pacing and the window allow (send-queue.ts); returns when to try again. */
   #pump(now: number): number {
-    if (this.#order.length === 0) {
-      this.#appLimited = true;
-      return Infinity;
-    }
-    const pacing = this.pacing;
-    const lossDelay = pacing.lossDelay();
-    const lossRate = pacing.lossRate;
-    let inFlight = 0;
-    let nextExpiry = Infinity;
-    for (const t of this.#order) {
-      for (const p of t.active) {
-        inFlight += p.inFlight(now, lossDelay);
-        nextExpiry = Math.min(nextExpiry, p.nextExpiry(lossDelay));
-      }
-    }
-    pacing.onInFlight(inFlight, now);
-    const tokens = pacing.available(now);
-    let allowance = Math.min(tokens, pacing.cwnd() - inFlight);
-    if (allowance <= 0) {
-      this.#appLimited = false;
-      return Math.min(nextExpiry, tokens < 1 ? now + pacing.waitForToken() : Infinity);
-    }
-    const start = allowance;
-    let slab: Uint8Array | null = null;
-    let used = 0;
-    const order = this.#order;
-    let idle = 0;
-    // Visit transfers round-robin until the allowance is spent or a full lap sends nothing.
-    while (allowance > 0 && idle < order.length) {
-      const t = order[this.#rr % order.length];
-      this.#rr = (this.#rr + 1) % order.length;
-      let quantum = Math.min(QUANTUM, allowance);
-      let sentHere = 0;
-      while (quantum > 0) {
-        const part = this.#partWanting(t, now, lossDelay, lossRate);
-        if (!part) break;
-        const n = Math.min(quantum, part.want);
-        if (slab === null || used + n > slab.length / PART_MESSAGE_SIZE) {
-          this.#flushSlab(slab, used);
-          slab = new Uint8Array(Math.max(n, Math.min(allowance, 256)) * PART_MESSAGE_SIZE);
-          used = 0;
-        }
-        for (let i = 0; i < n; i++) {
-          if (part.part.writeNext(slab, used * PART_MESSAGE_SIZE, now)) this.stats.retransmits++;
-          used++;
-        }
-        t.symbolsSent += n;
-        quantum -= n;
-        allowance -= n;
-        sentHere += n;
-      }
-      idle = sentHere > 0 ? 0 : idle + 1;
-    }
-    this.#flushSlab(slab, used);
-    const sent = start - allowance;
-    pacing.spend(sent);
-    this.stats.symbolsOut += sent;
-    // Spent everything: the pacer or window limits us; otherwise we ran out of symbols to send.
-    this.#appLimited = allowance > 0;
-    for (const t of this.#order)
-      for (const p of t.active) nextExpiry = Math.min(nextExpiry, p.nextExpiry(lossDelay));
-    if (allowance > 0) return nextExpiry;
-    return Math.min(nextExpiry, now + Math.max(pacing.waitForToken(), 0.25));
-  }
-
-  /** The first active part of `t` that wants symbols (opening the next part if all are satisfied). */
-  #partWanting(
-    t: OutboundTransfer,
-    now: number,
-    lossDelay: number,
-    lossRate: number,
-  ): { part: OutboundPart; want: number } | null {
-    for (const p of t.active) {
-      const want = t.version === 2 ? p.wanted(p.inFlight(now, lossDelay), lossRate) : Infinity;
-      if (want > 0) return { part: p, want };
-    }
-    const opened = t.openNext();
-    if (!opened) return null;
-    return { part: opened, want: t.version === 2 ? opened.wanted(0, lossRate) : Infinity };
-  }
-
-  #flushSlab(slab: Uint8Array | null, used: number): void {
-    if (!slab) return;
-    for (let i = 0; i < used; i++) {
-      this.#host.send(this.peer, slab.subarray(i * PART_MESSAGE_SIZE, (i + 1) * PART_MESSAGE_SIZE));
-    }
+    const r = this.#sending.pump(now, this.pacing, (data) => this.#host.send(this.peer, data));
+    this.stats.symbolsOut += r.sent;
+    this.stats.retransmits += r.repairs;
+    return r.wake;
   }
 
   /** Fails everything in progress (node closing). */
@@ -505,6 +367,6 @@ export class Connection {
     for (const t of [...this.#outbound.values()]) this.#finishOutbound(t, error);
     for (const t of [...this.#inbound.values()]) this.#dropInbound(t);
     this.#expected.clear();
-    this.#acks.length = 0;
+    this.#acks.clear();
   }
 }

@@ -8,17 +8,18 @@
  * reach onQuery; its answer goes back on the inverted id, in the RLDP version the query arrived in, refused if it
  * exceeds the asker's max_answer_size, with a deadline of the query's timeout capped at 60 s (C++ RldpIn).
  *
- * One scheduler (a single timer) drives every peer connection: acknowledgement delays, the pacer, loss timers and
- * deadlines. Nothing from the wire can throw out of the ADNL callback: malformed or refused input is counted.
+ * One scheduler (scheduler.ts, a single timer) drives every peer connection: acknowledgement delays, the pacer, loss
+ * timers and deadlines. Nothing from the wire can throw out of the ADNL callback: malformed or refused input is counted.
  */
 import type { AdnlPeer } from '../adnl/index.ts';
 import { randomBytes } from '../crypto/index.ts';
-import { hexOf, invertId } from './bytes.ts';
+import { bytesEqual, hexOf, invertId } from './bytes.ts';
 import { decodeRldpWire, isRldpWireId, peekId, wireVersion } from './codec.ts';
 import { Connection, type ConnectionHost, type RldpPeerStats } from './connection.ts';
 import { RldpError } from './errors.ts';
 import type { InboundTransfer } from './inbound.ts';
 import { DEFAULT_RLDP_LIMITS, type RldpLimits, type RldpVersion } from './limits.ts';
+import { Scheduler } from './scheduler.ts';
 import {
   answerOverhead,
   decodeRldpPayload,
@@ -136,11 +137,7 @@ export class RldpNode {
   #unsolicited = 0;
   #inboundBytes = 0;
   #closed = false;
-  // Scheduler: one timer for all connections.
-  readonly #wakeAt = new Map<Connection, number>();
-  #timer: ReturnType<typeof setTimeout> | null = null;
-  #timerAt = Infinity;
-  #servicing = false;
+  readonly #scheduler: Scheduler<Connection>;
   readonly #host: ConnectionHost;
 
   constructor(transport: RldpTransport, options: RldpNodeOptions = {}) {
@@ -185,8 +182,9 @@ export class RldpNode {
         this.#unsolicited--;
       },
       deliver: (connection, transfer, payload) => this.#deliver(connection, transfer, payload),
-      wake: (connection, at) => this.#wake(connection, at),
+      wake: (connection, at) => this.#scheduler.wake(connection, at),
     };
+    this.#scheduler = new Scheduler<Connection>(this.#now, () => this.counters.refused++);
     this.#previousOnCustom = transport.onCustom;
     this.#ownOnCustom = (peer, data) => this.#onCustom(peer, data);
     transport.onCustom = this.#ownOnCustom;
@@ -348,9 +346,7 @@ export class RldpNode {
     for (const key of [...this.#pending.keys()]) this.#settle(key, error);
     for (const c of this.#connections.values()) c.close(error);
     this.#connections.clear();
-    this.#wakeAt.clear();
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = null;
+    this.#scheduler.stop();
     if (this.#transport.onCustom === this.#ownOnCustom) this.#transport.onCustom = this.#previousOnCustom;
   }
 
@@ -387,55 +383,11 @@ export class RldpNode {
         if (this.#connections.size <= this.#maxIdlePeers) break;
         if (!old.busy && old !== c) {
           this.#connections.delete(k);
-          this.#wakeAt.delete(old);
+          this.#scheduler.forget(old);
         }
       }
     }
     return c;
-  }
-
-  #wake(connection: Connection, at: number): void {
-    if (this.#closed || !(at < Infinity)) return;
-    const current = this.#wakeAt.get(connection);
-    if (current !== undefined && current <= at) return;
-    this.#wakeAt.set(connection, at);
-    if (!this.#servicing) this.#arm(at);
-  }
-
-  #arm(at: number): void {
-    if (this.#timer && at >= this.#timerAt) return;
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timerAt = at;
-    this.#timer = unref(setTimeout(() => this.#run(), Math.max(0, at - this.#now())));
-  }
-
-  #run(): void {
-    this.#timer = null;
-    this.#timerAt = Infinity;
-    if (this.#closed) return;
-    this.#servicing = true;
-    const now = this.#now();
-    try {
-      for (const [c, at] of [...this.#wakeAt]) {
-        if (at > now + 0.2) continue;
-        this.#wakeAt.delete(c);
-        let next: number;
-        try {
-          next = c.service(now);
-        } catch {
-          // A bug must not stop the scheduler for every peer; the connection is retried shortly.
-          this.counters.refused++;
-          next = now + 10;
-        }
-        const queued = this.#wakeAt.get(c);
-        if (next < Infinity && (queued === undefined || next < queued)) this.#wakeAt.set(c, next);
-      }
-    } finally {
-      this.#servicing = false;
-    }
-    let earliest = Infinity;
-    for (const at of this.#wakeAt.values()) if (at < earliest) earliest = at;
-    if (earliest < Infinity) this.#arm(earliest);
   }
 
   // ---- wire ----
@@ -487,7 +439,7 @@ export class RldpNode {
         this.counters.badPayloads++;
         return;
       }
-      if (!equalBytes(payload.queryId, q.queryId)) {
+      if (!bytesEqual(payload.queryId, q.queryId)) {
         this.#settle(key, new RldpError('malformed', 'RLDP answer carries another query id'));
         return;
       }
@@ -570,19 +522,4 @@ export class RldpNode {
         this.#serving--;
       });
   }
-}
-
-/**
- * The scheduler's timer does not keep a Node process alive by itself: sockets and pending queries (whose timeout
- * timers do) are what the process waits for; browsers' numeric timer ids have no unref.
- */
-function unref(timer: ReturnType<typeof setTimeout>): ReturnType<typeof setTimeout> {
-  (timer as { unref?: () => void }).unref?.();
-  return timer;
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }

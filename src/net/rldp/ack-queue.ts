@@ -1,0 +1,82 @@
+/**
+ * Receiver acknowledgements (DIGEST §7.2–7.3; C++ rldp2 RldpReceiver): a part that got new symbols is confirmed
+ * ACK_DELAY_MS later (one confirm covers every symbol of that interval); an unanswered v2 confirm is repeated with
+ * doubling delays up to ACK_RESENDS times, so the sender learns the final received_count even if one was lost.
+ * v1 confirms carry only the highest seqno and are not repeated.
+ */
+import { encodeConfirm } from './codec.ts';
+import type { InboundPart, InboundTransfer } from './inbound.ts';
+
+/** Acknowledgement delay (C++ rldp2 ack_delay; DIGEST §7.3: 1 ms). */
+export const ACK_DELAY_MS = 1;
+/** Repeats of an unanswered v2 confirm (C++ RldpReceiver: up to 7, delays ×2 each). */
+export const ACK_RESENDS = 7;
+
+interface PendingAck {
+  transfer: InboundTransfer;
+  part: InboundPart;
+}
+
+export class AckQueue {
+  readonly #pending: PendingAck[] = [];
+
+  /** `part` got a new symbol at `now`; returns when the next confirm is due if that moved earlier, else null. */
+  onSymbol(transfer: InboundTransfer, part: InboundPart, now: number): number | null {
+    part.ackResends = 0;
+    if (part.ackDueAt === 0) {
+      part.ackDueAt = now + ACK_DELAY_MS;
+      this.#pending.push({ transfer, part });
+      return part.ackDueAt;
+    }
+    if (part.ackDueAt > now + ACK_DELAY_MS) {
+      // A new symbol during the backoff: acknowledge soon again (C++ RldpReceiver::on_received).
+      part.ackDueAt = now + ACK_DELAY_MS;
+      return part.ackDueAt;
+    }
+    return null;
+  }
+
+  /**
+   * Sends the confirms due by `now` through `emit`; parts for which `live` says no (finished, dropped) are
+   * forgotten. Returns when the next one is due (Infinity: none).
+   */
+  flush(
+    now: number,
+    live: (t: InboundTransfer, p: InboundPart) => boolean,
+    emit: (data: Uint8Array) => void,
+  ): number {
+    let wake = Infinity;
+    const pending = this.#pending;
+    let kept = 0;
+    for (let i = 0; i < pending.length; i++) {
+      const a = pending[i];
+      const { transfer: t, part } = a;
+      if (!live(t, part) || part.ackDueAt === 0) {
+        part.ackDueAt = 0;
+        continue;
+      }
+      if (part.ackDueAt <= now) {
+        emit(
+          t.version === 2
+            ? encodeConfirm(2, t.id, part.index, part.maxSeqno, part.receivedMask, part.receivedCount)
+            : encodeConfirm(1, t.id, part.index, part.maxSeqno - 1),
+        );
+        part.ackResends++;
+        if (t.version !== 2 || part.ackResends > ACK_RESENDS) {
+          part.ackDueAt = 0;
+          continue;
+        }
+        part.ackDueAt = now + ACK_DELAY_MS * 2 ** part.ackResends;
+      }
+      wake = Math.min(wake, part.ackDueAt);
+      pending[kept++] = a;
+    }
+    pending.length = kept;
+    return wake;
+  }
+
+  clear(): void {
+    for (const { part } of this.#pending) part.ackDueAt = 0;
+    this.#pending.length = 0;
+  }
+}
