@@ -254,8 +254,7 @@ export class BackgroundService {
     }
     try {
       await this.sessions.attach(sender.tabId);
-      const target = (await chrome.debugger.getTargets()).find((t) => t.tabId === sender.tabId);
-      if (target) this.#mainFrames.set(sender.tabId, target.id);
+      await this.#mainFrameOf(sender.tabId);
     } catch (error) {
       return {
         ok: false,
@@ -355,9 +354,19 @@ export class BackgroundService {
     const main =
       paused.resourceType === 'Document' &&
       !source.sessionId &&
-      this.#mainFrames.get(tabId) === paused.frameId;
+      (await this.#mainFrameOf(tabId)) === paused.frameId;
     if (main && result.response)
       await this.tabs.setSite(tabId, await this.#siteSummary(result.response, stack));
+  }
+
+  /** The tab's main frame id (= its target id), looked up again after a worker restart. */
+  async #mainFrameOf(tabId: number): Promise<string | undefined> {
+    let id = this.#mainFrames.get(tabId);
+    if (id === undefined) {
+      id = (await chrome.debugger.getTargets()).find((t) => t.tabId === tabId)?.id;
+      if (id !== undefined) this.#mainFrames.set(tabId, id);
+    }
+    return id;
   }
 
   async #siteSummary(response: GatewayResponse, stack: TonStack): Promise<SiteSummary> {

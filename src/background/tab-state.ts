@@ -53,7 +53,7 @@ export interface TabState {
   url: string;
   host: string;
   site: SiteSummary | null;
-  /** Body bytes served to this tab. */
+  /** Body bytes served to this tab (since it was first attached). */
   bytes: number;
   requests: RequestEntry[];
   updatedAt: number;
@@ -97,14 +97,12 @@ export class TabStates {
     return created;
   }
 
-  /** The tab moved to a new TON page: keep the request log, reset the site when the host changed. */
+  /** The tab moved to a new TON page: keep the request log, forget the site when the host changed. */
   async navigated(tabId: number, url: string): Promise<void> {
     const state = await this.#state(tabId);
     const host = new URL(url).hostname;
-    if (state.host !== host) {
-      state.site = null;
-      state.bytes = 0;
-    }
+    // The document's response (which sets the site) usually arrives before the navigation commits.
+    if (state.site && state.site.host !== host) state.site = null;
     state.url = url;
     state.host = host;
     this.#touch(state);

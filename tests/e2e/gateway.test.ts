@@ -315,6 +315,12 @@ describe('gateway plumbing', () => {
     await page.waitForSelector('#docs', { timeout: 30_000 });
     const after = (await h.send<GatewayState>({ type: 'getState' })).workerStartedAt;
     expect(after).not.toBe(before);
+    // The new worker instance still knows the tab and records what it serves.
+    const docsTab = await h.tabId('http://docs.alice.ton/');
+    const popup = await h.popup(docsTab);
+    await expect.poll(() => popup.textContent('#tab-host')).toBe('docs.alice.ton');
+    await expect.poll(() => popup.textContent('#tab-record')).toMatch(/^adnl /);
+    await popup.close();
     await page.close();
   });
 
