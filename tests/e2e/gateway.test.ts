@@ -115,6 +115,22 @@ describe('demo site', () => {
       sha: createHash('sha256').update(Uint8Array.from(body)).digest('hex'),
       length: 3000,
     });
+    // A 1 MiB upload (many RLDP parts pulled by the site) arrives intact too.
+    const big = await page.evaluate(async () => {
+      const bytes = new Uint8Array(1024 * 1024).map((_, i) => (i * 7) & 0xff);
+      const r = await fetch('/echo', { method: 'PUT', body: bytes });
+      return {
+        status: r.status,
+        length: r.headers.get('x-body-length'),
+        sha: r.headers.get('x-body-sha256'),
+      };
+    });
+    const bigBody = new Uint8Array(1024 * 1024).map((_, i) => (i * 7) & 0xff);
+    expect(big).toEqual({
+      status: 200,
+      length: String(bigBody.length),
+      sha: createHash('sha256').update(bigBody).digest('hex'),
+    });
     await page.close();
   });
 

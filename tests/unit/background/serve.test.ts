@@ -142,6 +142,17 @@ describe('servePaused', () => {
     expect([...(asked[0].init.body as Uint8Array)]).toEqual([...text('ünï')]);
   });
 
+  it('never sends a request whose body the browser left out', async () => {
+    const { ctx, sent, asked } = harness(async () => response(200, [], null));
+    const r = await servePaused(
+      paused('http://alice.ton/upload', { method: 'POST', hasPostData: true }),
+      ctx,
+    );
+    expect(asked).toHaveLength(0);
+    expect(r.failure?.message).toMatch(/did not hand over the request body/);
+    expect(fulfilled(sent).status).toBe(500);
+  });
+
   it('keeps the Content-Length of a response without payload (HEAD, 304)', async () => {
     const { ctx, sent } = harness(async () =>
       response(
