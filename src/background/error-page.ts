@@ -60,6 +60,37 @@ function dnsExplanation(host: string, code: string | undefined): Explanation {
   }
 }
 
+function storageExplanation(host: string, code: string | undefined): Explanation {
+  switch (code) {
+    case 'no_peers':
+      return {
+        title: `Nobody seeds ${host}`,
+        hint: 'The site is a bag in TON Storage, and no peer that holds it was found in the DHT.',
+        status: 502,
+      };
+    case 'timeout':
+      return {
+        title: `The seeders of ${host} did not answer in time`,
+        hint: 'The site is a bag in TON Storage; its peers are slow or gone.',
+        status: 504,
+      };
+    case 'bad_bag':
+      return {
+        title: `${host} failed verification`,
+        hint: 'What the peers sent does not match the bag id (its Merkle root), so none of it is shown.',
+        status: 502,
+      };
+    case 'storage_not_supported':
+      return {
+        title: 'TON Storage is not available with these settings',
+        hint: 'Finding the peers of a bag needs the DHT of a global config.',
+        status: 501,
+      };
+    default:
+      return { title: `Could not read ${host} from TON Storage`, hint: '', status: 502 };
+  }
+}
+
 export function explain(info: FailureInfo): Explanation {
   const host = info.host || 'this site';
   switch (info.stage) {
@@ -68,11 +99,7 @@ export function explain(info: FailureInfo): Explanation {
     case 'url':
       return { title: 'Not an address this gateway can open', hint: '', status: 400 };
     case 'storage':
-      return {
-        title: 'TON Storage sites are not supported yet',
-        hint: 'This site is a bag in TON Storage; the gateway serves sites over RLDP only for now.',
-        status: 501,
-      };
+      return storageExplanation(host, info.code);
     case 'dht':
       return {
         title: `The server of ${host} was not found`,

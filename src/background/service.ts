@@ -29,6 +29,12 @@ import { loadSettings, saveSettings, SettingsError, type Settings } from './sett
 import { TonStack } from './stack.ts';
 import { TabStates, type SiteSummary } from './tab-state.ts';
 
+function hex(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
+}
+
 /** MV3 stops an idle worker after ~30 s; an extension API call every 20 s resets that (INTERCEPTION.md). */
 const KEEPALIVE_MS = 20_000;
 /** With no TON tab attached for this long the connections are closed (and the worker may sleep). */
@@ -372,10 +378,11 @@ export class BackgroundService {
   async #siteSummary(response: GatewayResponse, stack: TonStack): Promise<SiteSummary> {
     const site = response.site;
     const note = site.kind === 'dns' ? stack.resolutionOf(site.host) : undefined;
-    const stats = await stack.rldpStats(site.adnlId).catch(() => null);
+    const stats = site.adnl ? await stack.rldpStats(site.adnlId).catch(() => null) : null;
     return {
       host: site.host,
       kind: site.kind,
+      bagId: site.bagId ? hex(site.bagId) : null,
       adnl: site.adnl,
       address: `${site.address.host}:${site.address.port}`,
       rldpVersion: site.rldpVersion,

@@ -3,7 +3,7 @@
  *   liteservers  LitePool over the bridge's /tcp route (every configured bridge tried in order)
  *   DNS          CrossCheckResolver (2+ liteservers) or SourceResolver, cached in IndexedDB (dns-cache.ts)
  *   ADNL/UDP     one AdnlNode over the bridge's /udp relay, with the DHT of the config (cache in dht-cache.ts)
- *   gateway      src/net/gateway over all of it
+ *   gateway      src/net/gateway over all of it (TON Storage pieces cached in piece-cache.ts)
  * Nothing here outlives a service-worker restart except what the caches put in IndexedDB: connections are made
  * again on the next use.
  */
@@ -41,6 +41,7 @@ import {
 } from '../net/transport/index.ts';
 import { IdbDhtCache } from './dht-cache.ts';
 import { IdbDnsCacheStore } from './dns-cache.ts';
+import { IdbPieceCache } from './piece-cache.ts';
 import mainnetConfig from './global-config-mainnet.json';
 import type { Settings } from './settings.ts';
 
@@ -229,6 +230,8 @@ export class TonStack {
       adnl,
       dht: handle.dht,
       dns: this.resolver,
+      // TON Storage sites: verified pieces kept in IndexedDB across worker restarts.
+      storage: { cache: new IdbPieceCache() },
       onRequestLog: (log) => {
         const callback = handle.callbacks.get(log.id);
         handle.callbacks.delete(log.id);

@@ -27,6 +27,8 @@ export interface RequestEntry {
 export interface SiteSummary {
   host: string;
   kind: 'dns' | 'adnl' | 'bag';
+  /** TON Storage sites: the bag id (hex); adnl/address are then of the first ready seeder ('' if none). */
+  bagId: string | null;
   /** The site's ADNL address (55-char form) and UDP address. */
   adnl: string;
   address: string;

@@ -110,7 +110,11 @@ function renderTab(tab: TabState | null, attached: boolean): void {
       const text =
         r.type === 'adnl' ? `adnl ${r.adnlText}.adnl` : r.type === 'storage' ? `bag ${r.bagId}` : r.type;
       rows.push(['record', text, 'tab-record']);
-    } else rows.push(['record', site.kind === 'adnl' ? 'none: an .adnl address' : '–', 'tab-record']);
+    } else {
+      const none =
+        site.kind === 'adnl' ? 'none: an .adnl address' : site.kind === 'bag' ? 'none: a .bag address' : '–';
+      rows.push(['record', none, 'tab-record']);
+    }
     if (site.resolution) {
       const res = site.resolution;
       rows.push([
@@ -119,7 +123,10 @@ function renderTab(tab: TabState | null, attached: boolean): void {
         'tab-source',
       ]);
     }
-    rows.push(['peer', `${site.adnl}.adnl at ${site.address}`, 'tab-peer']);
+    if (site.bagId) {
+      rows.push(['bag', site.bagId, 'tab-bag']);
+      rows.push(['seeder', site.adnl ? `${site.adnl}.adnl at ${site.address}` : 'none ready', 'tab-peer']);
+    } else rows.push(['peer', `${site.adnl}.adnl at ${site.address}`, 'tab-peer']);
     rows.push([
       'RLDP',
       `v${site.rldpVersion}${site.rldp ? `, ${site.rldp.retransmits} retransmits` : ''}`,

@@ -159,6 +159,33 @@ describe('demo site', () => {
   });
 });
 
+describe('TON Storage sites', () => {
+  it('renders static.ton from its bag (DNS storage record), also by its .bag host', async () => {
+    const page = await h.openSite('http://static.ton/');
+    expect(await page.textContent('#title')).toBe('static.ton — served from a bag');
+    await expect.poll(() => page.textContent('#js-status')).toBe('JavaScript from the bag works.');
+    const look = await page.evaluate(() => ({
+      logo: (document.getElementById('logo') as HTMLImageElement).naturalWidth,
+      styled: document.styleSheets[0]?.cssRules.length > 0,
+    }));
+    expect(look).toEqual({ logo: expect.any(Number), styled: true });
+    expect(look.logo).toBeGreaterThan(0);
+    await page.click('#docs-link');
+    await page.waitForURL('http://static.ton/docs/');
+
+    const bag = h.network.storage.bags.find((b) => b.domain === 'static.ton')!;
+    const bagHost = `${Buffer.from(bag.bag.info.bagId).toString('hex')}.bag`;
+    await openTonSite(page, `http://${bagHost}/about.html`);
+    expect(page.url()).toBe(`http://${bagHost}/about.html`);
+    expect(await page.title()).not.toBe('');
+
+    const popup = await h.popup(await h.tabId(page.url()));
+    await expect.poll(() => popup.textContent('#tab-bag')).toBe(bagHost.slice(0, 64));
+    await popup.close();
+    await page.close();
+  });
+});
+
 describe('security', () => {
   it('gives page JS no extension API', async () => {
     const page = await h.openSite('http://alice.ton/');
@@ -249,9 +276,8 @@ describe('gateway plumbing', () => {
       ['http://nobody.ton/', 'dns', /nobody\.ton is not registered/],
       ['http://wallet-only.ton/', 'dns', /has no site record/],
       ['http://oldsite.ton/', 'dns', /has expired/],
-      ['http://static.ton/', 'storage', /TON Storage sites are not supported yet/],
       ['http://blog.docs.alice.ton/', 'dht', /server of blog\.docs\.alice\.ton was not found/],
-      [`http://${'5e'.repeat(32)}.bag/`, 'storage', /TON Storage sites are not supported yet/],
+      [`http://${'5e'.repeat(32)}.bag/`, 'storage', /^Nobody seeds [0-9a-f]{64}\.bag$/],
     ];
     for (const [url, stage, title] of cases) {
       await openTonSite(page, url);

@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Devnet } from '../../devnet/index.ts';
 import type { DevnetDhtPlugin } from '../../devnet/dht/index.ts';
+import type { DevnetStoragePlugin } from '../../devnet/storage/index.ts';
 import { parseOptions } from '../args.ts';
 import { CliError, type Command } from '../command.ts';
 
@@ -23,28 +24,36 @@ export interface DemoNetwork {
   devnet: Devnet;
   /** The devnet's DHT (tests publish extra sites in it). */
   dht: DevnetDhtPlugin;
+  /** The TON Storage seeders (tests stop them). */
+  storage: DevnetStoragePlugin;
   bridge: string;
   /** The global config clients use (liteservers, dht). */
   config: Record<string, unknown>;
   stop(): Promise<void>;
 }
 
-/** The devnet with everything the demo site needs: DNS names, DHT, the demo sites (alice.ton, docs.alice.ton). */
+/**
+ * The devnet with everything the demo needs: DNS names, DHT, the demo sites over RLDP (alice.ton, docs.alice.ton),
+ * TON Storage seeders with the static.ton site bag.
+ */
 export async function startDemoNetwork(options: { bridgePort?: number } = {}): Promise<DemoNetwork> {
   // Loaded lazily: the sandbox's WASM TVM is only needed here.
   const { startDevnet } = await import('../../devnet/index.ts');
   const { devnetDhtPlugin } = await import('../../devnet/dht/index.ts');
   const { devnetDnsPlugin } = await import('../../devnet/dns/plugin.ts');
   const { devnetSitesPlugin } = await import('../../devnet/sites/index.ts');
+  const { devnetStoragePlugin } = await import('../../devnet/storage/index.ts');
   const dht = devnetDhtPlugin();
+  const storage = devnetStoragePlugin({ dht });
   const devnet = await startDevnet({
     bridgePort: options.bridgePort,
-    plugins: [devnetDnsPlugin(), dht, devnetSitesPlugin({ dht })],
+    plugins: [devnetDnsPlugin(), dht, devnetSitesPlugin({ dht }), storage],
   });
   if (!devnet.endpoints.bridge) throw new Error('devnet started without a bridge');
   return {
     devnet,
     dht,
+    storage,
     bridge: devnet.endpoints.bridge,
     config: JSON.parse(readFileSync(devnet.configPath, 'utf8')) as Record<string, unknown>,
     stop: () => devnet.stop(),
@@ -136,7 +145,8 @@ export const demoCommand: Command = {
   usage: [
     'Usage: tonsite demo [--headless] [--screenshot FILE] [--popup-screenshot FILE] [--no-build] [--url URL]',
     '',
-    'Starts the devnet (liteserver, TON DNS, DHT, demo sites alice.ton and docs.alice.ton, the bridge), builds',
+    'Starts the devnet (liteserver, TON DNS, DHT, demo sites alice.ton and docs.alice.ton, TON Storage seeders with',
+    'the static.ton bag, the bridge), builds',
     'the extension (npm run build), launches Chromium with it configured for the devnet and opens the demo site.',
     'Headful when a display exists ($DISPLAY); --headless (implied without a display) runs without a window.',
     'Runs until the browser window is closed or Ctrl-C.',
