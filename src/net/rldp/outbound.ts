@@ -9,7 +9,7 @@
  * How many symbols to have in flight per part:
  * - v2: the receiver reports max_seqno and received_count, so we know how many it still needs; we keep
  *   need / (1 - loss) symbols in flight (C++ FecHelper/LossSender do the same with a probability bound).
- * - v1: the receiver only reports its highest seqno, so the part streams until complete, limited by the window.
+ * - v1: the receiver only reports its highest seqno, so a part gets a growing budget (see wanted).
  * A symbol counts as in flight until a later one is acknowledged or it is older than the loss delay.
  */
 import { RaptorQEncoder } from '../raptorq/index.ts';
@@ -95,11 +95,33 @@ export class OutboundPart {
     return e < this.nextSeqno ? this.#sentAt[e & RING_MASK] + lossDelay : Infinity;
   }
 
-  /** Symbols this part wants sent now beyond those in flight (v2), given the loss rate. */
+  /** Symbols this part wants sent now beyond those in flight, given the loss rate. */
   wanted(inFlight: number, lossRate: number): number {
+    const p = Math.min(lossRate, 0.5);
+    if (this.header.version === 1) return this.#wantedV1(inFlight, p);
     const target = this.received < this.k ? this.k : this.received + 2;
     const need = target - this.received;
-    return Math.ceil(need / (1 - Math.min(lossRate, 0.5))) - inFlight;
+    return Math.ceil(need / (1 - p)) - inFlight;
+  }
+
+  /** v1 allowance: symbols this part may send in total so far, and the last top-up. */
+  #v1Budget = 0;
+  #v1Extra = 0;
+
+  /**
+   * A v1 receiver never says how many symbols it has, so a part gets a budget: K plus what the known loss rate
+   * takes plus a little, then, each time everything sent is settled (confirmed past or timed out) without
+   * `complete`, a top-up that doubles (10% of K first). This bounds the waste of a stream-until-complete sender
+   * (C++ v1 streamed up to 1000 symbols past the confirmed one) while lost symbols are still made up quickly.
+   */
+  #wantedV1(inFlight: number, lossRate: number): number {
+    if (this.#v1Budget === 0) this.#v1Budget = Math.ceil(this.k / (1 - lossRate) + this.k * 0.05) + 2;
+    if (this.nextSeqno >= this.#v1Budget && inFlight === 0) {
+      this.#v1Extra =
+        this.#v1Extra === 0 ? Math.max(2, Math.ceil(this.k * 0.1)) : Math.min(this.#v1Extra * 2, this.k);
+      this.#v1Budget = this.nextSeqno + this.#v1Extra;
+    }
+    return this.#v1Budget - this.nextSeqno;
   }
 
   /** Send time of seqno, or -1 if it was not sent or fell out of the ring. */

@@ -118,11 +118,10 @@ function partWanting(
   lossRate: number,
 ): { part: OutboundPart; want: number } | null {
   for (const p of t.active) {
-    // v1 receivers say nothing about how many symbols they still need: a part streams until complete.
-    const want = t.version === 2 ? p.wanted(p.inFlight(now, lossDelay), lossRate) : Infinity;
+    const want = p.wanted(p.inFlight(now, lossDelay), lossRate);
     if (want > 0) return { part: p, want };
   }
   const opened = t.openNext();
   if (!opened) return null;
-  return { part: opened, want: t.version === 2 ? opened.wanted(0, lossRate) : Infinity };
+  return { part: opened, want: opened.wanted(0, lossRate) };
 }
