@@ -81,6 +81,8 @@ interface SwarmPeer {
   state: PeerState;
   ready: Promise<boolean>;
   inflight: number;
+  /** Requests to it that passed their stall time and are still out: it gets no new ones meanwhile. */
+  stalled: number;
   strikes: number;
   pieces: number;
   deadAt: number;
@@ -208,6 +210,7 @@ export class BagSwarm {
       state: 'connecting',
       ready: Promise.resolve(false),
       inflight: 0,
+      stalled: 0,
       strikes: 0,
       pieces: known?.pieces ?? 0,
       deadAt: 0,
@@ -391,6 +394,7 @@ export class BagSwarm {
     let best: SwarmPeer | null = null;
     for (const p of this.#peers.values()) {
       if (p.state !== 'ready' || tried.has(p.key) || p.inflight >= this.#o.maxInflightPerPeer) continue;
+      if (p.stalled > 0) continue; // it stopped answering in time: let its requests finish or time out first
       if (p.session.peerHave && !p.session.peerHave.has(index)) continue;
       if (!best || p.inflight < best.inflight || (p.inflight === best.inflight && p.strikes < best.strikes))
         best = p;
@@ -454,22 +458,32 @@ export class BagSwarm {
         tried.add(peer.key);
         peer.inflight++;
         const t0 = this.#now();
+        let stalledHere = false;
+        const settle = (): void => {
+          running--;
+          peer.inflight--;
+          if (stalledHere) peer.stalled--;
+        };
         if (stall) clearTimeout(stall);
-        stall = setTimeout(() => hedge(), this.#stallMs());
+        stall = setTimeout(() => {
+          if (!stalledHere && !done) {
+            stalledHere = true;
+            peer.stalled++;
+          }
+          hedge();
+        }, this.#stallMs());
         this.#request(peer, index, info).then(
           (piece) => {
             const ms = this.#now() - t0;
             this.#latency = this.#latency === 0 ? ms : 0.8 * this.#latency + 0.2 * ms;
             peer.strikes = 0;
             peer.pieces++;
-            running--;
-            peer.inflight--;
+            settle();
             this.#wake();
             finish(null, piece);
           },
           (error: unknown) => {
-            running--;
-            peer.inflight--;
+            settle();
             lastError = error;
             this.#penalize(peer, error);
             this.#wake();
