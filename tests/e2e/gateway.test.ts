@@ -186,6 +186,30 @@ describe('TON Storage sites', () => {
   });
 });
 
+describe('TON Storage sites, seeders gone', () => {
+  it('reads a bag site again from the IndexedDB piece cache after its seeders stopped and a worker restart', async () => {
+    const page = await h.openSite('http://static.ton/');
+    await expect.poll(() => page.textContent('#js-status')).toBe('JavaScript from the bag works.');
+    for (const seeder of h.network.storage.seeders) seeder.stop();
+    await h.stopWorker();
+    const reloadedAt = Date.now();
+    await page.reload();
+    await page.waitForSelector('#title', { timeout: 60_000 });
+    expect(await page.textContent('#title')).toBe('static.ton — served from a bag');
+    await expect.poll(() => page.textContent('#js-status')).toBe('JavaScript from the bag works.');
+    // The document really went through the (new) worker's gateway, not the browser's HTTP cache.
+    const state = await h.send<GatewayState>({
+      type: 'getState',
+      tabId: await h.tabId('http://static.ton/'),
+    });
+    const served = state.tab!.requests.filter(
+      (r) => r.url === 'http://static.ton/' && r.resourceType === 'Document' && r.startedAt >= reloadedAt,
+    );
+    expect(served.map((r) => r.status)).toEqual([200]);
+    await page.close();
+  });
+});
+
 describe('security', () => {
   it('gives page JS no extension API', async () => {
     const page = await h.openSite('http://alice.ton/');
