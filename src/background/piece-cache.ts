@@ -101,6 +101,18 @@ export class IdbPieceCache implements PieceCache {
     await (await this.#open()).put('infos', boc.slice(), bagIdHex);
   }
 
+  /** Forgets every piece and torrent info (the popup/options "clear" action). */
+  async clear(): Promise<void> {
+    const db = await this.#open();
+    const tx = db.transaction(['pieces', 'infos', 'meta'], 'readwrite');
+    await Promise.all([
+      tx.objectStore('pieces').clear(),
+      tx.objectStore('infos').clear(),
+      tx.objectStore('meta').clear(),
+    ]);
+    await tx.done;
+  }
+
   /** Pieces and bytes held (diagnostics). */
   async stats(): Promise<{ pieces: number; bytes: number; bags: number; maxBytes: number }> {
     const db = await this.#open();

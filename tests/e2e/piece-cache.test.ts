@@ -98,4 +98,33 @@ describe('IdbPieceCache in Chromium', () => {
     expect(result.stats).toEqual({ pieces: 3, bytes: 930, bags: 1, maxBytes: 1000 });
     expect(result.tooBig).toBe(true);
   });
+
+  it('clear() forgets every piece and torrent info, for every instance', async () => {
+    const result = await page.evaluate(async () => {
+      interface Cache {
+        getPiece(bag: string, i: number): Promise<unknown>;
+        putPiece(bag: string, i: number, p: { data: Uint8Array; proof: Uint8Array }): Promise<void>;
+        getInfo(bag: string): Promise<Uint8Array | undefined>;
+        putInfo(bag: string, boc: Uint8Array): Promise<void>;
+        stats(): Promise<{ pieces: number; bytes: number; bags: number }>;
+        clear(): Promise<void>;
+      }
+      const Ctor = (globalThis as unknown as { IdbPieceCache: new (o: object) => Cache }).IdbPieceCache;
+      const cache = new Ctor({});
+      await cache.putInfo('other', new Uint8Array([9]));
+      await cache.putPiece('other', 0, { data: new Uint8Array(50), proof: new Uint8Array(5) });
+      const before = await cache.stats();
+      await new Ctor({}).clear();
+      return {
+        before: before.pieces > 0 && before.bags > 0,
+        after: await cache.stats(),
+        piece: (await cache.getPiece('other', 0)) ?? null,
+        info: (await cache.getInfo('other')) ?? null,
+      };
+    });
+    expect(result.before).toBe(true);
+    expect(result.after).toMatchObject({ pieces: 0, bytes: 0, bags: 0 });
+    expect(result.piece).toBeNull();
+    expect(result.info).toBeNull();
+  });
 });
