@@ -44,6 +44,7 @@ export const devnetCommand: Command = {
     const { devnetDhtPlugin } = await import('../../devnet/dht/index.ts');
     const { devnetDnsPlugin } = await import('../../devnet/dns/plugin.ts');
     const { devnetSitesPlugin } = await import('../../devnet/sites/index.ts');
+    const { devnetStoragePlugin } = await import('../../devnet/storage/index.ts');
     const dht = devnetDhtPlugin();
     const devnet = await startDevnet({
       dir: values.dir,
@@ -54,8 +55,9 @@ export const devnetCommand: Command = {
       blockIntervalMs,
       bridgeLogger: values.verbose ? stderrLogger : undefined,
       // DNS contracts + ConfigParam 4 (`dnsRoot`, `dnsNames` endpoints); DHT nodes (config `dht`, `dhtNodes`);
-      // the demo TON Sites over RLDP, published in that DHT (`sites`).
-      plugins: [devnetDnsPlugin(), dht, devnetSitesPlugin({ dht })],
+      // the demo TON Sites over RLDP, published in that DHT (`sites`); TON Storage seeders of the demo bags
+      // (static.ton's site bag, a 20 MiB file), published in that DHT too (`storage`).
+      plugins: [devnetDnsPlugin(), dht, devnetSitesPlugin({ dht }), devnetStoragePlugin({ dht })],
     }).catch((error: Error) => {
       throw new CliError(`devnet failed to start: ${error.message}`);
     });
