@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayState } from '../../src/background/messages.ts';
 import { evaluateInWorker, launchWithExtension, type ExtensionBrowser } from './browser.ts';
 
+/** Pages, popup and worker run on a shared 2-core machine: give state changes time to show. */
+const POLL = { timeout: 15_000 };
+
 describe('built extension in Chromium', () => {
   let browser: ExtensionBrowser;
   let proxy: Server;
@@ -47,11 +50,11 @@ describe('built extension in Chromium', () => {
     await popup.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
     const toggle = popup.locator('#enabled');
     expect(await toggle.isChecked()).toBe(true);
-    await expect.poll(() => popup.textContent('#enabled-label')).toBe('Gateway on');
+    await expect.poll(() => popup.textContent('#enabled-label'), POLL).toBe('Gateway on');
     expect(await popup.textContent('#infobar-note')).toMatch(/started debugging this browser/);
 
     await toggle.click();
-    await expect.poll(() => popup.textContent('#enabled-label')).toBe('Gateway off');
+    await expect.poll(() => popup.textContent('#enabled-label'), POLL).toBe('Gateway off');
     await popup.close();
 
     // A fresh popup reads the persisted state back from the service worker's IndexedDB.
@@ -60,7 +63,7 @@ describe('built extension in Chromium', () => {
     await again.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
     expect(await again.locator('#enabled').isChecked()).toBe(false);
     await again.locator('#enabled').click();
-    await expect.poll(() => again.textContent('#enabled-label')).toBe('Gateway on');
+    await expect.poll(() => again.textContent('#enabled-label'), POLL).toBe('Gateway on');
     await again.close();
   });
 
@@ -85,7 +88,7 @@ describe('built extension in Chromium', () => {
     await options.check('input[name=mode][value=proxy]');
     await options.fill('#proxy', `127.0.0.1:${(proxy.address() as AddressInfo).port}`);
     await options.click('#save');
-    await expect.poll(() => options.textContent('#save-status')).toBe('Saved.');
+    await expect.poll(() => options.textContent('#save-status'), POLL).toBe('Saved.');
 
     const page = await browser.context.newPage();
     await page.goto('http://alice.ton/hello?x=1');
@@ -103,11 +106,11 @@ describe('built extension in Chromium', () => {
     // A bad value is refused with the field named; back to the built-in gateway.
     await options.fill('#bridges', 'http://not-a-websocket');
     await options.click('#save');
-    await expect.poll(() => options.textContent('#save-status')).toMatch(/ws:\/\//);
+    await expect.poll(() => options.textContent('#save-status'), POLL).toMatch(/ws:\/\//);
     await options.fill('#bridges', 'ws://127.0.0.1:8081');
     await options.check('input[name=mode][value=gateway]');
     await options.click('#save');
-    await expect.poll(() => options.textContent('#save-status')).toBe('Saved.');
+    await expect.poll(() => options.textContent('#save-status'), POLL).toBe('Saved.');
     // Back in gateway mode the loader takes the navigation; with no bridge running (mainnet settings, nothing on
     // 127.0.0.1:8081) the tab gets the error page of the bridge stage.
     await page.goto('http://alice.ton/again').catch(() => undefined);
@@ -131,12 +134,12 @@ describe('built extension in Chromium', () => {
     await options.fill('#config-text', JSON.stringify(config));
     await options.fill('#config-name', 'my devnet');
     await options.click('#save');
-    await expect.poll(() => options.textContent('#save-status')).toBe('Saved.');
+    await expect.poll(() => options.textContent('#save-status'), POLL).toBe('Saved.');
     expect(await options.textContent('#network-name')).toBe('my devnet');
     expect(await options.textContent('#network-summary')).toBe('(1 liteserver, 0 DHT nodes)');
     await options.click('#use-mainnet');
     await options.click('#save');
-    await expect.poll(() => options.textContent('#network-name')).toBe('mainnet');
+    await expect.poll(() => options.textContent('#network-name'), POLL).toBe('mainnet');
     await options.close();
   });
 });

@@ -10,6 +10,9 @@ import type { GatewayState, ResolveReply } from '../../src/background/messages.t
 import { startHarness, type Harness } from './harness.ts';
 import { NO_RANGE_SIZE, noRangeByte } from './probe-site.ts';
 
+/** Pages, popup and worker run on a shared 2-core machine: give state changes time to show. */
+const POLL = { timeout: 15_000 };
+
 let h: Harness;
 
 beforeAll(async () => {
@@ -57,7 +60,7 @@ describe('demo site', () => {
   it('renders with its CSS, images and JS', async () => {
     const page = await h.openSite('http://alice.ton/');
     expect(await page.title()).toBe("Alice's TON Site");
-    await expect.poll(() => page.textContent('#js-status')).toBe('JavaScript works on a TON Site.');
+    await expect.poll(() => page.textContent('#js-status'), POLL).toBe('JavaScript works on a TON Site.');
     const look = await page.evaluate(() => ({
       png: (document.getElementById('logo') as HTMLImageElement).naturalWidth,
       svg: (document.getElementById('vector') as HTMLImageElement).naturalWidth,
@@ -141,7 +144,7 @@ describe('demo site', () => {
     expect(jar.map((c) => c.name).sort()).toEqual(['session', 'theme', 'visited']);
     expect(jar.find((c) => c.name === 'session')?.httpOnly).toBe(true);
     await page.goto('http://alice.ton/');
-    await expect.poll(() => page.textContent('#cookies')).toBe('theme=dark; visited=yes');
+    await expect.poll(() => page.textContent('#cookies'), POLL).toBe('theme=dark; visited=yes');
 
     // The probe site sees only its own cookies in the requests the gateway forwards.
     const probe = h.probe.origin;
@@ -163,7 +166,7 @@ describe('TON Storage sites', () => {
   it('renders static.ton from its bag (DNS storage record), also by its .bag host', async () => {
     const page = await h.openSite('http://static.ton/');
     expect(await page.textContent('#title')).toBe('static.ton — served from a bag');
-    await expect.poll(() => page.textContent('#js-status')).toBe('JavaScript from the bag works.');
+    await expect.poll(() => page.textContent('#js-status'), POLL).toBe('JavaScript from the bag works.');
     const look = await page.evaluate(() => ({
       logo: (document.getElementById('logo') as HTMLImageElement).naturalWidth,
       styled: document.styleSheets[0]?.cssRules.length > 0,
@@ -180,7 +183,7 @@ describe('TON Storage sites', () => {
     expect(await page.title()).not.toBe('');
 
     const popup = await h.popup(await h.tabId(page.url()));
-    await expect.poll(() => popup.textContent('#tab-bag')).toBe(bagHost.slice(0, 64));
+    await expect.poll(() => popup.textContent('#tab-bag'), POLL).toBe(bagHost.slice(0, 64));
     await popup.close();
     await page.close();
   });
@@ -189,14 +192,14 @@ describe('TON Storage sites', () => {
 describe('TON Storage sites, seeders gone', () => {
   it('reads a bag site again from the IndexedDB piece cache after its seeders stopped and a worker restart', async () => {
     const page = await h.openSite('http://static.ton/');
-    await expect.poll(() => page.textContent('#js-status')).toBe('JavaScript from the bag works.');
+    await expect.poll(() => page.textContent('#js-status'), POLL).toBe('JavaScript from the bag works.');
     for (const seeder of h.network.storage.seeders) seeder.stop();
     await h.stopWorker();
     const reloadedAt = Date.now();
     await page.reload();
     await page.waitForSelector('#title', { timeout: 60_000 });
     expect(await page.textContent('#title')).toBe('static.ton — served from a bag');
-    await expect.poll(() => page.textContent('#js-status')).toBe('JavaScript from the bag works.');
+    await expect.poll(() => page.textContent('#js-status'), POLL).toBe('JavaScript from the bag works.');
     // The document really went through the (new) worker's gateway, not the browser's HTTP cache.
     const state = await h.send<GatewayState>({
       type: 'getState',
@@ -357,7 +360,7 @@ describe('gateway plumbing', () => {
     expect((await h.send<GatewayState>({ type: 'getState' })).attachedTabs).toContain(tabId);
     await page.goto('data:text/html,<p id="plain">a plain page</p>');
     await expect
-      .poll(async () => (await h.send<GatewayState>({ type: 'getState' })).attachedTabs)
+      .poll(async () => (await h.send<GatewayState>({ type: 'getState' })).attachedTabs, POLL)
       .not.toContain(tabId);
     await page.goBack();
     await page.waitForURL('http://alice.ton/about.html');
@@ -365,7 +368,7 @@ describe('gateway plumbing', () => {
     expect((await h.send<GatewayState>({ type: 'getState' })).attachedTabs).toContain(tabId);
     await page.close();
     await expect
-      .poll(async () => (await h.send<GatewayState>({ type: 'getState' })).attachedTabs)
+      .poll(async () => (await h.send<GatewayState>({ type: 'getState' })).attachedTabs, POLL)
       .not.toContain(tabId);
   });
 
@@ -384,8 +387,8 @@ describe('gateway plumbing', () => {
     // The new worker instance still knows the tab and records what it serves.
     const docsTab = await h.tabId('http://docs.alice.ton/');
     const popup = await h.popup(docsTab);
-    await expect.poll(() => popup.textContent('#tab-host')).toBe('docs.alice.ton');
-    await expect.poll(() => popup.textContent('#tab-record')).toMatch(/^adnl /);
+    await expect.poll(() => popup.textContent('#tab-host'), POLL).toBe('docs.alice.ton');
+    await expect.poll(() => popup.textContent('#tab-record'), POLL).toMatch(/^adnl /);
     await popup.close();
     await page.close();
   });
@@ -394,7 +397,7 @@ describe('gateway plumbing', () => {
     const page = await h.openSite('http://alice.ton/');
     const popup = await h.popup();
     await popup.click('#enabled');
-    await expect.poll(() => popup.textContent('#enabled-label')).toBe('Gateway off');
+    await expect.poll(() => popup.textContent('#enabled-label'), POLL).toBe('Gateway off');
     expect((await h.send<GatewayState>({ type: 'getState' })).attachedTabs).toEqual([]);
 
     const off = await h.browser.context.newPage();
@@ -414,7 +417,7 @@ describe('gateway plumbing', () => {
     ).toBe('failed');
 
     await popup.click('#enabled');
-    await expect.poll(() => popup.textContent('#enabled-label')).toBe('Gateway on');
+    await expect.poll(() => popup.textContent('#enabled-label'), POLL).toBe('Gateway on');
     await openTonSite(off, 'http://alice.ton/about.html');
     await off.waitForSelector('#about');
     await Promise.all([off.close(), page.close(), popup.close()]);
