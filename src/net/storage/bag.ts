@@ -54,13 +54,14 @@ export class OpenBag {
     if (size > MAX_HEADER_SIZE)
       throw new StorageError('limit', `torrent header of ${size} bytes is too large`);
     const bytes = new Uint8Array(size);
-    const last = Math.ceil(size / this.info.pieceSize);
-    const pieces = await Promise.all(Array.from({ length: last }, (_, i) => this.piece(i, signal)));
+    // Through the stream: header pieces are fetched with the same bounded prefetch window as any range.
+    const reader = this.stream(0, size, { signal }).getReader();
     let at = 0;
-    for (const p of pieces) {
-      const n = Math.min(p.length, size - at);
-      bytes.set(p.subarray(0, n), at);
-      at += n;
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) break;
+      bytes.set(r.value, at);
+      at += r.value.length;
     }
     if (!bytesEqual(sha256(bytes), this.info.headerHash)) {
       throw new StorageError('verify', 'torrent header does not match header_hash');

@@ -28,8 +28,12 @@ export const MAX_NAME_BYTES = 4096;
  */
 export const MAX_BAG_SIZE = Number.MAX_SAFE_INTEGER;
 
-/** Most pieces in a bag: storage.getPiece piece_id is an int. */
-export const MAX_PIECES = 0x7fffffff;
+/**
+ * Most pieces in a bag we open (piece_id is an int on the wire, but a have-pieces bitmap is pieces/8 bytes per
+ * peer, so a forged TorrentInfo with a tiny piece size must not make us allocate hundreds of MB): 2^24 pieces,
+ * 2 TiB at the default piece size.
+ */
+export const MAX_PIECES = 1 << 24;
 
 /** Largest storage.torrentInfo BoC we parse (one cell plus a description chain is well under 4 KiB). */
 export const MAX_TORRENT_INFO_BOC = 16 << 10;
