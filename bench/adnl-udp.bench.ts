@@ -5,6 +5,8 @@
  * with 1 query in flight (latency-bound) and 32 in flight (throughput; several queries share datagrams).
  * Same-run baselines: raw UDP datagram round trips/s (echo, no ADNL) direct and through the relay at the same
  * concurrency, and the harness xorBaseline.
+ * Also the CPU cost of one channel datagram through two AdnlNodes in one thread (no kernel): sendCustom of an
+ * RLDP-symbol-sized message → encode, seal → open, decode, dispatch to onCustom. Both sides' cost, in µs.
  */
 import { createSocket } from 'node:dgram';
 import { WebSocket } from 'ws';
@@ -69,8 +71,59 @@ async function rawEcho(socket: DatagramSocket, port: number, concurrency: number
   );
 }
 
+/** Two sockets that hand datagrams to each other synchronously (one thread, no kernel, no copies). */
+function linkedSockets(): [DatagramSocket, DatagramSocket] {
+  const make = (): DatagramSocket => ({ onMessage: null, send: () => {}, close: () => {} });
+  const a = make();
+  const b = make();
+  a.send = (d) => b.onMessage?.(d, '127.0.0.1', 2);
+  b.send = (d) => a.onMessage?.(d, '127.0.0.1', 1);
+  return [a, b];
+}
+
+/** µs of CPU per 840-byte custom message datagram over an established channel, sender and receiver together. */
+export async function channelDatagramMicros(): Promise<number> {
+  const [sa, sb] = linkedSockets();
+  const a = new AdnlNode({ socket: sa, keyPair: generateKeyPair() });
+  const b = new AdnlNode({ socket: sb, keyPair: generateKeyPair() });
+  const pb = a.addPeer(b.publicKey, { host: '127.0.0.1', port: 2 });
+  b.onQuery = async (_peer, q) => q;
+  for (let i = 0; i < 3; i++) await a.query(pb, tlEncode({ _: 'adnl.ping', value: 1n }), 1000);
+  if (!a.isChannelReady(pb)) throw new Error('channel not established');
+  let received = 0;
+  b.onCustom = () => {
+    received++;
+  };
+  const symbol = new Uint8Array(840).map((_, i) => i);
+  const batch = 200;
+  const round = async () => {
+    for (let i = 0; i < batch; i++) a.sendCustom(pb, symbol);
+    await Promise.resolve(); // the node flushes its outbox in a microtask
+  };
+  for (let i = 0; i < 50; i++) await round(); // warm-up
+  let best = Infinity;
+  for (let r = 0; r < 5; r++) {
+    const before = received;
+    const cpu = process.cpuUsage();
+    for (let i = 0; i < 20; i++) await round();
+    const used = process.cpuUsage(cpu);
+    best = Math.min(best, (used.user + used.system) / (received - before));
+  }
+  if (received !== 50 * batch + 5 * 20 * batch) throw new Error('channel bench lost datagrams');
+  a.close();
+  b.close();
+  return Math.round(best * 10) / 10;
+}
+
 export default async function adnlUdpBench(): Promise<void> {
   report({ bench: 'adnl-udp.xorBaseline', value: xorBaseline(65536), unit: 'MB/s', size: 65536 });
+  report({
+    bench: 'adnl-udp.channelDatagramCpu',
+    value: await channelDatagramMicros(),
+    unit: 'us',
+    bytes: 840,
+    note: 'sendCustom → onCustom through two AdnlNodes in one thread, both sides, best of 5 (process CPU time)',
+  });
 
   const serverKey = generateKeyPair();
   const serverSocket = await openUdpSocket({ host: '127.0.0.1' });

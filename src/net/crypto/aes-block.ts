@@ -1,0 +1,162 @@
+/**
+ * AES-256 block encryption (FIPS-197) with 32-bit lookup tables, for the CTR keystream only (CTR never needs the
+ * inverse cipher). Words are big-endian column words as in FIPS-197: byte 0 of a column is its top byte.
+ *
+ * Tables are computed at load time from the GF(2^8) definitions (no constant tables to mistype):
+ *   SBOX[x] = affine(x^-1);  TE0[x] = (2·s, s, s, 3·s) with s = SBOX[x];  TE1..TE3 = TE0 rotated right by 8·k.
+ * One round for column c is TE0[top byte of column c] ^ TE1[byte 1 of column c+1] ^ TE2[byte 2 of c+2] ^
+ * TE3[byte 3 of c+3] ^ round key: SubBytes, ShiftRows and MixColumns in four lookups. The last round has no
+ * MixColumns and uses SBOX directly. Checked against noble's AES and WebCrypto in tests/unit/crypto.
+ */
+
+const SBOX = new Uint8Array(256);
+// Int32Array, not Uint32Array: words above 2^31 read from a Uint32Array leave V8's int32 fast path (heap numbers).
+const TE0 = new Int32Array(256);
+const TE1 = new Int32Array(256);
+const TE2 = new Int32Array(256);
+const TE3 = new Int32Array(256);
+
+/** Multiplication by x (i.e. 2) in GF(2^8) modulo x^8 + x^4 + x^3 + x + 1. */
+const xtime = (a: number): number => ((a << 1) ^ (a & 0x80 ? 0x1b : 0)) & 0xff;
+
+(function buildTables(): void {
+  // Walk the multiplicative group with generator 3: p = 3^i, q = 3^-i, so q = p^-1.
+  let p = 1;
+  let q = 1;
+  do {
+    p = p ^ xtime(p); // p · 3
+    q ^= q << 1; // q / 3 (multiply by 3^-1 = 0xf6)
+    q ^= q << 2;
+    q ^= q << 4;
+    q &= 0xff;
+    if (q & 0x80) q ^= 0x09;
+    const rot = (x: number, n: number) => ((x << n) | (x >>> (8 - n))) & 0xff;
+    SBOX[p] = (q ^ rot(q, 1) ^ rot(q, 2) ^ rot(q, 3) ^ rot(q, 4) ^ 0x63) & 0xff;
+  } while (p !== 1);
+  SBOX[0] = 0x63; // 0 has no inverse; affine(0)
+  for (let x = 0; x < 256; x++) {
+    const s = SBOX[x];
+    const s2 = xtime(s);
+    const s3 = s2 ^ s;
+    const w = (s2 << 24) | (s << 16) | (s << 8) | s3;
+    TE0[x] = w;
+    TE1[x] = (w >>> 8) | (w << 24);
+    TE2[x] = (w >>> 16) | (w << 16);
+    TE3[x] = (w >>> 24) | (w << 8);
+  }
+})();
+
+const subWord = (w: number): number =>
+  ((SBOX[w >>> 24] << 24) |
+    (SBOX[(w >>> 16) & 0xff] << 16) |
+    (SBOX[(w >>> 8) & 0xff] << 8) |
+    SBOX[w & 0xff]) >>>
+  0;
+
+/** The 60 round-key words of AES-256 (FIPS-197 §5.2, Nk = 8, Nr = 14) as int32. `key` must be 32 bytes. */
+export function expandKey256(key: Uint8Array): Int32Array {
+  const w = new Int32Array(60);
+  for (let i = 0; i < 8; i++) {
+    w[i] = (key[4 * i] << 24) | (key[4 * i + 1] << 16) | (key[4 * i + 2] << 8) | key[4 * i + 3];
+  }
+  let rcon = 1;
+  for (let i = 8; i < 60; i++) {
+    let t = w[i - 1];
+    if (i % 8 === 0) {
+      t = subWord((t << 8) | (t >>> 24)) ^ (rcon << 24);
+      rcon = xtime(rcon);
+    } else if (i % 8 === 4) {
+      t = subWord(t);
+    }
+    w[i] = w[i - 8] ^ t;
+  }
+  return w;
+}
+
+/** Uint32 views read bytes in platform order; keystream words are stored so that their bytes come out in order. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+const bswap32 = (x: number): number =>
+  ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
+
+/**
+ * Writes `blocks` AES-256-CTR keystream blocks into `out` (4 words per block, from word 0) so that the bytes of
+ * `out` are the keystream bytes, starting from the counter block `ctr` (four big-endian words as int32, most
+ * significant first). `ctr` is advanced by `blocks` as one 128-bit big-endian integer (wrapping at 2^128).
+ */
+export function ctrKeystream(xk: Int32Array, ctr: Int32Array, out: Int32Array, blocks: number): void {
+  let c0 = ctr[0];
+  let c1 = ctr[1];
+  let c2 = ctr[2];
+  let c3 = ctr[3];
+  const t0 = TE0;
+  const t1 = TE1;
+  const t2 = TE2;
+  const t3 = TE3;
+  const sb = SBOX;
+  for (let b = 0, o = 0; b < blocks; b++, o += 4) {
+    let s0 = c0 ^ xk[0];
+    let s1 = c1 ^ xk[1];
+    let s2 = c2 ^ xk[2];
+    let s3 = c3 ^ xk[3];
+    let k = 4;
+    for (let round = 1; round < 14; round++, k += 4) {
+      const u0 = t0[s0 >>> 24] ^ t1[(s1 >>> 16) & 0xff] ^ t2[(s2 >>> 8) & 0xff] ^ t3[s3 & 0xff] ^ xk[k];
+      const u1 = t0[s1 >>> 24] ^ t1[(s2 >>> 16) & 0xff] ^ t2[(s3 >>> 8) & 0xff] ^ t3[s0 & 0xff] ^ xk[k + 1];
+      const u2 = t0[s2 >>> 24] ^ t1[(s3 >>> 16) & 0xff] ^ t2[(s0 >>> 8) & 0xff] ^ t3[s1 & 0xff] ^ xk[k + 2];
+      const u3 = t0[s3 >>> 24] ^ t1[(s0 >>> 16) & 0xff] ^ t2[(s1 >>> 8) & 0xff] ^ t3[s2 & 0xff] ^ xk[k + 3];
+      s0 = u0;
+      s1 = u1;
+      s2 = u2;
+      s3 = u3;
+    }
+    // k = 56: the last round (SubBytes, ShiftRows, AddRoundKey).
+    const r0 =
+      ((sb[s0 >>> 24] << 24) |
+        (sb[(s1 >>> 16) & 0xff] << 16) |
+        (sb[(s2 >>> 8) & 0xff] << 8) |
+        sb[s3 & 0xff]) ^
+      xk[56];
+    const r1 =
+      ((sb[s1 >>> 24] << 24) |
+        (sb[(s2 >>> 16) & 0xff] << 16) |
+        (sb[(s3 >>> 8) & 0xff] << 8) |
+        sb[s0 & 0xff]) ^
+      xk[57];
+    const r2 =
+      ((sb[s2 >>> 24] << 24) |
+        (sb[(s3 >>> 16) & 0xff] << 16) |
+        (sb[(s0 >>> 8) & 0xff] << 8) |
+        sb[s1 & 0xff]) ^
+      xk[58];
+    const r3 =
+      ((sb[s3 >>> 24] << 24) |
+        (sb[(s0 >>> 16) & 0xff] << 16) |
+        (sb[(s1 >>> 8) & 0xff] << 8) |
+        sb[s2 & 0xff]) ^
+      xk[59];
+    if (LITTLE_ENDIAN) {
+      out[o] = bswap32(r0);
+      out[o + 1] = bswap32(r1);
+      out[o + 2] = bswap32(r2);
+      out[o + 3] = bswap32(r3);
+    } else {
+      out[o] = r0;
+      out[o + 1] = r1;
+      out[o + 2] = r2;
+      out[o + 3] = r3;
+    }
+    c3 = (c3 + 1) | 0;
+    if (c3 === 0) {
+      c2 = (c2 + 1) | 0;
+      if (c2 === 0) {
+        c1 = (c1 + 1) | 0;
+        if (c1 === 0) c0 = (c0 + 1) | 0;
+      }
+    }
+  }
+  ctr[0] = c0;
+  ctr[1] = c1;
+  ctr[2] = c2;
+  ctr[3] = c3;
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { ecb, unsafe } from '@noble/ciphers/aes.js';
+import { ctrKeystream, expandKey256 } from '../../../src/net/crypto/aes-block.ts';
+
+const hex = (s: string) => Uint8Array.from(s.match(/../g)!.map((h) => parseInt(h, 16)));
+const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
+
+/** One block through ctrKeystream: the "counter" is the plaintext block. */
+function encryptBlock(key: Uint8Array, block: Uint8Array): Uint8Array {
+  const ctr = new Int32Array(4);
+  for (let w = 0; w < 4; w++) ctr[w] = new DataView(block.buffer, block.byteOffset).getUint32(4 * w);
+  const out = new Int32Array(4);
+  ctrKeystream(expandKey256(key), ctr, out, 1);
+  return new Uint8Array(out.buffer);
+}
+
+describe('table-driven AES-256 block', () => {
+  it('matches the FIPS-197 appendix C.3 vector', () => {
+    const key = hex('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f');
+    expect(encryptBlock(key, hex('00112233445566778899aabbccddeeff'))).toEqual(
+      hex('8ea2b7ca516745bfeafc49904b496089'),
+    );
+  });
+
+  it('expands keys like noble (same round keys, as big-endian words)', () => {
+    fc.assert(
+      fc.property(bytes(32), (key) => {
+        const le = unsafe.expandKeyLE(key);
+        const ours = expandKey256(key);
+        const swapped = Array.from(
+          le,
+          (x) => ((x >>> 24) | ((x >>> 8) & 0xff00) | ((x & 0xff00) << 8) | (x << 24)) >>> 0,
+        );
+        expect(Array.from(ours, (x) => x >>> 0)).toEqual(swapped);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('encrypts random blocks under random keys like noble ECB', () => {
+    fc.assert(
+      fc.property(bytes(32), bytes(16), (key, block) => {
+        expect(encryptBlock(key, block)).toEqual(ecb(key, { disablePadding: true }).encrypt(block));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('advances the counter as a 128-bit big-endian integer across word carries', () => {
+    const ctr = new Int32Array([0, -1, -1, -2]);
+    ctrKeystream(expandKey256(new Uint8Array(32)), ctr, new Int32Array(12), 3);
+    expect(Array.from(ctr)).toEqual([1, 0, 0, 1]);
+    const wrap = new Int32Array([-1, -1, -1, -1]);
+    ctrKeystream(expandKey256(new Uint8Array(32)), wrap, new Int32Array(4), 1);
+    expect(Array.from(wrap)).toEqual([0, 0, 0, 0]);
+  });
+});
