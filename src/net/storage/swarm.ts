@@ -167,7 +167,11 @@ export class BagSwarm {
   /** Seeders to use first (no DHT needed for them). */
   addStaticPeers(peers: StoragePeerAddress[]): void {
     for (const p of peers) {
-      this.#static.push(p);
+      const key = `${hexOf(p.publicKey)}@${p.address.host}:${p.address.port}`;
+      if (!this.#static.some((q) => `${hexOf(q.publicKey)}@${q.address.host}:${q.address.port}` === key)) {
+        if (this.#static.length >= this.#o.maxPeers) this.#static.shift();
+        this.#static.push({ publicKey: p.publicKey.slice(), address: { ...p.address } });
+      }
       this.#addPeer(p.publicKey, p.address, 'static');
     }
   }
