@@ -83,6 +83,10 @@ const bswap32 = (x: number): number =>
  * Writes `blocks` AES-256-CTR keystream blocks into `out` (4 words per block, from word 0) so that the bytes of
  * `out` are the keystream bytes, starting from the counter block `ctr` (four big-endian words as int32, most
  * significant first). `ctr` is advanced by `blocks` as one 128-bit big-endian integer (wrapping at 2^128).
+ *
+ * Counter-mode caching: for 256 consecutive blocks only the last counter byte changes, and that byte enters
+ * round 1 through one lookup (column 0), so round 1 is one lookup and round 2 one lookup per column, the other
+ * 27 lookups being computed once per run of 256 (recomputed whenever the increment carries out of the last byte).
  */
 export function ctrKeystream(xk: Int32Array, ctr: Int32Array, out: Int32Array, blocks: number): void {
   let c0 = ctr[0];
@@ -94,21 +98,47 @@ export function ctrKeystream(xk: Int32Array, ctr: Int32Array, out: Int32Array, b
   const t2 = TE2;
   const t3 = TE3;
   const sb = SBOX;
+  // Round-1 and round-2 parts that do not depend on the last counter byte.
+  let b0 = 0;
+  let u1 = 0;
+  let u2 = 0;
+  let u3 = 0;
+  let f0 = 0;
+  let f1 = 0;
+  let f2 = 0;
+  let f3 = 0;
+  let stale = true;
   for (let b = 0, o = 0; b < blocks; b++, o += 4) {
-    let s0 = c0 ^ xk[0];
-    let s1 = c1 ^ xk[1];
-    let s2 = c2 ^ xk[2];
-    let s3 = c3 ^ xk[3];
-    let k = 4;
-    for (let round = 1; round < 14; round++, k += 4) {
-      const u0 = t0[s0 >>> 24] ^ t1[(s1 >>> 16) & 0xff] ^ t2[(s2 >>> 8) & 0xff] ^ t3[s3 & 0xff] ^ xk[k];
-      const u1 = t0[s1 >>> 24] ^ t1[(s2 >>> 16) & 0xff] ^ t2[(s3 >>> 8) & 0xff] ^ t3[s0 & 0xff] ^ xk[k + 1];
-      const u2 = t0[s2 >>> 24] ^ t1[(s3 >>> 16) & 0xff] ^ t2[(s0 >>> 8) & 0xff] ^ t3[s1 & 0xff] ^ xk[k + 2];
-      const u3 = t0[s3 >>> 24] ^ t1[(s0 >>> 16) & 0xff] ^ t2[(s1 >>> 8) & 0xff] ^ t3[s2 & 0xff] ^ xk[k + 3];
-      s0 = u0;
-      s1 = u1;
-      s2 = u2;
-      s3 = u3;
+    if (stale) {
+      const s0 = c0 ^ xk[0];
+      const s1 = c1 ^ xk[1];
+      const s2 = c2 ^ xk[2];
+      const s3 = c3 ^ xk[3];
+      b0 = t0[s0 >>> 24] ^ t1[(s1 >>> 16) & 0xff] ^ t2[(s2 >>> 8) & 0xff] ^ xk[4];
+      u1 = t0[s1 >>> 24] ^ t1[(s2 >>> 16) & 0xff] ^ t2[(s3 >>> 8) & 0xff] ^ t3[s0 & 0xff] ^ xk[5];
+      u2 = t0[s2 >>> 24] ^ t1[(s3 >>> 16) & 0xff] ^ t2[(s0 >>> 8) & 0xff] ^ t3[s1 & 0xff] ^ xk[6];
+      u3 = t0[s3 >>> 24] ^ t1[(s0 >>> 16) & 0xff] ^ t2[(s1 >>> 8) & 0xff] ^ t3[s2 & 0xff] ^ xk[7];
+      f0 = t1[(u1 >>> 16) & 0xff] ^ t2[(u2 >>> 8) & 0xff] ^ t3[u3 & 0xff] ^ xk[8];
+      f1 = t0[u1 >>> 24] ^ t1[(u2 >>> 16) & 0xff] ^ t2[(u3 >>> 8) & 0xff] ^ xk[9];
+      f2 = t0[u2 >>> 24] ^ t1[(u3 >>> 16) & 0xff] ^ t3[u1 & 0xff] ^ xk[10];
+      f3 = t0[u3 >>> 24] ^ t2[(u1 >>> 8) & 0xff] ^ t3[u2 & 0xff] ^ xk[11];
+      stale = false;
+    }
+    const u0 = b0 ^ t3[(c3 ^ xk[3]) & 0xff];
+    let s0 = f0 ^ t0[u0 >>> 24];
+    let s1 = f1 ^ t3[u0 & 0xff];
+    let s2 = f2 ^ t2[(u0 >>> 8) & 0xff];
+    let s3 = f3 ^ t1[(u0 >>> 16) & 0xff];
+    let k = 12;
+    for (let round = 3; round < 14; round++, k += 4) {
+      const v0 = t0[s0 >>> 24] ^ t1[(s1 >>> 16) & 0xff] ^ t2[(s2 >>> 8) & 0xff] ^ t3[s3 & 0xff] ^ xk[k];
+      const v1 = t0[s1 >>> 24] ^ t1[(s2 >>> 16) & 0xff] ^ t2[(s3 >>> 8) & 0xff] ^ t3[s0 & 0xff] ^ xk[k + 1];
+      const v2 = t0[s2 >>> 24] ^ t1[(s3 >>> 16) & 0xff] ^ t2[(s0 >>> 8) & 0xff] ^ t3[s1 & 0xff] ^ xk[k + 2];
+      const v3 = t0[s3 >>> 24] ^ t1[(s0 >>> 16) & 0xff] ^ t2[(s1 >>> 8) & 0xff] ^ t3[s2 & 0xff] ^ xk[k + 3];
+      s0 = v0;
+      s1 = v1;
+      s2 = v2;
+      s3 = v3;
     }
     // k = 56: the last round (SubBytes, ShiftRows, AddRoundKey).
     const r0 =
@@ -147,6 +177,7 @@ export function ctrKeystream(xk: Int32Array, ctr: Int32Array, out: Int32Array, b
       out[o + 3] = r3;
     }
     c3 = (c3 + 1) | 0;
+    if ((c3 & 0xff) === 0) stale = true;
     if (c3 === 0) {
       c2 = (c2 + 1) | 0;
       if (c2 === 0) {

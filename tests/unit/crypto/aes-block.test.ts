@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ecb, unsafe } from '@noble/ciphers/aes.js';
+import { ctr as nobleCtr, ecb, unsafe } from '@noble/ciphers/aes.js';
 import { ctrKeystream, expandKey256 } from '../../../src/net/crypto/aes-block.ts';
 
 const hex = (s: string) => Uint8Array.from(s.match(/../g)!.map((h) => parseInt(h, 16)));
@@ -54,5 +54,29 @@ describe('table-driven AES-256 block', () => {
     const wrap = new Int32Array([-1, -1, -1, -1]);
     ctrKeystream(expandKey256(new Uint8Array(32)), wrap, new Int32Array(4), 1);
     expect(Array.from(wrap)).toEqual([0, 0, 0, 0]);
+  });
+
+  it('long keystreams from random counters equal noble ctr (runs of 256 blocks, carries, the 2^128 wrap)', () => {
+    const iv = fc.oneof(
+      bytes(16),
+      // counters a few blocks before a carry out of the last byte, word or the whole block
+      fc.tuple(bytes(16), fc.integer({ min: 1, max: 15 })).map(([b, n]) => {
+        const out = b.slice();
+        out.fill(0xff, 16 - n);
+        out[15] = 0xf0 | (b[15] & 0xf);
+        return out;
+      }),
+    );
+    fc.assert(
+      fc.property(bytes(32), iv, fc.integer({ min: 1, max: 600 }), (key, counter, blocks) => {
+        const ctr = new Int32Array(4);
+        for (let w = 0; w < 4; w++) ctr[w] = new DataView(counter.buffer).getInt32(4 * w);
+        const out = new Int32Array(blocks * 4);
+        ctrKeystream(expandKey256(key), ctr, out, blocks);
+        const want = nobleCtr(key, counter).encrypt(new Uint8Array(blocks * 16));
+        expect(new Uint8Array(out.buffer)).toEqual(want);
+      }),
+      { numRuns: 150 },
+    );
   });
 });
