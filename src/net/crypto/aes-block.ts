@@ -100,9 +100,6 @@ export function ctrKeystream(xk: Int32Array, ctr: Int32Array, out: Int32Array, b
   const sb = SBOX;
   // Round-1 and round-2 parts that do not depend on the last counter byte.
   let b0 = 0;
-  let u1 = 0;
-  let u2 = 0;
-  let u3 = 0;
   let f0 = 0;
   let f1 = 0;
   let f2 = 0;
@@ -115,9 +112,9 @@ export function ctrKeystream(xk: Int32Array, ctr: Int32Array, out: Int32Array, b
       const s2 = c2 ^ xk[2];
       const s3 = c3 ^ xk[3];
       b0 = t0[s0 >>> 24] ^ t1[(s1 >>> 16) & 0xff] ^ t2[(s2 >>> 8) & 0xff] ^ xk[4];
-      u1 = t0[s1 >>> 24] ^ t1[(s2 >>> 16) & 0xff] ^ t2[(s3 >>> 8) & 0xff] ^ t3[s0 & 0xff] ^ xk[5];
-      u2 = t0[s2 >>> 24] ^ t1[(s3 >>> 16) & 0xff] ^ t2[(s0 >>> 8) & 0xff] ^ t3[s1 & 0xff] ^ xk[6];
-      u3 = t0[s3 >>> 24] ^ t1[(s0 >>> 16) & 0xff] ^ t2[(s1 >>> 8) & 0xff] ^ t3[s2 & 0xff] ^ xk[7];
+      const u1 = t0[s1 >>> 24] ^ t1[(s2 >>> 16) & 0xff] ^ t2[(s3 >>> 8) & 0xff] ^ t3[s0 & 0xff] ^ xk[5];
+      const u2 = t0[s2 >>> 24] ^ t1[(s3 >>> 16) & 0xff] ^ t2[(s0 >>> 8) & 0xff] ^ t3[s1 & 0xff] ^ xk[6];
+      const u3 = t0[s3 >>> 24] ^ t1[(s0 >>> 16) & 0xff] ^ t2[(s1 >>> 8) & 0xff] ^ t3[s2 & 0xff] ^ xk[7];
       f0 = t1[(u1 >>> 16) & 0xff] ^ t2[(u2 >>> 8) & 0xff] ^ t3[u3 & 0xff] ^ xk[8];
       f1 = t0[u1 >>> 24] ^ t1[(u2 >>> 16) & 0xff] ^ t2[(u3 >>> 8) & 0xff] ^ xk[9];
       f2 = t0[u2 >>> 24] ^ t1[(u3 >>> 16) & 0xff] ^ t3[u1 & 0xff] ^ xk[10];
