@@ -185,8 +185,11 @@ describe('queries: limits, timeouts, closing', () => {
     release();
     await waitFor(() => server.stats(toClient.id).transfersOut === 1);
     expect(fromClient.has('complete/v2')).toBe(true);
-    // The sender stopped long before sending the whole answer.
-    expect(server.stats(toClient.id).symbolsOut).toBeLessThan(400_000 / 768);
+    // The sender stops once told complete: no symbol goes out afterwards. (A bound on the count sent before
+    // that depends on how fast the machine is, so the test checks that sending ceased instead.)
+    const sent = server.stats(toClient.id).symbolsOut;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(server.stats(toClient.id).symbolsOut).toBe(sent);
   });
 
   it('an answer larger than maxAnswerSize is not sent; the asker times out', async () => {
