@@ -19,7 +19,11 @@ export type ExtensionRequest =
   /** Options page ("look up a name") and diagnostics: TON DNS site record of `name`. */
   | { type: 'resolve'; name: string }
   /** Loader page: attach the debugger to my tab, then I navigate to `url`. */
-  | { type: 'open'; url: string };
+  | { type: 'open'; url: string }
+  /** Popup and options page: what the TON Storage piece cache (IndexedDB) holds. */
+  | { type: 'getStorageCache' }
+  /** Options page: forget every cached piece and torrent info; replies with the (empty) stats. */
+  | { type: 'clearStorageCache' };
 
 export interface GatewayState {
   settings: Settings;
@@ -44,6 +48,17 @@ export type OpenReply =
   | { ok: true }
   | { ok: false; reason: 'disabled' | 'proxy-mode' | 'not-ton' | 'https' | 'attach-failed'; message: string };
 
+/** The TON Storage piece cache: verified pieces (data + proofs) of the bags read so far, bounded by limitBytes. */
+export interface StorageCacheStats {
+  bytes: number;
+  pieces: number;
+  /** Bags whose torrent info is cached. */
+  bags: number;
+  limitBytes: number;
+}
+
+export type StorageCacheReply = ({ ok: true } & StorageCacheStats) | { ok: false; error: string };
+
 export type ConnectionReply =
   | { ok: true; connection: ConnectionStatus }
   | { ok: false; error: string; connection: ConnectionStatus | null };
@@ -58,6 +73,8 @@ export function isExtensionRequest(value: unknown): value is ExtensionRequest {
       return typeof m.enabled === 'boolean';
     case 'refreshConnection':
     case 'getSettings':
+    case 'getStorageCache':
+    case 'clearStorageCache':
       return true;
     case 'saveSettings':
       return typeof m.patch === 'object' && m.patch !== null;

@@ -21,7 +21,9 @@ import type {
   OpenReply,
   ResolveReply,
   SettingsReply,
+  StorageCacheReply,
 } from './messages.ts';
+import { IdbPieceCache } from './piece-cache.ts';
 import { applyProxy, applyRules, servedSuffixes, servesHost } from './rules.ts';
 import { servePaused, type PausedRequest, type ServeResult } from './serve.ts';
 import { DebuggerSessions, fetchPatterns, type Debuggee } from './sessions.ts';
@@ -60,6 +62,8 @@ export class BackgroundService {
   /** The main frame's target id per attached tab (its frameId in Fetch.requestPaused). */
   readonly #mainFrames = new Map<number, string>();
   #started: Promise<void> | null = null;
+  /** The same IndexedDB database the gateway's piece cache uses (stack.ts): all its state is in IndexedDB. */
+  readonly #pieceCache = new IdbPieceCache();
 
   constructor(env: ServiceEnvironment) {
     this.#env = env;
@@ -160,6 +164,10 @@ export class BackgroundService {
         return this.resolve(request.name);
       case 'open':
         return this.open(request.url, sender);
+      case 'getStorageCache':
+        return this.storageCache();
+      case 'clearStorageCache':
+        return this.storageCache(true);
     }
   }
 
@@ -190,6 +198,23 @@ export class BackgroundService {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       return { ok: false, error: message, connection: stack.status(message) };
+    }
+  }
+
+  /** Stats of the TON Storage piece cache, after clearing it when `clear`. */
+  async storageCache(clear = false): Promise<StorageCacheReply> {
+    try {
+      if (clear) await this.#pieceCache.clear();
+      const stats = await this.#pieceCache.stats();
+      return {
+        ok: true,
+        bytes: stats.bytes,
+        pieces: stats.pieces,
+        bags: stats.bags,
+        limitBytes: stats.maxBytes,
+      };
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.message : String(error) };
     }
   }
 

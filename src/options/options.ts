@@ -1,10 +1,17 @@
 /**
  * Options page: mode (built-in gateway or external HTTP proxy), bridge URLs, the network config (built-in mainnet,
- * or an imported global config such as the devnet's), and a name lookup through the service worker's resolver.
+ * or an imported global config such as the devnet's), a name lookup through the service worker's resolver, and
+ * the TON Storage piece cache (how much it holds, and a button that empties it).
  */
 import browser from 'webextension-polyfill';
-import type { ExtensionRequest, ResolveReply, SettingsReply } from '../background/messages.ts';
+import type {
+  ExtensionRequest,
+  ResolveReply,
+  SettingsReply,
+  StorageCacheReply,
+} from '../background/messages.ts';
 import type { Settings } from '../background/settings.ts';
+import { storageCacheCounts, storageCacheUsage } from './storage-cache.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const form = $<HTMLFormElement>('settings');
@@ -116,6 +123,43 @@ $<HTMLFormElement>('lookup').addEventListener('submit', async (event) => {
     `from ${r.sources.join(' and ')} (${reply.trust}), ${r.hops.length} hops${reply.cached ? ', served from the IndexedDB cache' : ''}`,
   ].join('\n');
 });
+
+function renderStorageCache(reply: StorageCacheReply): void {
+  const usage = $('storage-cache-usage');
+  if (!reply.ok) {
+    usage.textContent = 'unavailable';
+    $('storage-cache-counts').textContent = reply.error;
+    return;
+  }
+  usage.textContent = storageCacheUsage(reply);
+  usage.dataset.bytes = String(reply.bytes);
+  $('storage-cache-counts').textContent = storageCacheCounts(reply);
+}
+
+const clearCache = $<HTMLButtonElement>('clear-storage-cache');
+clearCache.addEventListener('click', async () => {
+  clearCache.disabled = true;
+  const cacheStatus = $('storage-cache-status');
+  cacheStatus.textContent = '';
+  try {
+    const reply = await send<StorageCacheReply>({ type: 'clearStorageCache' });
+    renderStorageCache(reply);
+    cacheStatus.textContent = reply.ok ? 'Cleared.' : '';
+  } catch (error) {
+    cacheStatus.textContent = `Service worker unreachable: ${String(error)}`;
+  } finally {
+    clearCache.disabled = false;
+  }
+});
+
+/** Shown when the page opens and again whenever it becomes visible (the cache fills while sites are open). */
+function refreshStorageCache(): void {
+  send<StorageCacheReply>({ type: 'getStorageCache' }).then(renderStorageCache, () => undefined);
+}
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') refreshStorageCache();
+});
+refreshStorageCache();
 
 send<SettingsReply>({ type: 'getSettings' }).then(
   (reply) => (reply.ok ? render(reply.settings) : setStatus(reply.error, true)),

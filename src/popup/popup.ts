@@ -1,13 +1,20 @@
 /**
- * Popup: the gateway toggle, the connection (bridge, liteservers with their last masterchain seqno, DHT), and for
+ * Popup: the gateway toggle, the connection (bridge, liteservers with their last masterchain seqno, DHT, how full
+ * the TON Storage piece cache is), and for
  * the current tab the site's record and where it came from, the peer, RLDP version, bytes, and the request log with
  * the stage each request reached and how long each stage took. `?tab=ID` picks the tab (tests, a detached popup);
  * by default it is the active tab of the current window.
  */
 import browser from 'webextension-polyfill';
-import type { ConnectionReply, ExtensionRequest, GatewayState } from '../background/messages.ts';
+import type {
+  ConnectionReply,
+  ExtensionRequest,
+  GatewayState,
+  StorageCacheReply,
+} from '../background/messages.ts';
 import type { ConnectionStatus } from '../background/stack.ts';
 import type { RequestEntry, TabState } from '../background/tab-state.ts';
+import { storageCacheUsage } from '../options/storage-cache.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const toggle = $<HTMLInputElement>('enabled');
@@ -178,6 +185,12 @@ function renderRequests(tab: TabState | null): void {
   list.replaceChildren(...(tab?.requests ?? []).slice(-20).reverse().map(renderRequest));
 }
 
+function renderStorageCache(reply: StorageCacheReply): void {
+  const line = $('storage-cache');
+  line.textContent = `Storage cache: ${reply.ok ? storageCacheUsage(reply) : `unavailable (${reply.error})`}`;
+  if (reply.ok) line.dataset.bytes = String(reply.bytes);
+}
+
 let tabId: number | undefined;
 
 function render(state: GatewayState): void {
@@ -199,7 +212,12 @@ function showError(error: unknown): void {
 }
 
 async function refresh(): Promise<void> {
-  render(await send<GatewayState>({ type: 'getState', tabId }));
+  const [state, cache] = await Promise.all([
+    send<GatewayState>({ type: 'getState', tabId }),
+    send<StorageCacheReply>({ type: 'getStorageCache' }),
+  ]);
+  renderStorageCache(cache);
+  render(state);
 }
 
 toggle.addEventListener('change', () => {

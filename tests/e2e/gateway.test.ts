@@ -211,6 +211,27 @@ describe('TON Storage sites, seeders gone', () => {
     expect(served.map((r) => r.status)).toEqual([200]);
     await page.close();
   });
+
+  it('shows the piece cache in the options page and the popup; Clear empties it', async () => {
+    const options = await h.browser.context.newPage();
+    await options.goto(`chrome-extension://${h.browser.extensionId}/src/options/index.html`);
+    const usage = () => options.getAttribute('#storage-cache-usage', 'data-bytes').then(Number);
+    await expect.poll(usage, POLL).toBeGreaterThan(0);
+    expect(await options.textContent('#storage-cache-usage')).toMatch(/^[\d.]+ (B|KiB|MiB) of 128 MiB$/);
+    expect(await options.textContent('#storage-cache-counts')).toMatch(/^[1-9]\d* pieces?, [1-9]\d* bags?$/);
+    const popup = await h.popup();
+    await expect
+      .poll(() => popup.getAttribute('#storage-cache', 'data-bytes').then(Number), POLL)
+      .toBe(await usage());
+
+    await options.click('#clear-storage-cache');
+    await expect.poll(() => options.textContent('#storage-cache-status'), POLL).toBe('Cleared.');
+    expect(await options.textContent('#storage-cache-usage')).toBe('0 B of 128 MiB');
+    expect(await options.textContent('#storage-cache-counts')).toBe('0 pieces, 0 bags');
+    // The popup polls every 2 s.
+    await expect.poll(() => popup.textContent('#storage-cache'), POLL).toBe('Storage cache: 0 B of 128 MiB');
+    await Promise.all([popup.close(), options.close()]);
+  });
 });
 
 describe('security', () => {
