@@ -2,6 +2,11 @@
  * Client end of ADNL over TCP (DIGEST §2): connects through any StreamConnector (direct TCP, WebSocket bridge,
  * in-memory), performs the handshake, waits for the server's empty ack frame, then multiplexes queries matched
  * by query_id, keeps the link alive with tcp.ping, and (optionally) reconnects with exponential backoff.
+ *
+ * With `pipeline`, the first connection does not wait for the ack: queries follow the 256-byte handshake at
+ * once (the server reads frames in order after the handshake and acks before it answers, DIGEST §2.1; the C++
+ * and tonutils-go clients send the same way), saving one round trip. The ack is still required: a first frame
+ * that is not empty, a close or a timeout before it fails the connection and every query sent on it.
  */
 import { generateKeyPair, type KeyPair } from '../crypto/index.ts';
 import { pooledRandomBytes } from './random-pool.ts';
@@ -32,6 +37,12 @@ export interface AdnlTcpClientOptions {
   maxFrameSize?: number;
   /** Most queries in flight or queued at once (default 4096). */
   maxPendingQueries?: number;
+  /**
+   * Send queries right after the handshake instead of waiting for the server's ack (first connection only;
+   * reconnects wait). `connect` then resolves once the stream is open and a failed handshake shows up as the
+   * queries' AdnlError('handshake' | 'timeout'); `acknowledged()` tells when the server confirmed. Default false.
+   */
+  pipeline?: boolean;
 }
 
 interface PendingQuery {
@@ -65,10 +76,14 @@ export class AdnlTcpClient {
   #reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   #reconnectAttempt = 0;
   #connectAbort: (() => void) | null = null;
+  /** Settles when the server acks the current connection's handshake (rejects if it fails first). */
+  #ack: Promise<void> = Promise.resolve();
+  /** No connection has been acked yet: a failure before the first ack closes the client for good. */
+  #neverAcked = true;
 
   /**
    * Connects (first attempt only: rejects with AdnlError/TransportError if it fails) and resolves once the
-   * server acknowledged the handshake.
+   * server acknowledged the handshake — or, with `pipeline`, once the handshake is sent (see the option).
    */
   static async connect(
     connector: StreamConnector,
@@ -77,7 +92,11 @@ export class AdnlTcpClient {
   ): Promise<AdnlTcpClient> {
     const client = new AdnlTcpClient(connector, serverPublicKey, options);
     try {
-      client.#attach(await client.#open());
+      const channel = await client.#open(client.#options.pipeline);
+      if (!client.#options.pipeline) client.#attach(channel);
+      // Pipelined (attached already): a handshake that failed meanwhile still fails the connect.
+      else if (client.#state === 'closed')
+        throw client.#lastError ?? new AdnlError('handshake', 'ADNL handshake failed');
     } catch (error) {
       client.#lastError = error as Error;
       client.close();
@@ -103,6 +122,7 @@ export class AdnlTcpClient {
       reconnectMaxDelayMs: options.reconnectMaxDelayMs ?? 30_000,
       maxFrameSize: options.maxFrameSize ?? ADNL_TCP_MAX_FRAME_SIZE,
       maxPendingQueries: options.maxPendingQueries ?? 4096,
+      pipeline: options.pipeline ?? false,
       keyPair: options.keyPair,
     };
   }
@@ -114,6 +134,15 @@ export class AdnlTcpClient {
   /** The error that ended the last connection or connection attempt, if any. */
   get lastError(): Error | undefined {
     return this.#lastError;
+  }
+
+  /**
+   * Resolves once the server acked the handshake of the current connection (at once without `pipeline`);
+   * rejects with the AdnlError that failed it. For work that must not reach a server whose handshake failed.
+   */
+  acknowledged(): Promise<void> {
+    if (this.#state === 'closed') return Promise.reject(this.#lastError ?? new AdnlError('closed', 'closed'));
+    return this.#ack;
   }
 
   /** Queries sent or queued and not yet answered. */
@@ -188,8 +217,11 @@ export class AdnlTcpClient {
     this.#failAll(new AdnlError('closed', 'ADNL client closed'), true);
   }
 
-  /** One connection attempt: stream, handshake, ack. Resolves with the ready channel. */
-  async #open(): Promise<AdnlTcpChannel> {
+  /**
+   * One connection attempt: stream, handshake, ack. Resolves with the ready channel; when `pipelined`, as soon
+   * as the handshake is written, with the channel already attached.
+   */
+  async #open(pipelined = false): Promise<AdnlTcpChannel> {
     const deadline = now() + this.#options.connectTimeoutMs;
     let aborted = false;
     let abortWait: (() => void) | null = null;
@@ -223,7 +255,7 @@ export class AdnlTcpClient {
       });
       if (aborted) throw new AdnlError('closed', 'ADNL client closed while connecting');
       if (now() > deadline) throw new AdnlError('timeout', 'connect timed out');
-      return await this.#handshake(stream, deadline, (abort) => (abortWait = abort));
+      return await this.#handshake(stream, deadline, (abort) => (abortWait = abort), pipelined);
     } finally {
       this.#connectAbort = null;
     }
@@ -233,10 +265,20 @@ export class AdnlTcpClient {
     stream: ByteStream,
     deadline: number,
     setAbort: (abort: () => void) => void,
+    pipelined: boolean,
   ): Promise<AdnlTcpChannel> {
     const handshake = createClientHandshake(this.serverPublicKey, this.#options.keyPair ?? generateKeyPair());
+    let ackResolve!: () => void;
+    let ackReject!: (error: Error) => void;
+    this.#ack = new Promise<void>((resolve, reject) => {
+      ackResolve = resolve;
+      ackReject = reject;
+    });
+    this.#ack.catch(() => undefined); // observed through acknowledged() or the queries; never unhandled
     return new Promise<AdnlTcpChannel>((resolve, reject) => {
       let acked = false;
+      /** Resolved (and attached) before the ack: failures go to the live connection, not to `reject`. */
+      let handedOut = false;
       const channel = new AdnlTcpChannel(
         stream,
         handshake.ciphers,
@@ -246,33 +288,39 @@ export class AdnlTcpClient {
               this.#onPayload(channel, payload);
               return;
             }
-            acked = true;
-            clearTimeout(timer);
             // DIGEST §2.1: the server's first frame is empty; anything else means a confused peer.
             if (payload.length !== 0) {
-              const error = new AdnlError('handshake', 'server sent a non-empty first frame');
-              channel.close(error);
-              reject(error);
+              channel.close(new AdnlError('handshake', 'server sent a non-empty first frame'));
               return;
             }
-            resolve(channel);
+            acked = true;
+            clearTimeout(timer);
+            this.#neverAcked = false;
+            ackResolve();
+            if (!handedOut) resolve(channel);
           },
           onClose: (error) => {
-            if (!acked) {
-              acked = true;
-              clearTimeout(timer);
-              // Our own timeout/close keep their kind; anything else is a failed handshake.
-              if (error instanceof AdnlError && (error.kind === 'timeout' || error.kind === 'closed'))
-                reject(error);
-              else {
-                const detail = error ? `: ${error.message}` : '';
-                reject(
-                  new AdnlError('handshake', `connection closed during handshake${detail}`, { cause: error }),
-                );
-              }
+            if (acked) {
+              this.#onChannelClosed(channel, error);
               return;
             }
-            this.#onChannelClosed(channel, error);
+            clearTimeout(timer);
+            // Our own timeout/close and a bad first frame keep their kind; anything else is a failed handshake.
+            let failure: AdnlError;
+            if (
+              error instanceof AdnlError &&
+              (error.kind === 'timeout' || error.kind === 'closed' || error.kind === 'handshake')
+            )
+              failure = error;
+            else {
+              const detail = error ? `: ${error.message}` : '';
+              failure = new AdnlError('handshake', `connection closed during handshake${detail}`, {
+                cause: error,
+              });
+            }
+            ackReject(failure);
+            if (handedOut) this.#onChannelClosed(channel, failure, true);
+            else reject(failure);
           },
         },
         this.#options.maxFrameSize,
@@ -283,6 +331,12 @@ export class AdnlTcpClient {
       );
       setAbort(() => channel.close(new AdnlError('closed', 'ADNL client closed while connecting')));
       stream.write(handshake.packet);
+      if (pipelined && !channel.closed) {
+        // Queries may follow the handshake at once (the server handles frames in order after it).
+        handedOut = true;
+        this.#attach(channel);
+        resolve(channel);
+      }
     });
   }
 
@@ -338,15 +392,20 @@ export class AdnlTcpClient {
     }
   }
 
-  #onChannelClosed(channel: AdnlTcpChannel, error: Error | undefined): void {
+  /** `beforeAck`: the handshake failed on a pipelined connection; its error goes to the queries as is. */
+  #onChannelClosed(channel: AdnlTcpChannel, error: Error | undefined, beforeAck = false): void {
     if (channel !== this.#channel) return;
     this.#channel = null;
     this.#stopKeepalive();
     const cause = error ?? new AdnlError('connection-lost', 'connection closed');
     this.#lastError = cause;
-    const lost = new AdnlError('connection-lost', `ADNL connection lost: ${cause.message}`, { cause });
     if (this.#state === 'closed') return;
-    if (this.#options.reconnect) {
+    const lost =
+      beforeAck && cause instanceof AdnlError
+        ? cause
+        : new AdnlError('connection-lost', `ADNL connection lost: ${cause.message}`, { cause });
+    // The first connect never retries: a first handshake that fails after pipelining ends the client.
+    if (this.#options.reconnect && !(beforeAck && this.#neverAcked)) {
       this.#failAll(lost, false);
       this.#setState('reconnecting', cause);
       this.#scheduleReconnect();

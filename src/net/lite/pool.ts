@@ -217,6 +217,9 @@ export class LitePool {
       let client: LiteClient;
       try {
         client = await this.#clientOf(slot, false);
+        // Work that must not be repeated waits for the server's handshake ack (the connection is pipelined).
+        if (options.idempotent === false && client.transport instanceof AdnlTcpClient)
+          await client.transport.acknowledged();
       } catch (error) {
         // Nothing was sent: trying another server is safe even for non-idempotent requests.
         this.#failed(slot, error);
@@ -350,8 +353,10 @@ export class LitePool {
     }
     slot.state = 'connecting';
     const connecting = (async () => {
+      // Pipelined: the first query goes out with the handshake (one round trip less on a cold start).
       const adnl = await AdnlTcpClient.connect(this.#connector(slot.entry), slot.entry.publicKey, {
         pingIntervalMs: 5_000,
+        pipeline: true,
         ...this.#adnl,
         reconnect: false,
         connectTimeoutMs: this.#connectTimeoutMs,
@@ -360,6 +365,8 @@ export class LitePool {
         adnl.close();
         throw new LiteError('no-server', 'lite pool is closed');
       }
+      if (adnl.state === 'closed')
+        throw adnl.lastError ?? new AdnlError('handshake', 'ADNL handshake failed');
       const client = new TrackedLiteClient(adnl, this.#queryTimeoutMs, (seqno, rtt) =>
         this.#observe(slot, seqno, rtt),
       );

@@ -10,6 +10,7 @@ import {
   type MemoryStreamPair,
 } from '../../../src/net/transport/index.ts';
 import {
+  acceptClientHandshake,
   AdnlError,
   AdnlTcpClient,
   createClientHandshake,
@@ -228,6 +229,123 @@ describe('ADNL-TCP client ⇄ server (in-memory)', () => {
     expect(new DataView(plain.buffer).getUint32(0, true)).toBe(64); // empty ack frame first
     const answer = tlDecode('adnl.message.answer', plain.subarray(68 + 36, plain.length - 32));
     expect(answer.answer).toEqual(Uint8Array.of(42));
+  });
+});
+
+describe('ADNL-TCP client with pipeline (queries follow the handshake without waiting for the ack)', () => {
+  /** A server whose bytes to the client are held back until release(): the ack cannot have arrived. */
+  function heldServer(keys: KeyPair, handler: AdnlTcpQueryHandler = echo) {
+    const held: Uint8Array[] = [];
+    let holding = true;
+    let client: ByteStream | null = null;
+    return {
+      release() {
+        holding = false;
+        for (const chunk of held.splice(0)) client?.onData?.(chunk);
+      },
+      connector: async (): Promise<ByteStream> => {
+        const { a, b } = createMemoryStreamPair();
+        const realWrite = b.write.bind(b);
+        b.write = (data: Uint8Array) => {
+          if (holding) held.push(data.slice());
+          else realWrite(data);
+        };
+        client = a;
+        serveAdnlTcp(b, keys, handler);
+        return a;
+      },
+    };
+  }
+
+  it('sends the first query before the server acked; the server answers it after its ack', async () => {
+    const keys = generateKeyPair();
+    let received: Uint8Array | null = null;
+    const server = heldServer(keys, async (q) => {
+      received = q;
+      return Uint8Array.of(...q, 9);
+    });
+    const client = await connect(server.connector, keys.publicKey, { pipeline: true });
+    expect(client.state).toBe('ready');
+    const answer = client.query(Uint8Array.of(5), 1000);
+    await sleep(10);
+    expect(received).toEqual(Uint8Array.of(5)); // reached the server while nothing came back yet
+    server.release();
+    expect(await answer).toEqual(Uint8Array.of(5, 9));
+    await expect(client.acknowledged()).resolves.toBeUndefined();
+  });
+
+  it('a wrong server key fails the pipelined connection with a handshake error', async () => {
+    const keys = generateKeyPair();
+    const server = memoryServer(keys);
+    // The server hangs up at once: connect rejects, or (if that came after connect resolved) the query does.
+    const outcome = await AdnlTcpClient.connect(server.connector, generateKeyPair().publicKey, {
+      pingIntervalMs: 0,
+      pipeline: true,
+    }).then(
+      async (client) => {
+        clients.push(client);
+        const error = await client.query(Uint8Array.of(1), 1000).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(AdnlError);
+        await expect(client.acknowledged()).rejects.toBeInstanceOf(AdnlError);
+        expect(client.state).toBe('closed');
+        return client.lastError;
+      },
+      (error: unknown) => error,
+    );
+    expect(outcome).toMatchObject({ kind: 'handshake' });
+  });
+
+  it('a query sent before a server that closes without acking rejects with a handshake error', async () => {
+    const keys = generateKeyPair();
+    let peer: ByteStream | null = null;
+    const connector = async () => {
+      const { a, b } = createMemoryStreamPair();
+      peer = b; // a "server" that reads the handshake and the query, then hangs up
+      b.onData = () => {};
+      return a;
+    };
+    const client = await connect(connector, keys.publicKey, { pipeline: true, reconnect: true });
+    const q = client.query(Uint8Array.of(1), 1000);
+    await sleep(5);
+    peer!.close();
+    await expect(q).rejects.toMatchObject({ kind: 'handshake' });
+    expect(client.state).toBe('closed'); // the first connection never retries
+  });
+
+  it('a non-empty first frame fails the pipelined connection and the queries sent on it', async () => {
+    const keys = generateKeyPair();
+    const connector = async () => {
+      const { a, b } = createMemoryStreamPair();
+      // A "server" that accepts the handshake but answers with a tcp.pong-sized payload instead of the empty ack.
+      let buffered = new Uint8Array(0);
+      b.onData = (chunk) => {
+        if (buffered.length >= 256) return;
+        buffered = new Uint8Array([...buffered, ...chunk]);
+        if (buffered.length < 256) return;
+        const { ciphers } = acceptClientHandshake(buffered.subarray(0, 256), [keys]);
+        const frame = ciphers.encrypt.update(encodeTcpFrame(Uint8Array.of(1, 2, 3)));
+        setTimeout(() => b.write(frame), 5); // after the client sent its query
+      };
+      return a;
+    };
+    const client = await connect(connector, keys.publicKey, { pipeline: true });
+    const q = client.query(Uint8Array.of(1), 1000);
+    await expect(q).rejects.toMatchObject({ kind: 'handshake', message: expect.stringMatching(/non-empty/) });
+    expect(client.state).toBe('closed');
+    expect(client.lastError).toMatchObject({ kind: 'handshake' });
+  });
+
+  it('no ack within connectTimeoutMs fails the queries with a timeout', async () => {
+    const keys = generateKeyPair();
+    const server = heldServer(keys);
+    const client = await connect(server.connector, keys.publicKey, {
+      pipeline: true,
+      connectTimeoutMs: 40,
+    });
+    const q = client.query(Uint8Array.of(1), 5000);
+    await expect(q).rejects.toMatchObject({ kind: 'timeout' });
+    await expect(client.acknowledged()).rejects.toMatchObject({ kind: 'timeout' });
+    expect(client.state).toBe('closed');
   });
 });
 

@@ -179,6 +179,55 @@ describe('LitePool', () => {
     expect(a.calls.length + b.calls.length).toBe(before + 1);
   });
 
+  it('pipelined connections: a server whose handshake fails is failed over; non-idempotent work waits for the ack', async () => {
+    const a = createFakeLiteServer(1000);
+    const b = createFakeLiteServer(1000);
+    const pool = makePool([a, b]);
+    // Server 0 is listed with a key it does not have: it hangs up on our handshake (after we sent the query).
+    // The pool picks its first server at random: fresh pools until server 0 was tried (2^-12 to miss it).
+    const wrong = createFakeLiteServer(1000);
+    const entries = pool.servers;
+    let triedBroken = 0;
+    for (let i = 0; i < 12; i++) {
+      const broken = new LitePool({
+        servers: [{ ...entries[0], publicKey: wrong.keys.publicKey }, entries[1]],
+        connector: (entry) => [a, b][entry.index].connector,
+        queryTimeoutMs: 2_000,
+        connectTimeoutMs: 500,
+        healthCheckIntervalMs: 0,
+        adnl: { pingIntervalMs: 0 },
+      });
+      pools.push(broken);
+      const info = await broken.run((c, server) => c.getMasterchainInfo().then(() => server.index));
+      expect(info).toBe(1);
+      if (broken.status()[0].reachable === false) triedBroken++;
+    }
+    expect(triedBroken).toBeGreaterThan(0);
+    expect(a.calls.length).toBe(0);
+
+    // Non-idempotent work on a fresh pool: the broken server is never sent the work, the good one gets it once.
+    const fresh = new LitePool({
+      servers: [{ ...entries[0], publicKey: wrong.keys.publicKey }],
+      connector: () => a.connector,
+      connectTimeoutMs: 500,
+      healthCheckIntervalMs: 0,
+      adnl: { pingIntervalMs: 0 },
+    });
+    pools.push(fresh);
+    let ran = 0;
+    await expect(
+      fresh.run(
+        async (c) => {
+          ran++;
+          return c.getTime();
+        },
+        { idempotent: false },
+      ),
+    ).rejects.toMatchObject({ kind: 'no-server' });
+    expect(ran).toBe(0);
+    expect(a.calls.length).toBe(0);
+  });
+
   it('runOnTwo answers from two different servers, replacing a failed leg', async () => {
     const servers = [createFakeLiteServer(7), createFakeLiteServer(7), createFakeLiteServer(7)];
     const pool = makePool(servers);
