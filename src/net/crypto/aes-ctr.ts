@@ -40,22 +40,28 @@ class AesCtr implements AesCtrStream {
 
   update(data: Uint8Array): Uint8Array {
     expectAnyBytes('AES-CTR input', data);
+    const out = new Uint8Array(data.length);
+    this.into(data, out);
+    return out;
+  }
+
+  /** update() into `out` (at least data.length bytes; may be a view into a larger buffer, not overlapping data). */
+  into(data: Uint8Array, out: Uint8Array): void {
     const n = data.length;
-    const out = new Uint8Array(n);
     const ks = this.#ks;
     let used = this.#used;
     let i = 0;
     while (used < 16 && i < n) out[i] = data[i++] ^ ks[used++];
     let blocks = (n - i) >>> 4;
     // Keystream words are stored in memory byte order, so aligned data XORs word by word on any host.
-    const aligned = ((data.byteOffset + i) & 3) === 0 && (i & 3) === 0;
+    const aligned = ((data.byteOffset + i) & 3) === 0 && ((out.byteOffset + i) & 3) === 0;
     while (blocks > 0) {
       const nb = blocks < SCRATCH_BLOCKS ? blocks : SCRATCH_BLOCKS;
       ctrKeystream(this.#xk, this.#ctr, scratch32, nb);
       const words = nb * 4;
       if (aligned) {
         const src = new Int32Array(data.buffer, data.byteOffset + i, words);
-        const dst = new Int32Array(out.buffer, i, words);
+        const dst = new Int32Array(out.buffer, out.byteOffset + i, words);
         for (let j = 0; j < words; j++) dst[j] = src[j] ^ scratch32[j];
       } else {
         for (let j = 0, len = nb * 16; j < len; j++) out[i + j] = data[i + j] ^ scratch8[j];
@@ -69,7 +75,6 @@ class AesCtr implements AesCtrStream {
       while (i < n) out[i] = data[i++] ^ ks[used++];
     }
     this.#used = used;
-    return out;
   }
 }
 
@@ -83,4 +88,14 @@ export function createAesCtr(key: Uint8Array, iv: Uint8Array): AesCtrStream {
 /** One-shot AES-256-CTR of `data` from counter block `iv`. */
 export function aesCtr(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
   return createAesCtr(key, iv).update(data);
+}
+
+/** aesCtr() written into `out` (data.length bytes from its start; a view into a larger buffer is fine). */
+export function aesCtrInto(key: Uint8Array, iv: Uint8Array, data: Uint8Array, out: Uint8Array): void {
+  expectBytes('AES-256 key', key, 32);
+  expectBytes('AES-CTR iv', iv, 16);
+  expectAnyBytes('AES-CTR input', data);
+  expectAnyBytes('AES-CTR output', out);
+  if (out.length < data.length) throw new RangeError('AES-CTR output shorter than input');
+  new AesCtr(key, iv).into(data, out);
 }

@@ -8,7 +8,7 @@
  * sender's long-term key as the "ephemeral" one. AES (channel, pub.aes) output: digest(32) || ciphertext.
  * Decryption recomputes sha256 of the plaintext and rejects a mismatch.
  */
-import { aesCtr } from './aes-ctr.ts';
+import { aesCtr, aesCtrInto } from './aes-ctr.ts';
 import { bytesEqual, concatBytes, expectAnyBytes, expectBytes } from './bytes.ts';
 import { sharedSecret } from './ecdh.ts';
 import { generateKeyPair, type KeyPair } from './ed25519.ts';
@@ -27,11 +27,18 @@ export function digestKeyIv(secret: Uint8Array, digest: Uint8Array): { key: Uint
   return { key, iv };
 }
 
-/** digest(32) || AES-CTR(plaintext) under `secret`. */
-function sealWithSecret(secret: Uint8Array, plaintext: Uint8Array): Uint8Array {
+/** digest(32) || AES-CTR(plaintext) under `secret`, written at the start of `out` (32 + plaintext.length bytes). */
+function sealWithSecretInto(secret: Uint8Array, plaintext: Uint8Array, out: Uint8Array): void {
   const digest = sha256(plaintext);
   const { key, iv } = digestKeyIv(secret, digest);
-  return concatBytes(digest, aesCtr(key, iv, plaintext));
+  out.set(digest, 0);
+  aesCtrInto(key, iv, plaintext, out.subarray(32, 32 + plaintext.length));
+}
+
+function sealWithSecret(secret: Uint8Array, plaintext: Uint8Array): Uint8Array {
+  const out = new Uint8Array(32 + plaintext.length);
+  sealWithSecretInto(secret, plaintext, out);
+  return out;
 }
 
 /** Inverse of sealWithSecret on `sealed` = digest(32) || ciphertext; CryptoError if the digest does not match. */
@@ -71,6 +78,25 @@ export function encryptWithSharedKey(key: Uint8Array, plaintext: Uint8Array): Ui
   expectBytes('shared key', key, 32);
   expectAnyBytes('plaintext', plaintext);
   return sealWithSecret(key, plaintext);
+}
+
+/**
+ * encryptWithSharedKey written into `out` at `offset` (32 + plaintext.length bytes), so a caller that frames the
+ * result (ADNL channel datagrams: out_id first) allocates once. RangeError if `out` is too short.
+ */
+export function encryptWithSharedKeyInto(
+  key: Uint8Array,
+  plaintext: Uint8Array,
+  out: Uint8Array,
+  offset: number,
+): void {
+  expectBytes('shared key', key, 32);
+  expectAnyBytes('plaintext', plaintext);
+  expectAnyBytes('output', out);
+  if (!Number.isSafeInteger(offset) || offset < 0 || offset + 32 + plaintext.length > out.length) {
+    throw new RangeError('encryptWithSharedKeyInto: output too short');
+  }
+  sealWithSecretInto(key, plaintext, out.subarray(offset));
 }
 
 export function decryptWithSharedKey(key: Uint8Array, data: Uint8Array): Uint8Array {

@@ -4,12 +4,13 @@ export { randomBytes } from './random.ts';
 export { sha256 } from './hash.ts';
 export { type KeyPair, generateKeyPair, keyPairFromSeed, sign, verify } from './ed25519.ts';
 export { sharedSecret, toX25519PublicKey, toX25519SecretKey } from './ecdh.ts';
-export { type AesCtrStream, createAesCtr, aesCtr } from './aes-ctr.ts';
+export { type AesCtrStream, createAesCtr, aesCtr, aesCtrInto } from './aes-ctr.ts';
 export {
   digestKeyIv,
   encryptForKey,
   decryptWithKey,
   encryptWithSharedKey,
+  encryptWithSharedKeyInto,
   decryptWithSharedKey,
 } from './digest-cipher.ts';
 export { crc16 } from './crc16.ts';

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ctr } from '@noble/ciphers/aes.js';
-import { CryptoError, aesCtr, createAesCtr } from '../../../src/net/crypto/index.ts';
+import {
+  CryptoError,
+  aesCtr,
+  aesCtrInto,
+  createAesCtr,
+  encryptWithSharedKey,
+  encryptWithSharedKeyInto,
+} from '../../../src/net/crypto/index.ts';
 
 const subtle = globalThis.crypto.subtle;
 /** WebCrypto's typings want ArrayBuffer-backed views; nothing here is backed by a SharedArrayBuffer. */
@@ -92,5 +99,51 @@ describe('AES-256-CTR', () => {
     expect(() => createAesCtr(new Uint8Array(16), new Uint8Array(16))).toThrow(CryptoError);
     expect(() => createAesCtr(new Uint8Array(32), new Uint8Array(12))).toThrow(CryptoError);
     expect(() => aesCtr(new Uint8Array(31), new Uint8Array(16), new Uint8Array(4))).toThrow(CryptoError);
+  });
+
+  it('aesCtrInto writes the same bytes into a view at any offset and touches nothing else', () => {
+    fc.assert(
+      fc.property(
+        bytes(32),
+        bytes(16),
+        fc.uint8Array({ maxLength: 1200 }),
+        fc.integer({ min: 0, max: 9 }),
+        fc.integer({ min: 0, max: 9 }),
+        (key, iv, data, inAt, outAt) => {
+          const src = new Uint8Array(inAt + data.length);
+          src.set(data, inAt);
+          const out = new Uint8Array(outAt + data.length + 5).fill(0xa5);
+          aesCtrInto(key, iv, src.subarray(inAt), out.subarray(outAt));
+          expect(out.subarray(outAt, outAt + data.length)).toEqual(ctr(key, iv).encrypt(data));
+          expect(out.subarray(0, outAt).every((x) => x === 0xa5)).toBe(true);
+          expect(out.subarray(outAt + data.length).every((x) => x === 0xa5)).toBe(true);
+        },
+      ),
+      { numRuns: 200 },
+    );
+    expect(() =>
+      aesCtrInto(new Uint8Array(32), new Uint8Array(16), new Uint8Array(4), new Uint8Array(3)),
+    ).toThrow(RangeError);
+  });
+
+  it('encryptWithSharedKeyInto equals encryptWithSharedKey at the given offset', () => {
+    fc.assert(
+      fc.property(
+        bytes(32),
+        fc.uint8Array({ maxLength: 1000 }),
+        fc.integer({ min: 0, max: 40 }),
+        (key, data, at) => {
+          const out = new Uint8Array(at + 32 + data.length + 3).fill(7);
+          encryptWithSharedKeyInto(key, data, out, at);
+          expect(out.subarray(at, at + 32 + data.length)).toEqual(encryptWithSharedKey(key, data));
+          expect(out.subarray(0, at).every((x) => x === 7)).toBe(true);
+          expect(out.subarray(at + 32 + data.length).every((x) => x === 7)).toBe(true);
+        },
+      ),
+      { numRuns: 150 },
+    );
+    expect(() =>
+      encryptWithSharedKeyInto(new Uint8Array(32), new Uint8Array(10), new Uint8Array(41), 0),
+    ).toThrow(RangeError);
   });
 });

@@ -8,7 +8,7 @@
  * Channel ids are TL hashes of `pub.aes key:int256`: in_id of the decrypt key, out_id of the encrypt key. A
  * channel datagram is out_id(32) || sha256(plain)(32) || AES-CTR(plain) (the "AES with digest" scheme, §1).
  */
-import { decryptWithSharedKey, encryptWithSharedKey, sharedSecret } from '../../crypto/index.ts';
+import { decryptWithSharedKey, encryptWithSharedKeyInto, sharedSecret } from '../../crypto/index.ts';
 import { tlHash } from '../../tl/index.ts';
 
 export interface ChannelKeys {
@@ -48,10 +48,9 @@ export function deriveChannelKeys(
 
 /** out_id || digest || ciphertext. */
 export function sealChannelDatagram(keys: ChannelKeys, plaintext: Uint8Array): Uint8Array {
-  const sealed = encryptWithSharedKey(keys.encryptKey, plaintext);
-  const out = new Uint8Array(32 + sealed.length);
+  const out = new Uint8Array(64 + plaintext.length);
   out.set(keys.outId, 0);
-  out.set(sealed, 32);
+  encryptWithSharedKeyInto(keys.encryptKey, plaintext, out, 32);
   return out;
 }
 
