@@ -7,7 +7,9 @@
  *
  * A resolver that answers for just itself (argument starting with `\0`, 8 bits resolved) is a domain item; when
  * it has `get_last_fill_up_time` (dns-contract nft-item) the domain's expiry is checked: not renewed for more
- * than a year (dns-utils.fc `one_year`) = expired. Those calls run alongside the walk, not after it.
+ * than a year (dns-utils.fc `one_year`) = expired. Those calls run alongside the walk, not after it: a hop asked
+ * for just `\0` (the last hop of a domain) is an item in all likelihood, so its expiry is asked together with
+ * its dnsresolve (one round trip, not two) and used only if the item indeed answers for just itself.
  */
 import type { Address, Cell } from '@ton/core';
 import { dnsCategoryLabel, DNS_CATEGORY_ALL } from './categories.ts';
@@ -116,6 +118,12 @@ export async function walkDns(
         await fail(new DnsResolverError(contract, null, `more than ${maxHops} resolver hops`), false);
       }
       const query = internal.subarray(consumed);
+      // Speculative expiry check for the domain's own item (see the header); discarded if it is not one.
+      let lastFillUp: Promise<number | null> | null = null;
+      if (checkExpiry && hops.length > 0 && query.length === 1 && query[0] === 0) {
+        lastFillUp = snapshot.lastFillUpTime(contract);
+        lastFillUp.catch(() => undefined); // awaited later, or dropped; never an unhandled rejection
+      }
       const answer = await snapshot.dnsresolve(contract, query, category);
       const hop: DnsHop = {
         contract,
@@ -173,8 +181,10 @@ export async function walkDns(
       }
 
       if (checkExpiry && query[0] === 0 && bits === 8) {
-        const lastFillUp = snapshot.lastFillUpTime(contract);
-        lastFillUp.catch(() => undefined); // awaited later; never an unhandled rejection
+        if (!lastFillUp) {
+          lastFillUp = snapshot.lastFillUpTime(contract);
+          lastFillUp.catch(() => undefined); // awaited later; never an unhandled rejection
+        }
         expiries.push({ domain: dnsNameOfPrefix(internal, consumed) || normalized, contract, lastFillUp });
       }
 

@@ -84,6 +84,38 @@ describe('walkDns', () => {
     expect((await walkDns(src, 'alice.ton', DNS_CATEGORY_SITE, { checkExpiry: false })).expiresAt).toBeNull();
   });
 
+  it("asks the final item's expiry together with its dnsresolve, not after it", async () => {
+    const order: string[] = [];
+    class Traced extends FakeDnsSource {
+      override async dnsresolve(account: typeof root, domain: Uint8Array, category: bigint) {
+        const who = account.equals(item) ? 'item' : account.toRawString().slice(0, 4);
+        order.push(`resolve ${who}`);
+        await new Promise((r) => setTimeout(r, 5));
+        order.push(`answer ${who}`);
+        return super.dnsresolve(account, domain, category);
+      }
+      override async lastFillUpTime(account: typeof root) {
+        order.push(`fill-up ${account.equals(item) ? 'item' : account.toRawString()}`);
+        return super.lastFillUpTime(account);
+      }
+    }
+    const src = new Traced()
+      .on(root, '\0ton\0alice\0', 0, 32, next(collection))
+      .on(collection, '\0alice\0', 0, 48, next(item))
+      .on(item, '\0', 0, 8, site);
+    src.fillUp.set(item.toRawString(), src.clock - 100);
+    const res = await walkDns(src, 'alice.ton', DNS_CATEGORY_SITE);
+    expect(res.expiresAt).toBe(src.clock - 100 + DNS_RENEWAL_PERIOD);
+    expect(order.filter((o) => o.startsWith('fill-up'))).toEqual(['fill-up item']);
+    expect(order.indexOf('fill-up item')).toBeLessThan(order.indexOf('answer item'));
+
+    // A last hop that does not answer for itself: its (speculative) fill-up time is not used.
+    src.fillUp.set(item.toRawString(), src.clock - DNS_RENEWAL_PERIOD - 1);
+    src.on(item, '\0', 0, 0, null);
+    const e = await failure(walkDns(src, 'alice.ton', DNS_CATEGORY_SITE));
+    expect(e).toMatchObject({ code: 'not_registered' });
+  });
+
   it('an item not renewed for a year is expired', async () => {
     const src = aliceTon();
     src.fillUp.set(item.toRawString(), src.clock - DNS_RENEWAL_PERIOD - 1);
