@@ -36,6 +36,7 @@ import {
 } from './limits.ts';
 import {
   decodePacket,
+  encodeChannelPacket,
   encodePacket,
   packetMessages,
   packetSenderKey,
@@ -88,6 +89,8 @@ export interface AdnlNodeStats {
 interface OutItem {
   message: AdnlMessage;
   size: number;
+  /** Its boxed bytes (size = encoded.length), when already encoded; channel packets reuse them. */
+  encoded?: Uint8Array;
 }
 
 interface PendingQuery {
@@ -353,8 +356,13 @@ export class AdnlNode {
     const items: OutItem[] = [];
     for (const message of messages) {
       const bytes = tlEncode(message);
-      if (bytes.length <= ADNL_MAX_UNSPLIT_MESSAGE) items.push({ message, size: bytes.length });
-      else for (const part of splitMessage(bytes)) items.push({ message: part, size: tlEncode(part).length });
+      if (bytes.length <= ADNL_MAX_UNSPLIT_MESSAGE)
+        items.push({ message, size: bytes.length, encoded: bytes });
+      else
+        for (const part of splitMessage(bytes)) {
+          const encoded = tlEncode(part);
+          items.push({ message: part, size: encoded.length, encoded });
+        }
     }
     let first = true;
     let i = 0;
@@ -369,7 +377,7 @@ export class AdnlNode {
         if (fitsWithNext) batch.push(control);
         else if (first) {
           // The channel handshake must not starve behind large messages: send it on its own.
-          this.#sendPacket(peer, [control.message], false, true);
+          this.#sendPacket(peer, [control], false, true);
           first = false;
           continue;
         }
@@ -386,12 +394,7 @@ export class AdnlNode {
         batch.push(items[i++]);
         size += extra;
       }
-      this.#sendPacket(
-        peer,
-        batch.map((b) => b.message),
-        viaChannel,
-        withAddress,
-      );
+      this.#sendPacket(peer, batch, viaChannel, withAddress);
       first = false;
     }
   }
@@ -425,9 +428,19 @@ export class AdnlNode {
     return null;
   }
 
-  #sendPacket(peer: PeerState, messages: AdnlMessage[], viaChannel: boolean, withAddress: boolean): void {
+  #sendPacket(peer: PeerState, items: OutItem[], viaChannel: boolean, withAddress: boolean): void {
     peer.outSeqno += 1n;
     const { rand1, rand2 } = packetRandoms(this.#random);
+    if (viaChannel) {
+      // The common case (every RLDP symbol): the messages' bytes from #sendMessages go in as they are.
+      const encoded = items.map((b) => b.encoded ?? tlEncode(b.message));
+      const plaintext = encodeChannelPacket(rand1, rand2, peer.outSeqno, peer.inWindow.highest, encoded);
+      const datagram = sealChannelDatagram(peer.channel!, plaintext);
+      this.stats.datagramsOut++;
+      this.#socket.send(datagram, peer.address.host, peer.address.port);
+      return;
+    }
+    const messages = items.map((b) => b.message);
     const fields: AdnlPacketFields = {
       rand1,
       rand2,
@@ -436,20 +449,15 @@ export class AdnlNode {
     };
     if (messages.length === 1) fields.message = messages[0];
     else fields.messages = messages;
-    let datagram: Uint8Array;
-    if (viaChannel) {
-      datagram = sealChannelDatagram(peer.channel!, encodePacket(fields));
-    } else {
-      fields.from = { _: 'pub.ed25519', key: this.publicKey };
-      if (withAddress) fields.address = this.#addressList;
-      if (peer.addrListVersion !== 0) fields.recv_addr_list_version = peer.addrListVersion;
-      fields.recv_priority_addr_list_version = 0;
-      fields.reinit_date = this.reinitDate;
-      fields.dst_reinit_date = peer.reinitDate;
-      const plaintext = encodePacket(signPacket(fields, this.#keyPair.secretKey));
-      const ephemeral = this.#identityEncryption ? this.#keyPair : keyPairFromSeed(this.#random(32));
-      datagram = sealRootDatagram(peer.publicKey, peer.id, plaintext, ephemeral);
-    }
+    fields.from = { _: 'pub.ed25519', key: this.publicKey };
+    if (withAddress) fields.address = this.#addressList;
+    if (peer.addrListVersion !== 0) fields.recv_addr_list_version = peer.addrListVersion;
+    fields.recv_priority_addr_list_version = 0;
+    fields.reinit_date = this.reinitDate;
+    fields.dst_reinit_date = peer.reinitDate;
+    const plaintext = encodePacket(signPacket(fields, this.#keyPair.secretKey));
+    const ephemeral = this.#identityEncryption ? this.#keyPair : keyPairFromSeed(this.#random(32));
+    const datagram = sealRootDatagram(peer.publicKey, peer.id, plaintext, ephemeral);
     this.stats.datagramsOut++;
     this.#socket.send(datagram, peer.address.host, peer.address.port);
   }

@@ -89,6 +89,74 @@ export function decodePacket(bytes: Uint8Array): AdnlPacketContents {
   return p;
 }
 
+const PACKET_CONTENTS_ID = 0xd142cd89; // adnl.packetContents (TL-IDS.md)
+const LONG_MIN = -(1n << 63n);
+const LONG_MAX = (1n << 64n) - 1n;
+
+/** Encoded size of a TL `bytes` field of `n` bytes (DIGEST §0): 1- or 4-byte length, padded to 4. */
+function tlBytesSize(n: number): number {
+  return ((n < 254 ? 1 : 4) + n + 3) & ~3;
+}
+
+function putTlBytes(out: Uint8Array, at: number, b: Uint8Array): number {
+  const n = b.length;
+  let p = at;
+  if (n < 254) out[p++] = n;
+  else {
+    out[p] = 254;
+    out[p + 1] = n & 0xff;
+    out[p + 2] = (n >>> 8) & 0xff;
+    out[p + 3] = (n >>> 16) & 0xff;
+    p += 4;
+  }
+  out.set(b, p);
+  return at + tlBytesSize(n); // padding bytes are already zero in a fresh buffer
+}
+
+/**
+ * The common channel packet without the generic codec: rand1, flags, message (one) or messages (vector), seqno,
+ * confirm_seqno, rand2 — `messages` already boxed (tlEncode of each adnl.Message). Byte-identical to encodePacket
+ * of the same fields (tests/unit/adnl-udp/packet-fast.test.ts proves it with fast-check); it saves re-encoding
+ * every message the sender already encoded to size it. AdnlError('protocol') on an out-of-range field.
+ */
+export function encodeChannelPacket(
+  rand1: Uint8Array,
+  rand2: Uint8Array,
+  seqno: bigint,
+  confirmSeqno: bigint,
+  messages: readonly Uint8Array[],
+): Uint8Array {
+  if (messages.length === 0) throw new AdnlError('protocol', 'channel packet without messages');
+  if (seqno < LONG_MIN || seqno > LONG_MAX || confirmSeqno < LONG_MIN || confirmSeqno > LONG_MAX) {
+    throw new AdnlError('protocol', 'packet encode: seqno out of 64-bit range');
+  }
+  if (rand1.length >= 1 << 24 || rand2.length >= 1 << 24)
+    throw new AdnlError('protocol', 'packet encode: rand');
+  const single = messages.length === 1;
+  let size = 4 + tlBytesSize(rand1.length) + 4 + (single ? 0 : 4) + 16 + tlBytesSize(rand2.length);
+  for (const m of messages) size += m.length;
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, PACKET_CONTENTS_ID, true);
+  let at = putTlBytes(out, 4, rand1);
+  const flags =
+    (single ? PacketFlag.MESSAGE : PacketFlag.MESSAGES) | PacketFlag.SEQNO | PacketFlag.CONFIRM_SEQNO;
+  view.setUint32(at, flags, true);
+  at += 4;
+  if (!single) {
+    view.setUint32(at, messages.length, true);
+    at += 4;
+  }
+  for (const m of messages) {
+    out.set(m, at);
+    at += m.length;
+  }
+  view.setBigUint64(at, BigInt.asUintN(64, seqno), true);
+  view.setBigUint64(at + 8, BigInt.asUintN(64, confirmSeqno), true);
+  putTlBytes(out, at + 16, rand2);
+  return out;
+}
+
 /** The messages of a packet in order (from `message` or `messages`). */
 export function packetMessages(p: AdnlPacketContents): AdnlMessage[] {
   if (p.message !== undefined) return [p.message];

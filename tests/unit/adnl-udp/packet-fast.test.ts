@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { tlDecode, tlEncode } from '../../../src/net/tl/index.ts';
+import { AdnlError } from '../../../src/net/adnl/index.ts';
+import { encodeChannelPacket, encodePacket, type AdnlMessage } from '../../../src/net/adnl/udp/packet.ts';
+
+const bytes = (min: number, max: number) => fc.uint8Array({ minLength: min, maxLength: max });
+const long = fc.bigInt({ min: -(1n << 63n), max: (1n << 64n) - 1n });
+
+/** The messages a channel packet carries: custom (RLDP), query/answer, part, nop. */
+const message: fc.Arbitrary<AdnlMessage> = fc.oneof(
+  bytes(0, 1100).map((data) => ({ _: 'adnl.message.custom' as const, data })),
+  fc.tuple(bytes(32, 32), bytes(0, 600)).map(([query_id, query]) => ({
+    _: 'adnl.message.query' as const,
+    query_id,
+    query,
+  })),
+  fc.tuple(bytes(32, 32), bytes(0, 600)).map(([query_id, answer]) => ({
+    _: 'adnl.message.answer' as const,
+    query_id,
+    answer,
+  })),
+  fc
+    .tuple(bytes(32, 32), fc.integer({ min: 0, max: 8320 }), fc.integer({ min: 0, max: 8320 }), bytes(0, 900))
+    .map(([hash, total_size, offset, data]) => ({
+      _: 'adnl.message.part' as const,
+      hash,
+      total_size,
+      offset,
+      data,
+    })),
+  fc.constant({ _: 'adnl.message.nop' as const }),
+);
+
+describe('encodeChannelPacket (fast path) against the generic TL codec', () => {
+  it('is byte-identical to encodePacket and decodes back to the same fields', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(bytes(7, 7), bytes(15, 15), bytes(0, 300)),
+        fc.oneof(bytes(7, 7), bytes(15, 15), bytes(0, 300)),
+        long,
+        long,
+        fc.array(message, { minLength: 1, maxLength: 4 }),
+        (rand1, rand2, seqno, confirm_seqno, messages) => {
+          const fast = encodeChannelPacket(
+            rand1,
+            rand2,
+            seqno,
+            confirm_seqno,
+            messages.map((m) => tlEncode(m)),
+          );
+          const fields =
+            messages.length === 1
+              ? { rand1, rand2, seqno, confirm_seqno, message: messages[0] }
+              : { rand1, rand2, seqno, confirm_seqno, messages };
+          expect(fast).toEqual(encodePacket(fields));
+          const back = tlDecode('adnl.packetContents', fast);
+          expect(back.rand1).toEqual(rand1);
+          expect(back.rand2).toEqual(rand2);
+          expect(BigInt.asUintN(64, back.seqno!)).toBe(BigInt.asUintN(64, seqno));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses what encodePacket refuses: no messages, seqnos outside 64 bits', () => {
+    const m = [tlEncode({ _: 'adnl.message.nop' })];
+    const r = new Uint8Array(7);
+    expect(() => encodeChannelPacket(r, r, 1n, 1n, [])).toThrow(AdnlError);
+    expect(() => encodeChannelPacket(r, r, 1n << 64n, 1n, m)).toThrow(AdnlError);
+    expect(() => encodeChannelPacket(r, r, 1n, -(1n << 63n) - 1n, m)).toThrow(AdnlError);
+    expect(() => encodePacket({ rand1: r, rand2: r, seqno: 1n << 64n, confirm_seqno: 1n })).toThrow(
+      AdnlError,
+    );
+  });
+});
