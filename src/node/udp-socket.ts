@@ -32,6 +32,10 @@ export class NodeUdpSocket implements DatagramSocket {
   readonly sendBufferSize: number;
   readonly #socket: Socket;
   #closed = false;
+  /** One completion callback for every send (not a closure per datagram). */
+  readonly #onSent = (error: Error | null): void => {
+    if (error) this.stats.sendErrors++;
+  };
 
   constructor(socket: Socket) {
     this.#socket = socket;
@@ -58,9 +62,7 @@ export class NodeUdpSocket implements DatagramSocket {
   send(data: Uint8Array, host: string, port: number): void {
     if (this.#closed) return;
     try {
-      this.#socket.send(data, port, host, (error) => {
-        if (error) this.stats.sendErrors++;
-      });
+      this.#socket.send(data, port, host, this.#onSent);
       this.stats.sent++;
     } catch {
       // Bad port or host from the caller, or the socket closing under us: drop like the network would.
