@@ -11,6 +11,7 @@
  */
 import type { AdnlNode, AdnlPeer } from '../adnl/index.ts';
 import { adnlId as adnlIdOfKey, adnlIdToText } from '../crypto/index.ts';
+import type { DhtNodeInfo } from '../dht/index.ts';
 import { DnsError, DNS_CATEGORY_SITE, type DnsRecord, type DnsResolver } from '../dns/index.ts';
 import {
   answerCapabilitiesQuery,
@@ -53,7 +54,17 @@ export interface AddressResolver {
     overlayId: Uint8Array,
     flags?: { noCache?: boolean },
   ): Promise<{ id: Uint8Array; publicKey: Uint8Array }[]>;
+  /**
+   * Optional warm-up (DhtClient has both): while a .ton name is being resolved, the gateway pings a few of the
+   * DHT's entry nodes so the lookup that follows finds ADNL channels to them up (no asymmetric crypto on its
+   * first queries). The pings carry nothing about the site.
+   */
+  readonly config?: { readonly staticNodes: readonly DhtNodeInfo[] };
+  ping?(node: DhtNodeInfo): Promise<void>;
 }
+
+/** Entry nodes pinged by the warm-up (a lookup starts from the few closest to its key, unknown before DNS). */
+const DHT_WARM_UP_NODES = 6;
 
 /** A peer given directly (`--peer PUBKEY@IP:PORT`): no DNS or DHT. */
 export interface StaticPeer {
@@ -159,6 +170,7 @@ export class Gateway {
     storage: StorageClient;
   }> | null = null;
   #ownsAdnl = false;
+  #dhtWarmedUp = false;
   #seq = 0;
   #closed = false;
 
@@ -244,14 +256,20 @@ export class Gateway {
       const { url: parsed, target } = parseTonUrl(url);
       log.url = parsed.href;
       log.host = target.host;
-      const { http, storage } = await this.stack();
+      // The ADNL node (socket, keys) is made while DNS runs, not before it.
+      const stackReady = this.stack();
+      stackReady.catch(() => undefined); // awaited below unless DNS fails first
+      if (this.#closed) await stackReady;
+      const viaDns = target.kind === 'dns' && !init.peer;
+      if (viaDns && !this.#cachedSite(target.name)) this.#warmUpDht(stackReady);
       // A .bag host, or a name whose site record is a bag: served from TON Storage.
       const resolved =
         target.kind === 'bag'
           ? { bagId: target.bagId, expiresAt: Infinity }
-          : target.kind === 'dns' && !init.peer
+          : viaDns
             ? await untilAborted(this.#resolveSite(target, log), init.signal, target.host)
             : undefined;
+      const { http, storage } = await stackReady;
       if (resolved?.bagId) {
         return {
           ...(await fetchBagSite({
@@ -433,12 +451,35 @@ export class Gateway {
     };
   }
 
+  #cachedSite(name: string): ResolvedSite | undefined {
+    const cached = this.#sites.get(name);
+    return cached && cached.expiresAt > Date.now() ? cached : undefined;
+  }
+
+  /**
+   * Once per gateway, on the first DNS resolution that goes to the network: ping a few DHT entry nodes while
+   * the name resolves (several round trips), so the DHT lookup after it starts on open ADNL channels. Nothing
+   * waits for it and its failures are of no consequence (the lookup itself reports DHT trouble).
+   */
+  #warmUpDht(stackReady: ReturnType<Gateway['stack']>): void {
+    if (this.#dhtWarmedUp) return;
+    this.#dhtWarmedUp = true;
+    stackReady
+      .then(({ dht }) => {
+        const nodes = dht?.config?.staticNodes ?? [];
+        if (!dht?.ping) return;
+        const ping = dht.ping.bind(dht);
+        return Promise.allSettled(nodes.slice(0, DHT_WARM_UP_NODES).map((node) => ping(node)));
+      })
+      .catch(() => undefined);
+  }
+
   async #resolveSite(target: SiteTarget, log: GatewayRequestLog): Promise<ResolvedSite> {
     if (target.kind === 'adnl') return { adnlId: target.adnlId, expiresAt: Infinity };
     if (target.kind === 'bag') return { bagId: target.bagId, expiresAt: Infinity };
     const t = this.#now();
-    const cached = this.#sites.get(target.name);
-    if (cached && cached.expiresAt > Date.now()) {
+    const cached = this.#cachedSite(target.name);
+    if (cached) {
       this.#stage(log, 'dns', t, siteText(cached), true);
       return cached;
     }

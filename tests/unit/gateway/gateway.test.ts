@@ -45,6 +45,8 @@ function world(
     answerCaps?: boolean;
     dnsRecord?: 'adnl' | 'storage' | 'missing';
     dht?: boolean;
+    /** Give the DHT entry nodes and ping (as DhtClient has), to see the warm-up. */
+    dhtPing?: (node: { id: Uint8Array }) => Promise<void>;
     requestTimeoutMs?: number;
     onRequestLog?: (log: unknown) => void;
   } = {},
@@ -129,6 +131,14 @@ function world(
               w.dhtCalls++;
               return { publicKey: siteKey.publicKey, addresses: [{ host: '127.0.0.1', port: 5555 }] };
             },
+            ...(opts.dhtPing && {
+              config: {
+                staticNodes: Array.from({ length: 9 }, (_, i) => ({
+                  id: new Uint8Array(32).fill(i),
+                })) as never[],
+              },
+              ping: opts.dhtPing,
+            }),
           },
   });
   return w;
@@ -221,6 +231,34 @@ describe('Gateway', () => {
     expect(c.log.stages[0]).toMatchObject({ stage: 'dns', cached: true });
     expect(w.dnsCalls).toBe(1);
     expect(w.dhtCalls).toBe(1);
+  });
+
+  it('pings a few DHT entry nodes while the first .ton name resolves (not for .adnl, not twice)', async () => {
+    const pinged: number[] = [];
+    let dnsCallsAtPing = -1;
+    const w: World = world(hello, {
+      dhtPing: async (node) => {
+        pinged.push(node.id[0]);
+        dnsCallsAtPing = w.dnsCalls;
+      },
+    });
+    await (
+      await w.gateway.fetch(`http://${siteHost}/`)
+    ).done;
+    expect(pinged).toEqual([]); // an .adnl host starts its lookup at once
+    const res = await w.gateway.fetch('http://alice.ton/');
+    expect(res.status).toBe(200);
+    expect(pinged).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(dnsCallsAtPing).toBe(1); // while the name was being resolved
+    expect(res.log.stages.map((s) => s.stage)).toEqual(['dns', 'connect', 'request']);
+    await (
+      await w.gateway.fetch('http://bob.ton/')
+    ).done;
+    expect(pinged).toHaveLength(6);
+
+    // A failing warm-up changes nothing.
+    const failing = world(hello, { dhtPing: async () => Promise.reject(new Error('no pong')) });
+    expect((await failing.gateway.fetch('http://alice.ton/')).status).toBe(200);
   });
 
   it('every failure names its stage', async () => {
