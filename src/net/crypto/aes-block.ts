@@ -53,9 +53,11 @@ const subWord = (w: number): number =>
     SBOX[w & 0xff]) >>>
   0;
 
-/** The 60 round-key words of AES-256 (FIPS-197 §5.2, Nk = 8, Nr = 14) as int32. `key` must be 32 bytes. */
-export function expandKey256(key: Uint8Array): Int32Array {
-  const w = new Int32Array(60);
+/**
+ * The 60 round-key words of AES-256 (FIPS-197 §5.2, Nk = 8, Nr = 14) as int32, into `w` if given (60 words).
+ * `key` must be 32 bytes.
+ */
+export function expandKey256(key: Uint8Array, w: Int32Array = new Int32Array(60)): Int32Array {
   for (let i = 0; i < 8; i++) {
     w[i] = (key[4 * i] << 24) | (key[4 * i + 1] << 16) | (key[4 * i + 2] << 8) | key[4 * i + 3];
   }

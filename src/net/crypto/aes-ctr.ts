@@ -85,9 +85,16 @@ export function createAesCtr(key: Uint8Array, iv: Uint8Array): AesCtrStream {
   return new AesCtr(key, iv);
 }
 
+/** Round keys and counter of the one-shot calls (synchronous, never re-entered): no objects per call. */
+const oneShotKey = new Int32Array(60);
+const oneShotCtr = new Int32Array(4);
+
 /** One-shot AES-256-CTR of `data` from counter block `iv`. */
 export function aesCtr(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array {
-  return createAesCtr(key, iv).update(data);
+  expectAnyBytes('AES-CTR input', data);
+  const out = new Uint8Array(data.length);
+  aesCtrInto(key, iv, data, out);
+  return out;
 }
 
 /** aesCtr() written into `out` (data.length bytes from its start; a view into a larger buffer is fine). */
@@ -96,6 +103,28 @@ export function aesCtrInto(key: Uint8Array, iv: Uint8Array, data: Uint8Array, ou
   expectBytes('AES-CTR iv', iv, 16);
   expectAnyBytes('AES-CTR input', data);
   expectAnyBytes('AES-CTR output', out);
-  if (out.length < data.length) throw new RangeError('AES-CTR output shorter than input');
-  new AesCtr(key, iv).into(data, out);
+  const n = data.length;
+  if (out.length < n) throw new RangeError('AES-CTR output shorter than input');
+  const xk = expandKey256(key, oneShotKey);
+  for (let w = 0; w < 4; w++) {
+    const i = 4 * w;
+    oneShotCtr[w] = (iv[i] << 24) | (iv[i + 1] << 16) | (iv[i + 2] << 8) | iv[i + 3];
+  }
+  const aligned = (data.byteOffset & 3) === 0 && (out.byteOffset & 3) === 0;
+  for (let i = 0; i < n;) {
+    const left = n - i;
+    const nb = Math.min((left + 15) >>> 4, SCRATCH_BLOCKS);
+    ctrKeystream(xk, oneShotCtr, scratch32, nb);
+    const len = Math.min(nb * 16, left);
+    let j = 0;
+    if (aligned) {
+      const words = len >>> 2;
+      const src = new Int32Array(data.buffer, data.byteOffset + i, words);
+      const dst = new Int32Array(out.buffer, out.byteOffset + i, words);
+      for (; j < words; j++) dst[j] = src[j] ^ scratch32[j];
+      j = words * 4;
+    }
+    for (; j < len; j++) out[i + j] = data[i + j] ^ scratch8[j];
+    i += len;
+  }
 }
