@@ -128,17 +128,95 @@ export function ctrKeystream(xk: Int32Array, ctr: Int32Array, out: Int32Array, b
     let s1 = f1 ^ t3[u0 & 0xff];
     let s2 = f2 ^ t2[(u0 >>> 8) & 0xff];
     let s3 = f3 ^ t1[(u0 >>> 16) & 0xff];
-    let k = 12;
-    for (let round = 3; round < 14; round++, k += 4) {
-      const v0 = t0[s0 >>> 24] ^ t1[(s1 >>> 16) & 0xff] ^ t2[(s2 >>> 8) & 0xff] ^ t3[s3 & 0xff] ^ xk[k];
-      const v1 = t0[s1 >>> 24] ^ t1[(s2 >>> 16) & 0xff] ^ t2[(s3 >>> 8) & 0xff] ^ t3[s0 & 0xff] ^ xk[k + 1];
-      const v2 = t0[s2 >>> 24] ^ t1[(s3 >>> 16) & 0xff] ^ t2[(s0 >>> 8) & 0xff] ^ t3[s1 & 0xff] ^ xk[k + 2];
-      const v3 = t0[s3 >>> 24] ^ t1[(s0 >>> 16) & 0xff] ^ t2[(s1 >>> 8) & 0xff] ^ t3[s2 & 0xff] ^ xk[k + 3];
-      s0 = v0;
-      s1 = v1;
-      s2 = v2;
-      s3 = v3;
-    }
+    // Rounds 3..13 written out (measured ~10% faster than a loop in V8: round keys at constant offsets).
+    const x3_0 = t0[s0 >>> 24] ^ t1[(s1 >>> 16) & 0xff] ^ t2[(s2 >>> 8) & 0xff] ^ t3[s3 & 0xff] ^ xk[12];
+    const x3_1 = t0[s1 >>> 24] ^ t1[(s2 >>> 16) & 0xff] ^ t2[(s3 >>> 8) & 0xff] ^ t3[s0 & 0xff] ^ xk[13];
+    const x3_2 = t0[s2 >>> 24] ^ t1[(s3 >>> 16) & 0xff] ^ t2[(s0 >>> 8) & 0xff] ^ t3[s1 & 0xff] ^ xk[14];
+    const x3_3 = t0[s3 >>> 24] ^ t1[(s0 >>> 16) & 0xff] ^ t2[(s1 >>> 8) & 0xff] ^ t3[s2 & 0xff] ^ xk[15];
+    const x4_0 =
+      t0[x3_0 >>> 24] ^ t1[(x3_1 >>> 16) & 0xff] ^ t2[(x3_2 >>> 8) & 0xff] ^ t3[x3_3 & 0xff] ^ xk[16];
+    const x4_1 =
+      t0[x3_1 >>> 24] ^ t1[(x3_2 >>> 16) & 0xff] ^ t2[(x3_3 >>> 8) & 0xff] ^ t3[x3_0 & 0xff] ^ xk[17];
+    const x4_2 =
+      t0[x3_2 >>> 24] ^ t1[(x3_3 >>> 16) & 0xff] ^ t2[(x3_0 >>> 8) & 0xff] ^ t3[x3_1 & 0xff] ^ xk[18];
+    const x4_3 =
+      t0[x3_3 >>> 24] ^ t1[(x3_0 >>> 16) & 0xff] ^ t2[(x3_1 >>> 8) & 0xff] ^ t3[x3_2 & 0xff] ^ xk[19];
+    const x5_0 =
+      t0[x4_0 >>> 24] ^ t1[(x4_1 >>> 16) & 0xff] ^ t2[(x4_2 >>> 8) & 0xff] ^ t3[x4_3 & 0xff] ^ xk[20];
+    const x5_1 =
+      t0[x4_1 >>> 24] ^ t1[(x4_2 >>> 16) & 0xff] ^ t2[(x4_3 >>> 8) & 0xff] ^ t3[x4_0 & 0xff] ^ xk[21];
+    const x5_2 =
+      t0[x4_2 >>> 24] ^ t1[(x4_3 >>> 16) & 0xff] ^ t2[(x4_0 >>> 8) & 0xff] ^ t3[x4_1 & 0xff] ^ xk[22];
+    const x5_3 =
+      t0[x4_3 >>> 24] ^ t1[(x4_0 >>> 16) & 0xff] ^ t2[(x4_1 >>> 8) & 0xff] ^ t3[x4_2 & 0xff] ^ xk[23];
+    const x6_0 =
+      t0[x5_0 >>> 24] ^ t1[(x5_1 >>> 16) & 0xff] ^ t2[(x5_2 >>> 8) & 0xff] ^ t3[x5_3 & 0xff] ^ xk[24];
+    const x6_1 =
+      t0[x5_1 >>> 24] ^ t1[(x5_2 >>> 16) & 0xff] ^ t2[(x5_3 >>> 8) & 0xff] ^ t3[x5_0 & 0xff] ^ xk[25];
+    const x6_2 =
+      t0[x5_2 >>> 24] ^ t1[(x5_3 >>> 16) & 0xff] ^ t2[(x5_0 >>> 8) & 0xff] ^ t3[x5_1 & 0xff] ^ xk[26];
+    const x6_3 =
+      t0[x5_3 >>> 24] ^ t1[(x5_0 >>> 16) & 0xff] ^ t2[(x5_1 >>> 8) & 0xff] ^ t3[x5_2 & 0xff] ^ xk[27];
+    const x7_0 =
+      t0[x6_0 >>> 24] ^ t1[(x6_1 >>> 16) & 0xff] ^ t2[(x6_2 >>> 8) & 0xff] ^ t3[x6_3 & 0xff] ^ xk[28];
+    const x7_1 =
+      t0[x6_1 >>> 24] ^ t1[(x6_2 >>> 16) & 0xff] ^ t2[(x6_3 >>> 8) & 0xff] ^ t3[x6_0 & 0xff] ^ xk[29];
+    const x7_2 =
+      t0[x6_2 >>> 24] ^ t1[(x6_3 >>> 16) & 0xff] ^ t2[(x6_0 >>> 8) & 0xff] ^ t3[x6_1 & 0xff] ^ xk[30];
+    const x7_3 =
+      t0[x6_3 >>> 24] ^ t1[(x6_0 >>> 16) & 0xff] ^ t2[(x6_1 >>> 8) & 0xff] ^ t3[x6_2 & 0xff] ^ xk[31];
+    const x8_0 =
+      t0[x7_0 >>> 24] ^ t1[(x7_1 >>> 16) & 0xff] ^ t2[(x7_2 >>> 8) & 0xff] ^ t3[x7_3 & 0xff] ^ xk[32];
+    const x8_1 =
+      t0[x7_1 >>> 24] ^ t1[(x7_2 >>> 16) & 0xff] ^ t2[(x7_3 >>> 8) & 0xff] ^ t3[x7_0 & 0xff] ^ xk[33];
+    const x8_2 =
+      t0[x7_2 >>> 24] ^ t1[(x7_3 >>> 16) & 0xff] ^ t2[(x7_0 >>> 8) & 0xff] ^ t3[x7_1 & 0xff] ^ xk[34];
+    const x8_3 =
+      t0[x7_3 >>> 24] ^ t1[(x7_0 >>> 16) & 0xff] ^ t2[(x7_1 >>> 8) & 0xff] ^ t3[x7_2 & 0xff] ^ xk[35];
+    const x9_0 =
+      t0[x8_0 >>> 24] ^ t1[(x8_1 >>> 16) & 0xff] ^ t2[(x8_2 >>> 8) & 0xff] ^ t3[x8_3 & 0xff] ^ xk[36];
+    const x9_1 =
+      t0[x8_1 >>> 24] ^ t1[(x8_2 >>> 16) & 0xff] ^ t2[(x8_3 >>> 8) & 0xff] ^ t3[x8_0 & 0xff] ^ xk[37];
+    const x9_2 =
+      t0[x8_2 >>> 24] ^ t1[(x8_3 >>> 16) & 0xff] ^ t2[(x8_0 >>> 8) & 0xff] ^ t3[x8_1 & 0xff] ^ xk[38];
+    const x9_3 =
+      t0[x8_3 >>> 24] ^ t1[(x8_0 >>> 16) & 0xff] ^ t2[(x8_1 >>> 8) & 0xff] ^ t3[x8_2 & 0xff] ^ xk[39];
+    const x10_0 =
+      t0[x9_0 >>> 24] ^ t1[(x9_1 >>> 16) & 0xff] ^ t2[(x9_2 >>> 8) & 0xff] ^ t3[x9_3 & 0xff] ^ xk[40];
+    const x10_1 =
+      t0[x9_1 >>> 24] ^ t1[(x9_2 >>> 16) & 0xff] ^ t2[(x9_3 >>> 8) & 0xff] ^ t3[x9_0 & 0xff] ^ xk[41];
+    const x10_2 =
+      t0[x9_2 >>> 24] ^ t1[(x9_3 >>> 16) & 0xff] ^ t2[(x9_0 >>> 8) & 0xff] ^ t3[x9_1 & 0xff] ^ xk[42];
+    const x10_3 =
+      t0[x9_3 >>> 24] ^ t1[(x9_0 >>> 16) & 0xff] ^ t2[(x9_1 >>> 8) & 0xff] ^ t3[x9_2 & 0xff] ^ xk[43];
+    const x11_0 =
+      t0[x10_0 >>> 24] ^ t1[(x10_1 >>> 16) & 0xff] ^ t2[(x10_2 >>> 8) & 0xff] ^ t3[x10_3 & 0xff] ^ xk[44];
+    const x11_1 =
+      t0[x10_1 >>> 24] ^ t1[(x10_2 >>> 16) & 0xff] ^ t2[(x10_3 >>> 8) & 0xff] ^ t3[x10_0 & 0xff] ^ xk[45];
+    const x11_2 =
+      t0[x10_2 >>> 24] ^ t1[(x10_3 >>> 16) & 0xff] ^ t2[(x10_0 >>> 8) & 0xff] ^ t3[x10_1 & 0xff] ^ xk[46];
+    const x11_3 =
+      t0[x10_3 >>> 24] ^ t1[(x10_0 >>> 16) & 0xff] ^ t2[(x10_1 >>> 8) & 0xff] ^ t3[x10_2 & 0xff] ^ xk[47];
+    const x12_0 =
+      t0[x11_0 >>> 24] ^ t1[(x11_1 >>> 16) & 0xff] ^ t2[(x11_2 >>> 8) & 0xff] ^ t3[x11_3 & 0xff] ^ xk[48];
+    const x12_1 =
+      t0[x11_1 >>> 24] ^ t1[(x11_2 >>> 16) & 0xff] ^ t2[(x11_3 >>> 8) & 0xff] ^ t3[x11_0 & 0xff] ^ xk[49];
+    const x12_2 =
+      t0[x11_2 >>> 24] ^ t1[(x11_3 >>> 16) & 0xff] ^ t2[(x11_0 >>> 8) & 0xff] ^ t3[x11_1 & 0xff] ^ xk[50];
+    const x12_3 =
+      t0[x11_3 >>> 24] ^ t1[(x11_0 >>> 16) & 0xff] ^ t2[(x11_1 >>> 8) & 0xff] ^ t3[x11_2 & 0xff] ^ xk[51];
+    const x13_0 =
+      t0[x12_0 >>> 24] ^ t1[(x12_1 >>> 16) & 0xff] ^ t2[(x12_2 >>> 8) & 0xff] ^ t3[x12_3 & 0xff] ^ xk[52];
+    const x13_1 =
+      t0[x12_1 >>> 24] ^ t1[(x12_2 >>> 16) & 0xff] ^ t2[(x12_3 >>> 8) & 0xff] ^ t3[x12_0 & 0xff] ^ xk[53];
+    const x13_2 =
+      t0[x12_2 >>> 24] ^ t1[(x12_3 >>> 16) & 0xff] ^ t2[(x12_0 >>> 8) & 0xff] ^ t3[x12_1 & 0xff] ^ xk[54];
+    const x13_3 =
+      t0[x12_3 >>> 24] ^ t1[(x12_0 >>> 16) & 0xff] ^ t2[(x12_1 >>> 8) & 0xff] ^ t3[x12_2 & 0xff] ^ xk[55];
+    s0 = x13_0;
+    s1 = x13_1;
+    s2 = x13_2;
+    s3 = x13_3;
     // k = 56: the last round (SubBytes, ShiftRows, AddRoundKey).
     const r0 =
       ((sb[s0 >>> 24] << 24) |
