@@ -35,6 +35,12 @@ export interface LiteDnsSourceOptions {
   blockMaxAgeMs?: number;
   /** Keep the root address (ConfigParam 4) this long (default 10 min). */
   rootMaxAgeMs?: number;
+  /**
+   * The root as last seen (e.g. kept by the host across restarts). Never trusted: ConfigParam 4 is still read
+   * at every snapshot's block, but the first hop on this root is asked at the same time (one round trip less).
+   * An expired cached root serves the same way.
+   */
+  rootHint?: Address;
   /** Called once per liteserver query (benchmarks count them). */
   onQuery?: (what: string) => void;
 }
@@ -164,6 +170,10 @@ class LiteSnapshot implements DnsSnapshot {
     } catch (error) {
       throw this.#sourceError(error);
     }
+  }
+
+  rootGuess(): Address | null {
+    return this.cache.root?.address ?? this.options.rootHint ?? null;
   }
 
   /** Whether the account exists and is active at this block (asked only after a get method failed). */

@@ -24,6 +24,12 @@ export interface DnsSnapshot {
   readonly label: string;
   /** The root resolver: ConfigParam 4 of this state. */
   rootAddress(): Promise<Address>;
+  /**
+   * Optional: a root that is probably still current (an expired cache entry, a hint), while rootAddress() has
+   * to ask. The walk then asks this root's dnsresolve at the same time and uses that answer only if
+   * rootAddress() confirms it (same state, same contract, same question: the same answer).
+   */
+  rootGuess?(): Address | null;
   /** `dnsresolve(slice domain, int category)` on `account` (method id 123660). */
   dnsresolve(account: Address, domain: Uint8Array, category: bigint): Promise<DnsresolveAnswer>;
   /**

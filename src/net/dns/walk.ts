@@ -111,6 +111,10 @@ export async function walkDns(
   };
 
   try {
+    // A likely root's first hop goes out with the root lookup; used only if the root turns out to be it.
+    const guess = snapshot.rootGuess?.() ?? null;
+    const guessed = guess ? snapshot.dnsresolve(guess, internal, category) : null;
+    guessed?.catch(() => undefined); // awaited below, or dropped; never an unhandled rejection
     let contract = await snapshot.rootAddress();
     let consumed = 0;
     for (;;) {
@@ -124,7 +128,10 @@ export async function walkDns(
         lastFillUp = snapshot.lastFillUpTime(contract);
         lastFillUp.catch(() => undefined); // awaited later, or dropped; never an unhandled rejection
       }
-      const answer = await snapshot.dnsresolve(contract, query, category);
+      const answer =
+        hops.length === 0 && guessed && guess!.equals(contract)
+          ? await guessed
+          : await snapshot.dnsresolve(contract, query, category);
       const hop: DnsHop = {
         contract,
         query,

@@ -116,6 +116,47 @@ describe('walkDns', () => {
     expect(e).toMatchObject({ code: 'not_registered' });
   });
 
+  it('a root guess asks the first hop with the root lookup, and is used only when the root confirms it', async () => {
+    const order: string[] = [];
+    class Guessing extends FakeDnsSource {
+      guess: typeof root | null = root;
+      rootGuess() {
+        return this.guess;
+      }
+      override async rootAddress() {
+        order.push('root?');
+        await new Promise((r) => setTimeout(r, 5));
+        order.push('root!');
+        return super.rootAddress();
+      }
+      override async dnsresolve(account: typeof root, domain: Uint8Array, category: bigint) {
+        order.push(`resolve ${account.toRawString().slice(0, 4)}`);
+        return super.dnsresolve(account, domain, category);
+      }
+    }
+    const src = new Guessing()
+      .on(root, '\0ton\0alice\0', 0, 32, next(collection))
+      .on(collection, '\0alice\0', 0, 48, next(item))
+      .on(item, '\0', 0, 8, site);
+    const res = await walkDns(src, 'alice.ton', DNS_CATEGORY_SITE);
+    expect(res.hops.map((h) => h.contract.toRawString())).toEqual(
+      [root, collection, item].map((a) => a.toRawString()),
+    );
+    expect(order.slice(0, 3)).toEqual([`resolve ${root.toRawString().slice(0, 4)}`, 'root?', 'root!']);
+    expect(order.filter((o) => o.startsWith('resolve'))).toHaveLength(3); // no second root query
+
+    // A stale guess (another contract, which even answers): its answer is dropped, the real root is asked.
+    const stale = addr(9);
+    src.on(stale, '\0ton\0alice\0', 0, 32, next(sub));
+    src.guess = stale;
+    order.length = 0;
+    const again = await walkDns(src, 'alice.ton', DNS_CATEGORY_SITE);
+    expect(again.hops.map((h) => h.contract.toRawString())).toEqual(
+      res.hops.map((h) => h.contract.toRawString()),
+    );
+    expect(order.filter((o) => o.startsWith('resolve'))).toHaveLength(4);
+  });
+
   it('an item not renewed for a year is expired', async () => {
     const src = aliceTon();
     src.fillUp.set(item.toRawString(), src.clock - DNS_RENEWAL_PERIOD - 1);
