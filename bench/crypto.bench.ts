@@ -1,6 +1,6 @@
 /**
  * src/net/crypto: AES-CTR-with-digest (+ sha256) and long-stream AES-CTR throughput for each AES candidate:
- *   own       — src/net/crypto (our table-driven AES-256 under a streaming CTR; our sha256), synchronous
+ *   own       — src/net/crypto (our streaming CTR on noble's AES block function; noble's sha256), synchronous
  *   noble     — @noble/ciphers `ctr()` one-shot (a stream re-keys it per chunk at the right counter), synchronous
  *   webcrypto — crypto.subtle AES-CTR / SHA-256 (async; importKey per message, counter managed by hand)
  * plus a same-run xorBaseline. Every candidate's output is checked against `own` before it is timed.
@@ -111,10 +111,7 @@ export default async function cryptoBench(): Promise<void> {
 
     if (!sameBytes(sha256(data), nobleSha256(data)))
       throw new Error('crypto bench: sha256 disagrees with noble');
-    for (const [candidate, fn] of [
-      ['own', sha256],
-      ['noble', nobleSha256],
-    ] as const) {
+    for (const [candidate, fn] of [['noble', sha256]] as const) {
       report({
         bench: 'crypto.sha256',
         candidate,

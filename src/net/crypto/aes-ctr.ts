@@ -3,10 +3,10 @@
  * and as a one-shot call (AES-with-digest, DIGEST §1). Standard CTR: the 16-byte iv is the initial counter
  * block and is incremented as one 128-bit big-endian integer per block.
  *
- * Built on our table-driven AES-256 block function (aes-block.ts, several times faster than noble's per-block
- * call) because noble's public `ctr` is one-shot: keeping the expanded key, the counter and the unused part of
- * the last keystream block lets update() take chunks of any size, with no re-keying per call. Compared against noble's `ctr` and WebCrypto in the tests
- * and in bench/crypto.bench.ts.
+ * Built on noble's AES block function (aes-block.ts) because noble's public `ctr` is one-shot: keeping the
+ * expanded key, the counter and the unused part of the last keystream block lets update() take chunks of any
+ * size, with no re-keying per call. Compared against noble's `ctr` and WebCrypto in the tests and in
+ * bench/crypto.bench.ts.
  */
 import { ctrKeystream, expandKey256 } from './aes-block.ts';
 import { expectAnyBytes, expectBytes } from './bytes.ts';
@@ -22,7 +22,7 @@ const scratch32 = new Int32Array(SCRATCH_BLOCKS * 4);
 const scratch8 = new Uint8Array(scratch32.buffer);
 
 class AesCtr implements AesCtrStream {
-  readonly #xk: Int32Array;
+  readonly #xk: Uint32Array;
   /** Counter block as four big-endian 32-bit words, most significant first. */
   readonly #ctr = new Int32Array(4);
   /** The current keystream block and how many of its bytes have been used (16 = none left). */
@@ -86,7 +86,7 @@ export function createAesCtr(key: Uint8Array, iv: Uint8Array): AesCtrStream {
 }
 
 /** Round keys and counter of the one-shot calls (synchronous, never re-entered): no objects per call. */
-const oneShotKey = new Int32Array(60);
+const oneShotKey = new Uint32Array(60);
 const oneShotCtr = new Int32Array(4);
 
 /** One-shot AES-256-CTR of `data` from counter block `iv`. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ctr as nobleCtr, ecb, unsafe } from '@noble/ciphers/aes.js';
+import { ctr as nobleCtr, ecb } from '@noble/ciphers/aes.js';
 import { ctrKeystream, expandKey256 } from '../../../src/net/crypto/aes-block.ts';
 
 const hex = (s: string) => Uint8Array.from(s.match(/../g)!.map((h) => parseInt(h, 16)));
@@ -15,26 +15,11 @@ function encryptBlock(key: Uint8Array, block: Uint8Array): Uint8Array {
   return new Uint8Array(out.buffer);
 }
 
-describe('table-driven AES-256 block', () => {
+describe('AES-256 CTR keystream blocks (noble block function, our counter)', () => {
   it('matches the FIPS-197 appendix C.3 vector', () => {
     const key = hex('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f');
     expect(encryptBlock(key, hex('00112233445566778899aabbccddeeff'))).toEqual(
       hex('8ea2b7ca516745bfeafc49904b496089'),
-    );
-  });
-
-  it('expands keys like noble (same round keys, as big-endian words)', () => {
-    fc.assert(
-      fc.property(bytes(32), (key) => {
-        const le = unsafe.expandKeyLE(key);
-        const ours = expandKey256(key);
-        const swapped = Array.from(
-          le,
-          (x) => ((x >>> 24) | ((x >>> 8) & 0xff00) | ((x & 0xff00) << 8) | (x << 24)) >>> 0,
-        );
-        expect(Array.from(ours, (x) => x >>> 0)).toEqual(swapped);
-      }),
-      { numRuns: 100 },
     );
   });
 
