@@ -1,10 +1,9 @@
 /** Launches Debian's Chromium (never a downloaded browser) with the built extension from dist/. */
-import { chromium, type BrowserContext, type Worker } from 'playwright-core';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import type { BrowserContext, Worker } from 'playwright-core';
+import { resolve } from 'node:path';
+import { launchDemoBrowser } from '../../src/node/commands/demo.ts';
 
-export const CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM } from '../../src/node/commands/demo.ts';
 export const EXTENSION_DIR = resolve('dist');
 
 export interface ExtensionBrowser {
@@ -14,40 +13,13 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
+/** The same launch as `tonsite demo --headless` (one set of Chromium flags), plus the extension's worker. */
 export async function launchWithExtension(): Promise<ExtensionBrowser> {
-  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
-    throw new Error('dist/manifest.json is missing: run `npm run build` first');
-  }
-  const profile = mkdtempSync(join(tmpdir(), 'tonsite-e2e-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: false,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      `--disable-extensions-except=${EXTENSION_DIR}`,
-      `--load-extension=${EXTENSION_DIR}`,
-    ],
-    ignoreDefaultArgs: ['--disable-extensions', '--enable-automation'],
-  });
+  const browser = await launchDemoBrowser({ extensionDir: EXTENSION_DIR, headless: true });
+  const { context } = browser;
   const worker =
     context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
-  const extensionId = new URL(worker.url()).host;
-  return {
-    context,
-    worker,
-    extensionId,
-    async close() {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
+  return { context, worker, extensionId: browser.extensionId, close: () => browser.close() };
 }
 
 /** `worker.evaluate` can hang after unusual navigations (INTERCEPTION.md): always bound it. */
