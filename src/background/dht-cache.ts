@@ -1,88 +1,42 @@
 /**
  * DHT value cache of the extension, in IndexedDB (through `idb`) so resolved addresses survive service-worker
- * restarts. Holds boxed dht.value bytes until their ttl; the DhtClient re-verifies every entry it reads
- * (src/net/dht/cache.ts), so nothing here is trusted. Bounded: beyond `maxEntries` the entries expiring
+ * restarts. Holds boxed dht.value bytes until their ttl (unix seconds); the DhtClient re-verifies every entry it
+ * reads (src/net/dht/cache.ts), so nothing here is trusted. Bounded: beyond `maxEntries` the entries expiring
  * soonest are evicted.
  */
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { DhtCache, DhtCacheEntry } from '../net/dht/index.ts';
-
-const DB_NAME = 'tonsite-dht';
-const DB_VERSION = 1;
-const STORE = 'values';
-
-interface DhtCacheDb extends DBSchema {
-  values: { key: string; value: DhtCacheEntry; indexes: { expiresAt: number } };
-}
+import { IdbExpiringStore } from './expiring-store.ts';
 
 export class IdbDhtCache implements DhtCache {
-  readonly #maxEntries: number;
-  readonly #now: () => number;
-  #db: Promise<IDBPDatabase<DhtCacheDb>> | undefined;
+  readonly #store: IdbExpiringStore<DhtCacheEntry>;
 
   constructor(opts: { maxEntries?: number; now?: () => number } = {}) {
-    this.#maxEntries = opts.maxEntries ?? 2048;
-    this.#now = opts.now ?? (() => Math.floor(Date.now() / 1000));
-  }
-
-  #open(): Promise<IDBPDatabase<DhtCacheDb>> {
-    this.#db ??= openDB<DhtCacheDb>(DB_NAME, DB_VERSION, {
-      upgrade(db) {
-        if (!db.objectStoreNames.contains(STORE)) {
-          db.createObjectStore(STORE).createIndex('expiresAt', 'expiresAt');
-        }
-      },
+    this.#store = new IdbExpiringStore<DhtCacheEntry>({
+      dbName: 'tonsite-dht',
+      storeName: 'values',
+      maxEntries: opts.maxEntries ?? 2048,
+      now: opts.now ?? (() => Math.floor(Date.now() / 1000)),
+      // A value is good through its ttl second.
+      isLive: (e, now) =>
+        e.value instanceof Uint8Array && typeof e.expiresAt === 'number' && e.expiresAt >= now,
+      expiredAtNow: false,
     });
-    return this.#db;
   }
 
-  async get(keyIdHex: string): Promise<DhtCacheEntry | undefined> {
-    const db = await this.#open();
-    const entry = await db.get(STORE, keyIdHex);
-    if (!entry) return undefined;
-    if (
-      !(entry.value instanceof Uint8Array) ||
-      typeof entry.expiresAt !== 'number' ||
-      entry.expiresAt < this.#now()
-    ) {
-      await db.delete(STORE, keyIdHex);
-      return undefined;
-    }
-    return entry;
+  get(keyIdHex: string): Promise<DhtCacheEntry | undefined> {
+    return this.#store.get(keyIdHex);
   }
 
-  async set(keyIdHex: string, entry: DhtCacheEntry): Promise<void> {
-    const db = await this.#open();
-    const tx = db.transaction(STORE, 'readwrite');
-    await tx.store.put({ value: entry.value.slice(), expiresAt: entry.expiresAt }, keyIdHex);
-    let excess = (await tx.store.count()) - this.#maxEntries;
-    if (excess > 0) {
-      let cursor = await tx.store.index('expiresAt').openCursor();
-      while (cursor && excess > 0) {
-        await cursor.delete();
-        excess--;
-        cursor = await cursor.continue();
-      }
-    }
-    await tx.done;
+  set(keyIdHex: string, entry: DhtCacheEntry): Promise<void> {
+    return this.#store.set(keyIdHex, { value: entry.value.slice(), expiresAt: entry.expiresAt });
   }
 
-  async delete(keyIdHex: string): Promise<void> {
-    await (await this.#open()).delete(STORE, keyIdHex);
+  delete(keyIdHex: string): Promise<void> {
+    return this.#store.delete(keyIdHex);
   }
 
   /** Removes every expired entry (call now and then, e.g. on service-worker start). */
-  async prune(): Promise<number> {
-    const db = await this.#open();
-    const tx = db.transaction(STORE, 'readwrite');
-    let removed = 0;
-    let cursor = await tx.store.index('expiresAt').openCursor(IDBKeyRange.upperBound(this.#now(), true));
-    while (cursor) {
-      await cursor.delete();
-      removed++;
-      cursor = await cursor.continue();
-    }
-    await tx.done;
-    return removed;
+  prune(): Promise<number> {
+    return this.#store.prune();
   }
 }

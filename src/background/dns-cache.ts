@@ -7,89 +7,42 @@
  *
  *   new CachingResolver(resolver, new IdbDnsCacheStore())
  */
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { DnsCacheEntry, DnsCacheStore } from '../net/dns/index.ts';
-
-const DB_NAME = 'tonsite-dns';
-const DB_VERSION = 1;
-const STORE = 'answers';
-
-interface DnsCacheDb extends DBSchema {
-  answers: { key: string; value: DnsCacheEntry; indexes: { expiresAt: number } };
-}
+import { IdbExpiringStore } from './expiring-store.ts';
 
 export class IdbDnsCacheStore implements DnsCacheStore {
-  readonly #maxEntries: number;
-  readonly #now: () => number;
-  #db: Promise<IDBPDatabase<DnsCacheDb>> | undefined;
+  readonly #store: IdbExpiringStore<DnsCacheEntry>;
 
   constructor(opts: { maxEntries?: number; now?: () => number } = {}) {
-    this.#maxEntries = opts.maxEntries ?? 1000;
-    this.#now = opts.now ?? Date.now;
-  }
-
-  #open(): Promise<IDBPDatabase<DnsCacheDb>> {
-    this.#db ??= openDB<DnsCacheDb>(DB_NAME, DB_VERSION, {
-      upgrade(db) {
-        if (!db.objectStoreNames.contains(STORE)) {
-          db.createObjectStore(STORE).createIndex('expiresAt', 'expiresAt');
-        }
-      },
+    this.#store = new IdbExpiringStore<DnsCacheEntry>({
+      dbName: 'tonsite-dns',
+      storeName: 'answers',
+      maxEntries: opts.maxEntries ?? 1000,
+      now: opts.now ?? Date.now,
+      // expiresAt is in ms and exclusive: an answer is gone at that instant.
+      isLive: (e, now) => typeof e.expiresAt === 'number' && e.expiresAt > now && typeof e.value === 'object',
+      expiredAtNow: true,
     });
-    return this.#db;
   }
 
-  async get(key: string): Promise<DnsCacheEntry | undefined> {
-    const db = await this.#open();
-    const entry = await db.get(STORE, key);
-    if (!entry) return undefined;
-    if (
-      typeof entry.expiresAt !== 'number' ||
-      entry.expiresAt <= this.#now() ||
-      typeof entry.value !== 'object'
-    ) {
-      await db.delete(STORE, key);
-      return undefined;
-    }
-    return entry;
+  get(key: string): Promise<DnsCacheEntry | undefined> {
+    return this.#store.get(key);
   }
 
-  async set(key: string, entry: DnsCacheEntry): Promise<void> {
-    const db = await this.#open();
-    const tx = db.transaction(STORE, 'readwrite');
-    await tx.store.put(entry, key);
-    let excess = (await tx.store.count()) - this.#maxEntries;
-    if (excess > 0) {
-      let cursor = await tx.store.index('expiresAt').openCursor();
-      while (cursor && excess > 0) {
-        await cursor.delete();
-        excess--;
-        cursor = await cursor.continue();
-      }
-    }
-    await tx.done;
+  set(key: string, entry: DnsCacheEntry): Promise<void> {
+    return this.#store.set(key, entry);
   }
 
-  async delete(key: string): Promise<void> {
-    await (await this.#open()).delete(STORE, key);
+  delete(key: string): Promise<void> {
+    return this.#store.delete(key);
   }
 
-  async clear(): Promise<void> {
-    await (await this.#open()).clear(STORE);
+  clear(): Promise<void> {
+    return this.#store.clear();
   }
 
   /** Removes every expired entry (e.g. on service-worker start). */
-  async prune(): Promise<number> {
-    const db = await this.#open();
-    const tx = db.transaction(STORE, 'readwrite');
-    let removed = 0;
-    let cursor = await tx.store.index('expiresAt').openCursor(IDBKeyRange.upperBound(this.#now()));
-    while (cursor) {
-      await cursor.delete();
-      removed++;
-      cursor = await cursor.continue();
-    }
-    await tx.done;
-    return removed;
+  prune(): Promise<number> {
+    return this.#store.prune();
   }
 }
