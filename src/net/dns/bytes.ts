@@ -1,4 +1,5 @@
 /** Byte helpers for the DNS layer (hex for ids in messages/JSON; uint256 <-> bytes; @ton/core boundary). */
+import { Buffer } from 'buffer';
 import { DnsRecordParseError } from './errors.ts';
 
 export function toHex(bytes: Uint8Array): string {

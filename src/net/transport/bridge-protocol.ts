@@ -52,8 +52,8 @@ export type BridgeTcpTarget = { server: number } | { key: Uint8Array };
 /** Largest server index accepted in a request (configs have a few dozen entries). */
 export const MAX_BRIDGE_SERVER_INDEX = 65535;
 
-/** Builds the WebSocket URL for a TCP stream through the bridge at `base` (e.g. `ws://127.0.0.1:8081`). */
-export function bridgeTcpUrl(base: string, target: BridgeTcpTarget): string {
+/** The URL of route `path` (e.g. `/tcp`, `/udp`) on the bridge at `base`, without a query; TransportError if bad. */
+export function bridgeRouteUrl(base: string, path: string): URL {
   let url: URL;
   try {
     url = new URL(base);
@@ -62,8 +62,14 @@ export function bridgeTcpUrl(base: string, target: BridgeTcpTarget): string {
   }
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:')
     throw new TransportError('bridge URL must be ws: or wss:');
-  url.pathname = url.pathname.replace(/\/+$/, '') + BRIDGE_TCP_PATH;
+  url.pathname = url.pathname.replace(/\/+$/, '') + path;
   url.search = '';
+  return url;
+}
+
+/** Builds the WebSocket URL for a TCP stream through the bridge at `base` (e.g. `ws://127.0.0.1:8081`). */
+export function bridgeTcpUrl(base: string, target: BridgeTcpTarget): string {
+  const url = bridgeRouteUrl(base, BRIDGE_TCP_PATH);
   if ('server' in target) {
     checkServerIndex(target.server);
     url.searchParams.set('server', String(target.server));

@@ -18,6 +18,7 @@
  *    loopback), caps the distinct destinations, packets and bytes per second of each stream, and only relays
  *    back datagrams from addresses the client has sent to. Malformed frames are dropped (counted, never echoed).
  */
+import { bridgeRouteUrl } from './bridge-protocol.ts';
 import { formatIpv4, isValidPort, parseIpv4 } from './ipv4.ts';
 import { TransportError } from './types.ts';
 
@@ -54,17 +55,7 @@ export type RelayFrame =
 
 /** Builds the WebSocket URL of the relay on the bridge at `base` (e.g. `ws://127.0.0.1:8081`). */
 export function bridgeUdpUrl(base: string): string {
-  let url: URL;
-  try {
-    url = new URL(base);
-  } catch {
-    throw new TransportError(`bad bridge URL: ${base}`);
-  }
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:')
-    throw new TransportError('bridge URL must be ws: or wss:');
-  url.pathname = url.pathname.replace(/\/+$/, '') + BRIDGE_UDP_PATH;
-  url.search = '';
-  return url.toString();
+  return bridgeRouteUrl(base, BRIDGE_UDP_PATH).toString();
 }
 
 function writeHeader(out: Uint8Array, kind: number, host: string, port: number): void {

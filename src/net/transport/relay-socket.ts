@@ -13,20 +13,7 @@ import {
   type RelayFrame,
 } from './relay-protocol.ts';
 import { TransportError, type DatagramSocket } from './types.ts';
-import type { WebSocketConstructor } from './websocket-stream.ts';
-
-/** The part of the WebSocket API used here (DOM and `ws` agree on it). */
-interface WebSocketLike {
-  binaryType: string;
-  readonly readyState: number;
-  readonly bufferedAmount: number;
-  send(data: Uint8Array): void;
-  close(code?: number, reason?: string): void;
-  onopen: (() => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onerror: (() => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
-}
+import type { WebSocketConstructor, WebSocketLike } from './websocket-stream.ts';
 
 const OPEN = 1;
 

@@ -9,10 +9,11 @@ import { TransportError, type ByteStream } from './types.ts';
 /** Any WebSocket class taking a URL (`globalThis.WebSocket`, `ws`'s WebSocket). */
 export type WebSocketConstructor = new (url: string) => unknown;
 
-/** The part of the WebSocket API we use (shared by the DOM and `ws`). */
-interface WebSocketLike {
+/** The part of the WebSocket API the transports use (the DOM and `ws` agree on it). */
+export interface WebSocketLike {
   binaryType: string;
   readonly readyState: number;
+  readonly bufferedAmount: number;
   send(data: Uint8Array): void;
   close(code?: number, reason?: string): void;
   onopen: (() => void) | null;
