@@ -50,7 +50,27 @@ export {
 } from './records.ts';
 export { EXIT_ACCOUNT_INACTIVE, type DnsSource, type DnsSnapshot, type DnsresolveAnswer } from './source.ts';
 export type { DnsHop, DnsAnswer, DnsResolution } from './resolution.ts';
-export { walkDns, DNS_RENEWAL_PERIOD, DEFAULT_MAX_HOPS, type DnsWalkOptions } from './walk.ts';
+export {
+  walkDns,
+  guessDnsHops,
+  DNS_RENEWAL_PERIOD,
+  DEFAULT_MAX_HOPS,
+  type DnsWalkOptions,
+  type GuessedDnsHop,
+} from './walk.ts';
+export {
+  dnsHintsForConfig,
+  dnsHintsFromJson,
+  dnsHintsToJson,
+  DnsHintsError,
+  MAINNET_DNS_HINTS,
+  MAINNET_ZERO_STATE_FILE_HASH,
+  TESTNET_DNS_HINTS,
+  TESTNET_ZERO_STATE_FILE_HASH,
+  type DnsHints,
+  type DnsHintsJson,
+  type DnsZoneHint,
+} from './hints.ts';
 export { SourceResolver, CrossCheckResolver, type DnsResolver, type CrossCheckOptions } from './resolver.ts';
 export {
   CachingResolver,

@@ -22,6 +22,7 @@ import {
 } from '../lite/index.ts';
 import { asBuffer } from './bytes.ts';
 import { DnsError, DnsResolverError, DnsSourceError } from './errors.ts';
+import type { DnsHints } from './hints.ts';
 import { DNS_ROOT_CONFIG_PARAM, dnsRootFromConfigParam } from './root-config.ts';
 import { EXIT_ACCOUNT_INACTIVE, type DnsresolveAnswer, type DnsSnapshot, type DnsSource } from './source.ts';
 
@@ -36,11 +37,11 @@ export interface LiteDnsSourceOptions {
   /** Keep the root address (ConfigParam 4) this long (default 10 min). */
   rootMaxAgeMs?: number;
   /**
-   * The root as last seen (e.g. kept by the host across restarts). Never trusted: ConfigParam 4 is still read
-   * at every snapshot's block, but the first hop on this root is asked at the same time (one round trip less).
-   * An expired cached root serves the same way.
+   * The network's DNS contracts as expected (dnsHintsForConfig): never trusted — ConfigParam 4 is still read at
+   * every snapshot's block and every hop is checked — but the hops they predict are asked all at once, with the
+   * root lookup (walk.ts). An expired cached root serves as the root hint.
    */
-  rootHint?: Address;
+  hints?: DnsHints;
   /** Called once per liteserver query (benchmarks count them). */
   onQuery?: (what: string) => void;
 }
@@ -172,8 +173,10 @@ class LiteSnapshot implements DnsSnapshot {
     }
   }
 
-  rootGuess(): Address | null {
-    return this.cache.root?.address ?? this.options.rootHint ?? null;
+  hints(): DnsHints | null {
+    const root = this.cache.root?.address ?? this.options.hints?.root;
+    if (!root && !this.options.hints) return null;
+    return { ...this.options.hints, root };
   }
 
   /** Whether the account exists and is active at this block (asked only after a get method failed). */

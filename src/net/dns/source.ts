@@ -6,6 +6,7 @@
  * A proof-checking source is a drop-in replacement: it implements the same two interfaces.
  */
 import type { Address, Cell } from '@ton/core';
+import type { DnsHints } from './hints.ts';
 
 /** TVM / liteserver convention for "the account is not active (does not exist, or has no code)". */
 export const EXIT_ACCOUNT_INACTIVE = -256;
@@ -25,11 +26,12 @@ export interface DnsSnapshot {
   /** The root resolver: ConfigParam 4 of this state. */
   rootAddress(): Promise<Address>;
   /**
-   * Optional: a root that is probably still current (an expired cache entry, a hint), while rootAddress() has
-   * to ask. The walk then asks this root's dnsresolve at the same time and uses that answer only if
-   * rootAddress() confirms it (same state, same contract, same question: the same answer).
+   * Optional: the contracts the walk will probably pass through (hints.ts), e.g. a root that is probably still
+   * current (an expired cache entry, a network hint) while rootAddress() has to ask. The walk asks them all at
+   * once and uses an answer only when the real chain reaches the same contract with the same question
+   * (same state, same contract, same question: the same answer).
    */
-  rootGuess?(): Address | null;
+  hints?(): DnsHints | null;
   /** `dnsresolve(slice domain, int category)` on `account` (method id 123660). */
   dnsresolve(account: Address, domain: Uint8Array, category: bigint): Promise<DnsresolveAnswer>;
   /**

@@ -10,6 +10,13 @@
  * than a year (dns-utils.fc `one_year`) = expired. Those calls run alongside the walk, not after it: a hop asked
  * for just `\0` (the last hop of a domain) is an item in all likelihood, so its expiry is asked together with
  * its dnsresolve (one round trip, not two) and used only if the item indeed answers for just itself.
+ *
+ * Speculation (hints.ts): with the snapshot's hints the walk guesses the chain up front — the root, the resolver
+ * the root should name for the name's zone, the domain item computed from the zone's item code (plus its
+ * expiry) — and asks all of them at once, with the root lookup. The walk itself is unchanged: it still goes hop
+ * by hop from ConfigParam 4, and at each hop takes a speculative answer only if it asked exactly that contract
+ * with exactly that rest of the name (same snapshot, same contract, same question: the same answer). From the
+ * first hop that differs from the guesses it asks one hop after another, as without hints.
  */
 import type { Address, Cell } from '@ton/core';
 import { dnsCategoryLabel, DNS_CATEGORY_ALL } from './categories.ts';
@@ -21,10 +28,12 @@ import {
   DnsResolverError,
   DnsSourceError,
 } from './errors.ts';
+import type { DnsHints } from './hints.ts';
+import { dnsItemAddress } from './item-address.ts';
 import { dnsNameOfPrefix, encodeDnsName, normalizeDnsName } from './name.ts';
 import { DNS_PREFIX_NEXT_RESOLVER, parseDnsRecord, parseDnsRecordSet } from './records.ts';
 import type { DnsAnswer, DnsHop, DnsResolution } from './resolution.ts';
-import { EXIT_ACCOUNT_INACTIVE, type DnsSnapshot } from './source.ts';
+import { EXIT_ACCOUNT_INACTIVE, type DnsresolveAnswer, type DnsSnapshot } from './source.ts';
 
 /** dns-utils.fc `one_year`: 366 days. */
 export const DNS_RENEWAL_PERIOD = 31_622_400;
@@ -77,6 +86,43 @@ function readNextResolver(hop: DnsHop, result: Cell): Address {
   return record.address;
 }
 
+/** A hop the walk expects to make: `contract` asked for the rest of the name after `consumed` bytes. */
+export interface GuessedDnsHop {
+  contract: Address;
+  consumed: number;
+  /** A domain item: its expiry is asked too. */
+  item: boolean;
+}
+
+/**
+ * The chain the hints predict for `internal` (the encoding of `name`): root (`\0ton\0alice\0`) -> the zone's
+ * resolver (`\0alice\0`) -> the item of `alice` (`\0`, or `\0docs\0` for docs.alice.ton), DIGEST §9.2.
+ */
+export function guessDnsHops(hints: DnsHints, name: string, internal: Uint8Array): GuessedDnsHop[] {
+  const guesses: GuessedDnsHop[] = [];
+  if (hints.root) guesses.push({ contract: hints.root, consumed: 0, item: false });
+  let zone: string | null = null;
+  for (const z of Object.keys(hints.zones ?? {})) {
+    if (name.endsWith(`.${z}`) && (zone === null || z.length > zone.length)) zone = z;
+  }
+  if (zone === null) return guesses;
+  const hint = hints.zones![zone];
+  // The root consumes `\0ton` (`\0me\0t` for t.me): the zone's encoding without its trailing \0.
+  const zoneEnd = encodeDnsName(zone).length - 1;
+  guesses.push({ contract: hint.resolver, consumed: zoneEnd, item: false });
+  if (!hint.itemCode) return guesses;
+  // The collection consumes `\0alice` and names the item of `alice`.
+  let labelEnd = zoneEnd + 1;
+  while (labelEnd < internal.length && internal[labelEnd] !== 0) labelEnd++;
+  try {
+    const item = dnsItemAddress(hint.resolver, hint.itemCode, internal.subarray(zoneEnd + 1, labelEnd));
+    guesses.push({ contract: item, consumed: labelEnd, item: true });
+  } catch {
+    // not a label an item can hold: no guess
+  }
+  return guesses;
+}
+
 async function expiryOf(checks: ExpiryCheck[], now: number): Promise<number | null> {
   let expiresAt: number | null = null;
   for (const check of checks) {
@@ -110,11 +156,29 @@ export async function walkDns(
     throw error;
   };
 
+  // Answers asked ahead of the walk, by contract and bytes consumed (see the header); expiry by contract.
+  const ahead = new Map<string, Promise<DnsresolveAnswer>>();
+  const fillUps = new Map<string, Promise<number | null>>();
+  const hopKey = (contract: Address, consumed: number) => `${contract.toRawString()} ${consumed}`;
+  const fillUpOf = (contract: Address): Promise<number | null> => {
+    const key = contract.toRawString();
+    let p = fillUps.get(key);
+    if (!p) {
+      p = snapshot.lastFillUpTime(contract);
+      p.catch(() => undefined); // awaited later, or dropped; never an unhandled rejection
+      fillUps.set(key, p);
+    }
+    return p;
+  };
+
   try {
-    // A likely root's first hop goes out with the root lookup; used only if the root turns out to be it.
-    const guess = snapshot.rootGuess?.() ?? null;
-    const guessed = guess ? snapshot.dnsresolve(guess, internal, category) : null;
-    guessed?.catch(() => undefined); // awaited below, or dropped; never an unhandled rejection
+    const hints = snapshot.hints?.() ?? null;
+    for (const guess of hints ? guessDnsHops(hints, normalized, internal) : []) {
+      const answer = snapshot.dnsresolve(guess.contract, internal.subarray(guess.consumed), category);
+      answer.catch(() => undefined); // awaited by the walk, or dropped; never an unhandled rejection
+      ahead.set(hopKey(guess.contract, guess.consumed), answer);
+      if (guess.item && checkExpiry) fillUpOf(guess.contract);
+    }
     let contract = await snapshot.rootAddress();
     let consumed = 0;
     for (;;) {
@@ -123,15 +187,9 @@ export async function walkDns(
       }
       const query = internal.subarray(consumed);
       // Speculative expiry check for the domain's own item (see the header); discarded if it is not one.
-      let lastFillUp: Promise<number | null> | null = null;
-      if (checkExpiry && hops.length > 0 && query.length === 1 && query[0] === 0) {
-        lastFillUp = snapshot.lastFillUpTime(contract);
-        lastFillUp.catch(() => undefined); // awaited later, or dropped; never an unhandled rejection
-      }
-      const answer =
-        hops.length === 0 && guessed && guess!.equals(contract)
-          ? await guessed
-          : await snapshot.dnsresolve(contract, query, category);
+      if (checkExpiry && hops.length > 0 && query.length === 1 && query[0] === 0) fillUpOf(contract);
+      const answer = await (ahead.get(hopKey(contract, consumed)) ??
+        snapshot.dnsresolve(contract, query, category));
       const hop: DnsHop = {
         contract,
         query,
@@ -188,11 +246,8 @@ export async function walkDns(
       }
 
       if (checkExpiry && query[0] === 0 && bits === 8) {
-        if (!lastFillUp) {
-          lastFillUp = snapshot.lastFillUpTime(contract);
-          lastFillUp.catch(() => undefined); // awaited later; never an unhandled rejection
-        }
-        expiries.push({ domain: dnsNameOfPrefix(internal, consumed) || normalized, contract, lastFillUp });
+        const domain = dnsNameOfPrefix(internal, consumed) || normalized;
+        expiries.push({ domain, contract, lastFillUp: fillUpOf(contract) });
       }
 
       if (bits === query.length * 8) {

@@ -116,12 +116,12 @@ describe('walkDns', () => {
     expect(e).toMatchObject({ code: 'not_registered' });
   });
 
-  it('a root guess asks the first hop with the root lookup, and is used only when the root confirms it', async () => {
+  it('a root hint asks the first hop with the root lookup, and is used only when the root confirms it', async () => {
     const order: string[] = [];
     class Guessing extends FakeDnsSource {
       guess: typeof root | null = root;
-      rootGuess() {
-        return this.guess;
+      hints() {
+        return this.guess ? { root: this.guess } : null;
       }
       override async rootAddress() {
         order.push('root?');
