@@ -18,7 +18,7 @@ import WebSocket from 'ws';
 import { AdnlNode } from '../src/net/adnl/index.ts';
 import { generateKeyPair } from '../src/net/crypto/index.ts';
 import { DhtClient, parseDhtConfig, type DhtConfig } from '../src/net/dht/index.ts';
-import { LiteDnsSource, SourceResolver } from '../src/net/dns/index.ts';
+import { dnsHintsForConfig, LiteDnsSource, SourceResolver } from '../src/net/dns/index.ts';
 import { Gateway } from '../src/net/gateway/index.ts';
 import { LitePool, liteServersFromConfig } from '../src/net/lite/index.ts';
 import {
@@ -193,7 +193,12 @@ function makeClient(
       return new AdnlNode({ socket, keyPair: generateKeyPair() });
     },
     dht: (adnl) => new DhtClient({ adnl, config: dht, timeoutMs: 2000, attempts: 2 }),
-    dns: pool ? new SourceResolver(new LiteDnsSource(pool)) : null,
+    // The devnet's dns_hints section, as a host passes mainnet's: every DNS hop asked at once.
+    dns: pool
+      ? new SourceResolver(
+          new LiteDnsSource(pool, { hints: dnsHintsForConfig(opts.globalConfig) ?? undefined }),
+        )
+      : null,
   });
   return {
     gateway,

@@ -1,7 +1,8 @@
 /**
  * The TON stack of the service worker, built lazily from the settings and rebuilt when they change:
  *   liteservers  LitePool over the bridge's /tcp route (every configured bridge tried in order)
- *   DNS          CrossCheckResolver (2+ liteservers) or SourceResolver, cached in IndexedDB (dns-cache.ts)
+ *   DNS          CrossCheckResolver (2+ liteservers) or SourceResolver, cached in IndexedDB (dns-cache.ts), with
+ *                the network's DNS hints (dnsHintsForConfig)
  *   ADNL/UDP     one AdnlNode over the bridge's /udp relay, with the DHT of the config (cache in dht-cache.ts)
  *   gateway      src/net/gateway over all of it (TON Storage pieces cached in piece-cache.ts)
  * Nothing here outlives a service-worker restart except what the caches put in IndexedDB: connections are made
@@ -13,6 +14,7 @@ import { DhtClient, parseDhtConfig, type DhtConfig } from '../net/dht/index.ts';
 import {
   CachingResolver,
   CrossCheckResolver,
+  dnsHintsForConfig,
   LiteDnsSource,
   liteDnsSources,
   SourceResolver,
@@ -157,9 +159,11 @@ export class TonStack {
     });
     const crossCheck = servers.length >= 2;
     this.trust = crossCheck ? 'cross-checked' : 'single-source';
+    // Mainnet's compiled-in DNS hints, or the config's own (the devnet's): every hop asked at once (walk.ts).
+    const hints = dnsHintsForConfig(config) ?? undefined;
     const walk: DnsResolver = crossCheck
-      ? new CrossCheckResolver(liteDnsSources(this.pool))
-      : new SourceResolver(new LiteDnsSource(this.pool));
+      ? new CrossCheckResolver(liteDnsSources(this.pool, { hints }))
+      : new SourceResolver(new LiteDnsSource(this.pool, { hints }));
     this.#recording = new RecordingResolver(new CachingResolver(walk, new IdbDnsCacheStore()), this.trust);
     this.resolver = this.#recording;
     let dhtConfig: DhtConfig | null = null;

@@ -28,4 +28,9 @@ export {
   type DemoRecordSpec,
 } from './demo-spec.ts';
 export { SandboxDnsSource } from './sandbox-source.ts';
-export { devnetDnsPlugin, type DevnetDnsPlugin, type DevnetDnsPluginOptions } from './plugin.ts';
+export {
+  devnetDnsPlugin,
+  devnetDnsHints,
+  type DevnetDnsPlugin,
+  type DevnetDnsPluginOptions,
+} from './plugin.ts';

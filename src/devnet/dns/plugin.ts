@@ -3,9 +3,19 @@
  * real DNS contracts and the demo names (deploy.ts) into the devnet chain before its first block, sets
  * ConfigParam 4 to the root, and lists the root and the names in the printed endpoints:
  * `dnsRoot` (raw address), `dnsNames` ([{ name, item, expired }]), `dnsUnregistered` (names).
+ *
+ * It also writes a `dns_hints` section into the global config (src/net/dns/hints.ts, dnsHintsToJson): the root,
+ * the .ton and .t.me collections and their item code, i.e. what the hosts compile in for mainnet. Every host
+ * reads it with dnsHintsForConfig(config), so the devnet walk asks all hops at once like a mainnet one.
  */
 import type { DevnetPlugin } from '../devnet.ts';
-import { dnsRootConfigParam, DNS_ROOT_CONFIG_PARAM } from '../../net/dns/index.ts';
+import {
+  dnsHintsToJson,
+  dnsRootConfigParam,
+  DNS_ROOT_CONFIG_PARAM,
+  type DnsHints,
+} from '../../net/dns/index.ts';
+import { loadDnsContractCode } from './contracts.ts';
 import { deployDns, type DeployedDns } from './deploy.ts';
 import { loadDemoDomains, type DemoDomainsSpec } from './demo-spec.ts';
 
@@ -40,6 +50,7 @@ export function devnetDnsPlugin(options: DevnetDnsPluginOptions = {}): DevnetDns
       deployed = result;
       resolveReady(result);
       return {
+        config: { dns_hints: dnsHintsToJson(devnetDnsHints(result)) },
         endpoints: {
           dnsRoot: result.root.toRawString(),
           dnsNames: result.names.map((n) => ({
@@ -50,6 +61,18 @@ export function devnetDnsPlugin(options: DevnetDnsPluginOptions = {}): DevnetDns
           dnsUnregistered: result.unregistered,
         },
       };
+    },
+  };
+}
+
+/** The hints for a deployment: both zones are dns-contract collections with the same item code (deploy.ts). */
+export function devnetDnsHints(deployed: DeployedDns): DnsHints {
+  const itemCode = loadDnsContractCode().item;
+  return {
+    root: deployed.root,
+    zones: {
+      ton: { resolver: deployed.collections.ton, itemCode },
+      't.me': { resolver: deployed.collections.tme, itemCode },
     },
   };
 }

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { WebSocket } from 'ws';
 import {
   CrossCheckResolver,
+  dnsHintsForConfig,
   DnsError,
   dnsCategoryLabel,
   describeDnsBytes,
@@ -20,6 +21,7 @@ import {
   recordToJson,
   resolutionToJson,
   SourceResolver,
+  type DnsHints,
   type DnsHop,
   type DnsRecordJson,
   type DnsResolution,
@@ -84,12 +86,12 @@ export const resolveCommand: Command = {
       throw new CliError((error as Error).message, 2);
     }
 
-    const pool = openPool(values.config, values.bridge, timeoutMs);
+    const { pool, hints } = openPool(values.config, values.bridge, timeoutMs);
     try {
       const crossCheck = !values.single && pool.servers.length >= 2;
       const resolver: DnsResolver = crossCheck
-        ? new CrossCheckResolver(liteDnsSources(pool))
-        : new SourceResolver(new LiteDnsSource(pool));
+        ? new CrossCheckResolver(liteDnsSources(pool, { hints }))
+        : new SourceResolver(new LiteDnsSource(pool, { hints }));
       const trust = crossCheck ? 'cross-checked' : 'single-source';
       try {
         const res = await resolver.resolve(name, category);
@@ -117,10 +119,18 @@ export const resolveCommand: Command = {
   },
 };
 
-function openPool(configFile: string, bridge: string | undefined, timeoutMs: number): LitePool {
+/** The pool of the config's liteservers, and the config's DNS hints (hints.ts: public network or dns_hints). */
+function openPool(
+  configFile: string,
+  bridge: string | undefined,
+  timeoutMs: number,
+): { pool: LitePool; hints: DnsHints | undefined } {
   let servers: LiteServerEntry[];
+  let hints: DnsHints | undefined;
   try {
-    servers = liteServersFromConfig(JSON.parse(readFileSync(configFile, 'utf8')));
+    const config: unknown = JSON.parse(readFileSync(configFile, 'utf8'));
+    servers = liteServersFromConfig(config);
+    hints = dnsHintsForConfig(config) ?? undefined;
   } catch (error) {
     const detail = error instanceof LiteError || error instanceof SyntaxError ? error.message : String(error);
     throw new CliError(`cannot use config ${configFile}: ${detail}`);
@@ -141,7 +151,7 @@ function openPool(configFile: string, bridge: string | undefined, timeoutMs: num
             WebSocket,
             connectTimeoutMs: timeoutMs,
           });
-  return new LitePool({
+  const pool = new LitePool({
     servers,
     connector,
     queryTimeoutMs: timeoutMs,
@@ -149,6 +159,7 @@ function openPool(configFile: string, bridge: string | undefined, timeoutMs: num
     healthCheckIntervalMs: 0,
     adnl: { pingIntervalMs: 0 },
   });
+  return { pool, hints };
 }
 
 function formatRecord(r: DnsRecordJson): string {

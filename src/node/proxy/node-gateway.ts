@@ -1,6 +1,6 @@
 /**
  * A Gateway (src/net/gateway) for Node hosts (`tonsite fetch`, `tonsite proxy`): DNS through the liteservers of a
- * global config (cross-checked on two when it has several), the DHT of the same config, ADNL over direct UDP or,
+ * global config (cross-checked on two when it has several; with the network's DNS hints), the DHT of the same config, ADNL over direct UDP or,
  * with a bridge, over its /udp relay (and the liteservers over its /tcp route).
  */
 import { readFileSync } from 'node:fs';
@@ -10,9 +10,11 @@ import { generateKeyPair } from '../../net/crypto/index.ts';
 import { DhtClient, parseDhtConfig, type DhtConfig } from '../../net/dht/index.ts';
 import {
   CrossCheckResolver,
+  dnsHintsForConfig,
   LiteDnsSource,
   liteDnsSources,
   SourceResolver,
+  type DnsHints,
   type DnsResolver,
 } from '../../net/dns/index.ts';
 import { Gateway, type GatewayOptions, type StaticPeer } from '../../net/gateway/index.ts';
@@ -69,7 +71,12 @@ function readConfig(file: string): Record<string, unknown> {
   }
 }
 
-function liteResolver(servers: LiteServerEntry[], bridge: string | undefined, timeoutMs: number) {
+function liteResolver(
+  servers: LiteServerEntry[],
+  hints: DnsHints | undefined,
+  bridge: string | undefined,
+  timeoutMs: number,
+) {
   const connector = (server: LiteServerEntry): StreamConnector =>
     bridge === undefined
       ? tcpConnector(server.host, server.port, { connectTimeoutMs: timeoutMs })
@@ -88,8 +95,8 @@ function liteResolver(servers: LiteServerEntry[], bridge: string | undefined, ti
   });
   const resolver: DnsResolver =
     servers.length >= 2
-      ? new CrossCheckResolver(liteDnsSources(pool))
-      : new SourceResolver(new LiteDnsSource(pool));
+      ? new CrossCheckResolver(liteDnsSources(pool, { hints }))
+      : new SourceResolver(new LiteDnsSource(pool, { hints }));
   return { pool, resolver };
 }
 
@@ -119,7 +126,9 @@ export async function createNodeGateway(options: NodeGatewayOptions): Promise<No
     } catch {
       servers = []; // no usable liteservers: .ton names then fail at stage dns
     }
-    if (servers.length > 0) lite = liteResolver(servers, bridge, timeoutMs);
+    // The network's DNS hints (mainnet/testnet by zero state, or the config's dns_hints section, e.g. the devnet's).
+    const hints = dnsHintsForConfig(config) ?? undefined;
+    if (servers.length > 0) lite = liteResolver(servers, hints, bridge, timeoutMs);
   }
   const openSocket = async (): Promise<DatagramSocket> => {
     try {
