@@ -4,6 +4,8 @@
  * Linux silently caps SO_RCVBUF/SO_SNDBUF at net.core.{r,w}mem_max; the sizes actually granted are reported.
  */
 import { createSocket, type Socket } from 'node:dgram';
+import { lookup } from 'node:dns';
+import { isIPv4 } from 'node:net';
 import type { DatagramSocket } from '../net/transport/types.ts';
 import { TransportError } from '../net/transport/types.ts';
 
@@ -32,10 +34,6 @@ export class NodeUdpSocket implements DatagramSocket {
   readonly sendBufferSize: number;
   readonly #socket: Socket;
   #closed = false;
-  /** One completion callback for every send (not a closure per datagram). */
-  readonly #onSent = (error: Error | null): void => {
-    if (error) this.stats.sendErrors++;
-  };
 
   constructor(socket: Socket) {
     this.#socket = socket;
@@ -47,7 +45,9 @@ export class NodeUdpSocket implements DatagramSocket {
       // A plain Uint8Array view: src/net never sees Buffer.
       this.onMessage?.(new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength), rinfo.address, rinfo.port);
     });
-    // ICMP errors and the like: UDP is best effort, the protocol above retries.
+    // ICMP errors and the like: UDP is best effort, the protocol above retries. Sends take no callback (with one,
+    // Node schedules a tick per datagram even when the send completed at once), so a failed send is not counted
+    // here: it is a lost datagram like any other.
     socket.on('error', () => {
       this.stats.sendErrors++;
     });
@@ -62,7 +62,7 @@ export class NodeUdpSocket implements DatagramSocket {
   send(data: Uint8Array, host: string, port: number): void {
     if (this.#closed) return;
     try {
-      this.#socket.send(data, port, host, this.#onSent);
+      this.#socket.send(data, port, host);
       this.stats.sent++;
     } catch {
       // Bad port or host from the caller, or the socket closing under us: drop like the network would.
@@ -90,10 +90,24 @@ function safeGet(fn: () => number): number {
   }
 }
 
+/**
+ * dgram resolves the destination of every send, and Node's resolver answers even an IP literal in a later tick
+ * (one tick per datagram). ADNL only ever sends to IPv4 literals: answer those at once, anything else as usual.
+ */
+const literalFirstLookup = ((hostname: string, options: unknown, callback: (...args: unknown[]) => void) => {
+  if (isIPv4(hostname)) callback(null, hostname, 4);
+  else
+    (lookup as (h: string, o: unknown, cb: (...args: unknown[]) => void) => void)(
+      hostname,
+      options,
+      callback,
+    );
+}) as unknown as typeof lookup;
+
 /** Binds a UDP socket and resolves once it is listening. TransportError if the bind fails. */
 export function openUdpSocket(options: UdpSocketOptions = {}): Promise<NodeUdpSocket> {
   const bufferBytes = options.bufferBytes ?? DEFAULT_UDP_BUFFER_BYTES;
-  const socket = createSocket({ type: 'udp4' });
+  const socket = createSocket({ type: 'udp4', lookup: literalFirstLookup });
   return new Promise<NodeUdpSocket>((resolve, reject) => {
     const onError = (error: Error) => {
       socket.close();

@@ -97,7 +97,7 @@ export function aesCtr(key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8
   return out;
 }
 
-/** aesCtr() written into `out` (data.length bytes from its start; a view into a larger buffer is fine). */
+/** aesCtr() written into `out` (data.length bytes from its start; a view into a larger buffer, or `data` itself). */
 export function aesCtrInto(key: Uint8Array, iv: Uint8Array, data: Uint8Array, out: Uint8Array): void {
   expectBytes('AES-256 key', key, 32);
   expectBytes('AES-CTR iv', iv, 16);

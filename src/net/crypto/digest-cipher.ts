@@ -8,12 +8,11 @@
  * sender's long-term key as the "ephemeral" one. AES (channel, pub.aes) output: digest(32) || ciphertext.
  * Decryption recomputes sha256 of the plaintext and rejects a mismatch.
  */
-import { aesCtr, aesCtrInto } from './aes-ctr.ts';
 import { bytesEqual, concatBytes, expectAnyBytes, expectBytes } from './bytes.ts';
 import { sharedSecret } from './ecdh.ts';
 import { generateKeyPair, type KeyPair } from './ed25519.ts';
 import { CryptoError } from './errors.ts';
-import { sha256 } from './hash.ts';
+import { noblePrimitives, type SymmetricPrimitives } from './primitives.ts';
 
 export function digestKeyIv(secret: Uint8Array, digest: Uint8Array): { key: Uint8Array; iv: Uint8Array } {
   expectBytes('shared secret', secret, 32);
@@ -28,11 +27,16 @@ export function digestKeyIv(secret: Uint8Array, digest: Uint8Array): { key: Uint
 }
 
 /** digest(32) || AES-CTR(plaintext) under `secret`, written at the start of `out` (32 + plaintext.length bytes). */
-function sealWithSecretInto(secret: Uint8Array, plaintext: Uint8Array, out: Uint8Array): void {
-  const digest = sha256(plaintext);
+function sealWithSecretInto(
+  secret: Uint8Array,
+  plaintext: Uint8Array,
+  out: Uint8Array,
+  primitives: SymmetricPrimitives = noblePrimitives,
+): void {
+  const digest = primitives.sha256(plaintext);
   const { key, iv } = digestKeyIv(secret, digest);
   out.set(digest, 0);
-  aesCtrInto(key, iv, plaintext, out.subarray(32, 32 + plaintext.length));
+  primitives.aesCtrInto(key, iv, plaintext, out.subarray(32, 32 + plaintext.length));
 }
 
 function sealWithSecret(secret: Uint8Array, plaintext: Uint8Array): Uint8Array {
@@ -42,12 +46,17 @@ function sealWithSecret(secret: Uint8Array, plaintext: Uint8Array): Uint8Array {
 }
 
 /** Inverse of sealWithSecret on `sealed` = digest(32) || ciphertext; CryptoError if the digest does not match. */
-function openWithSecret(secret: Uint8Array, sealed: Uint8Array): Uint8Array {
+function openWithSecret(
+  secret: Uint8Array,
+  sealed: Uint8Array,
+  primitives: SymmetricPrimitives = noblePrimitives,
+): Uint8Array {
   if (sealed.length < 32) throw new CryptoError(`encrypted data too short: ${sealed.length} bytes`);
   const digest = sealed.subarray(0, 32);
   const { key, iv } = digestKeyIv(secret, digest);
-  const plaintext = aesCtr(key, iv, sealed.subarray(32));
-  if (!bytesEqual(sha256(plaintext), digest))
+  const plaintext = new Uint8Array(sealed.length - 32);
+  primitives.aesCtrInto(key, iv, sealed.subarray(32), plaintext);
+  if (!bytesEqual(primitives.sha256(plaintext), digest))
     throw new CryptoError('digest mismatch: wrong key or corrupted data');
   return plaintext;
 }
@@ -89,6 +98,7 @@ export function encryptWithSharedKeyInto(
   plaintext: Uint8Array,
   out: Uint8Array,
   offset: number,
+  primitives?: SymmetricPrimitives,
 ): void {
   expectBytes('shared key', key, 32);
   expectAnyBytes('plaintext', plaintext);
@@ -96,11 +106,39 @@ export function encryptWithSharedKeyInto(
   if (!Number.isSafeInteger(offset) || offset < 0 || offset + 32 + plaintext.length > out.length) {
     throw new RangeError('encryptWithSharedKeyInto: output too short');
   }
-  sealWithSecretInto(key, plaintext, out.subarray(offset));
+  sealWithSecretInto(key, plaintext, out.subarray(offset), primitives);
 }
 
-export function decryptWithSharedKey(key: Uint8Array, data: Uint8Array): Uint8Array {
+/** Opens encryptWithSharedKey output; CryptoError on short input or a digest mismatch. */
+/**
+ * encryptWithSharedKey in place: `buffer` has 32 free bytes at `offset` followed by the plaintext up to its end;
+ * the digest goes into the free bytes and the plaintext is encrypted where it lies (ADNL channel datagrams are
+ * built in their final buffer: one allocation, no copy). RangeError if there is no room for the digest.
+ */
+export function sealWithSharedKeyInPlace(
+  key: Uint8Array,
+  buffer: Uint8Array,
+  offset: number,
+  primitives: SymmetricPrimitives = noblePrimitives,
+): void {
+  expectBytes('shared key', key, 32);
+  expectAnyBytes('buffer', buffer);
+  if (!Number.isSafeInteger(offset) || offset < 0 || offset + 32 > buffer.length) {
+    throw new RangeError('sealWithSharedKeyInPlace: no room for the digest');
+  }
+  const plaintext = buffer.subarray(offset + 32);
+  const digest = primitives.sha256(plaintext);
+  const { key: aesKey, iv } = digestKeyIv(key, digest);
+  buffer.set(digest, offset);
+  primitives.aesCtrInto(aesKey, iv, plaintext, plaintext);
+}
+
+export function decryptWithSharedKey(
+  key: Uint8Array,
+  data: Uint8Array,
+  primitives?: SymmetricPrimitives,
+): Uint8Array {
   expectBytes('shared key', key, 32);
   expectAnyBytes('encrypted data', data);
-  return openWithSecret(key, data);
+  return openWithSecret(key, data, primitives);
 }

@@ -11,8 +11,10 @@ export {
   decryptWithKey,
   encryptWithSharedKey,
   encryptWithSharedKeyInto,
+  sealWithSharedKeyInPlace,
   decryptWithSharedKey,
 } from './digest-cipher.ts';
+export { type SymmetricPrimitives, noblePrimitives } from './primitives.ts';
 export { crc16 } from './crc16.ts';
 export { ADNL_TEXT_LENGTH, adnlIdFromText, adnlIdToText } from './adnl-text.ts';
 export { adnlId } from './adnl-id.ts';

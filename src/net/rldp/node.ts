@@ -132,6 +132,8 @@ export class RldpNode {
   readonly #maxIdlePeers: number;
   /** Peer connections, least recently used first. */
   readonly #connections = new Map<string, Connection>();
+  /** The connection #connection() returned last (the most recently used one). */
+  #lastConnection: Connection | null = null;
   readonly #pending = new Map<string, PendingQuery>();
   #serving = 0;
   #unsolicited = 0;
@@ -364,9 +366,13 @@ export class RldpNode {
   // ---- connections and scheduling ----
 
   #connection(peer: AdnlPeer): Connection {
+    // Every symbol of a transfer asks for the same peer: the most recent connection needs no lookup or reorder.
+    const last = this.#lastConnection;
+    if (last !== null && last.peer === peer && this.#connections.get(last.key) === last) return last;
     const key = hexOf(peer.id);
     let c = this.#connections.get(key);
     if (c) {
+      this.#lastConnection = c;
       c.peer = peer;
       this.#connections.delete(key);
       this.#connections.set(key, c);
@@ -378,6 +384,7 @@ export class RldpNode {
       this.#pinned.delete(key);
     }
     this.#connections.set(key, c);
+    this.#lastConnection = c;
     if (this.#connections.size > this.#maxIdlePeers) {
       for (const [k, old] of this.#connections) {
         if (this.#connections.size <= this.#maxIdlePeers) break;

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { tlDecode, tlEncode } from '../../../src/net/tl/index.ts';
 import { AdnlError } from '../../../src/net/adnl/index.ts';
-import { encodeChannelPacket, encodePacket, type AdnlMessage } from '../../../src/net/adnl/udp/packet.ts';
+import {
+  encodeChannelPacket,
+  encodeCustomMessage,
+  encodePacket,
+  type AdnlMessage,
+} from '../../../src/net/adnl/udp/packet.ts';
 
 const bytes = (min: number, max: number) => fc.uint8Array({ minLength: min, maxLength: max });
 const long = fc.bigInt({ min: -(1n << 63n), max: (1n << 64n) - 1n });
@@ -72,6 +77,43 @@ describe('encodeChannelPacket (fast path) against the generic TL codec', () => {
     expect(() => encodeChannelPacket(r, r, 1n, -(1n << 63n) - 1n, m)).toThrow(AdnlError);
     expect(() => encodePacket({ rand1: r, rand2: r, seqno: 1n << 64n, confirm_seqno: 1n })).toThrow(
       AdnlError,
+    );
+  });
+});
+
+describe('encodeChannelPacket headroom', () => {
+  it('puts the same packet after `headroom` zero bytes', () => {
+    fc.assert(
+      fc.property(
+        bytes(7, 15),
+        long,
+        fc.array(message, { minLength: 1, maxLength: 3 }),
+        fc.nat(80),
+        (r, s, ms, h) => {
+          const encoded = ms.map((m) => tlEncode(m));
+          const plain = encodeChannelPacket(r, r, s, s, encoded);
+          const roomy = encodeChannelPacket(r, r, s, s, encoded, h);
+          expect(roomy.length).toBe(h + plain.length);
+          expect(roomy.subarray(0, h).every((b) => b === 0)).toBe(true);
+          expect(roomy.subarray(h)).toEqual(plain);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+});
+
+describe('encodeCustomMessage (fast path) against the generic TL codec', () => {
+  it('is tlEncode of adnl.message.custom, and its message views the same data', () => {
+    fc.assert(
+      fc.property(fc.oneof(bytes(0, 300), bytes(250, 260), bytes(700, 1100)), (data) => {
+        const { message, encoded } = encodeCustomMessage(data);
+        expect(encoded).toEqual(tlEncode({ _: 'adnl.message.custom', data }));
+        expect(message.data).toEqual(data);
+        expect(message.data.buffer).toBe(encoded.buffer);
+        expect(tlEncode(message)).toEqual(encoded);
+      }),
+      { numRuns: 200 },
     );
   });
 });

@@ -22,6 +22,8 @@ import {
   type AdnlPacketContents,
 } from '../../../src/net/adnl/index.ts';
 import { adnlKeyId } from '../../../src/net/adnl/tcp-handshake.ts';
+import { CHANNEL_HEADER_BYTES, sealChannelDatagramInPlace } from '../../../src/net/adnl/udp/channel.ts';
+import { nativePrimitives } from '../../../src/node/native-crypto.ts';
 import { CaptureSocket, hex, loadVector, toHex, vectorRng } from './helpers.ts';
 
 interface RngRead {
@@ -215,6 +217,22 @@ describe('tonutils-go channel packets', () => {
     const ours = encodePacket({ rand1, rand2, message: p.message, seqno: 2n, confirm_seqno: 1n });
     expect(toHex(ours)).toBe(s2c.plaintext_hex);
     expect(toHex(sealChannelDatagram(serverKeys, ours))).toBe(s2c.packet_hex);
+  });
+
+  it('sealed in place and with node:crypto primitives: the same bytes both ways', () => {
+    for (const [keys, other, dir] of [
+      [clientKeys, serverKeys, ch.client_to_server],
+      [serverKeys, clientKeys, ch.server_to_client],
+    ] as const) {
+      const plain = hex(dir.plaintext_hex);
+      for (const primitives of [undefined, nativePrimitives]) {
+        const roomy = new Uint8Array(CHANNEL_HEADER_BYTES + plain.length);
+        roomy.set(plain, CHANNEL_HEADER_BYTES);
+        expect(toHex(sealChannelDatagramInPlace(keys, roomy, primitives))).toBe(dir.packet_hex);
+        expect(toHex(sealChannelDatagram(keys, plain, primitives))).toBe(dir.packet_hex);
+        expect(toHex(openChannelDatagram(other, hex(dir.packet_hex), primitives))).toBe(dir.plaintext_hex);
+      }
+    }
   });
 
   it('a datagram for the other direction does not decrypt', () => {

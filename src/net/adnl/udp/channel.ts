@@ -8,7 +8,13 @@
  * Channel ids are TL hashes of `pub.aes key:int256`: in_id of the decrypt key, out_id of the encrypt key. A
  * channel datagram is out_id(32) || sha256(plain)(32) || AES-CTR(plain) (the "AES with digest" scheme, §1).
  */
-import { decryptWithSharedKey, encryptWithSharedKeyInto, sharedSecret } from '../../crypto/index.ts';
+import {
+  decryptWithSharedKey,
+  encryptWithSharedKeyInto,
+  sealWithSharedKeyInPlace,
+  sharedSecret,
+  type SymmetricPrimitives,
+} from '../../crypto/index.ts';
 import { tlHash } from '../../tl/index.ts';
 
 export interface ChannelKeys {
@@ -46,15 +52,40 @@ export function deriveChannelKeys(
   };
 }
 
-/** out_id || digest || ciphertext. */
-export function sealChannelDatagram(keys: ChannelKeys, plaintext: Uint8Array): Uint8Array {
+/** out_id || digest || ciphertext (`primitives`: SHA-256 and AES-CTR to use; default noble). */
+export function sealChannelDatagram(
+  keys: ChannelKeys,
+  plaintext: Uint8Array,
+  primitives?: SymmetricPrimitives,
+): Uint8Array {
   const out = new Uint8Array(64 + plaintext.length);
   out.set(keys.outId, 0);
-  encryptWithSharedKeyInto(keys.encryptKey, plaintext, out, 32);
+  encryptWithSharedKeyInto(keys.encryptKey, plaintext, out, 32, primitives);
   return out;
 }
 
+/** Bytes in front of the packet in a channel datagram: out_id(32) and digest(32). */
+export const CHANNEL_HEADER_BYTES = 64;
+
+/**
+ * sealChannelDatagram in place: `datagram` = CHANNEL_HEADER_BYTES of room, then the plaintext packet (as
+ * encodeChannelPacket(..., CHANNEL_HEADER_BYTES) builds it). Fills the header and encrypts the packet in place.
+ */
+export function sealChannelDatagramInPlace(
+  keys: ChannelKeys,
+  datagram: Uint8Array,
+  primitives?: SymmetricPrimitives,
+): Uint8Array {
+  datagram.set(keys.outId, 0);
+  sealWithSharedKeyInPlace(keys.encryptKey, datagram, 32, primitives);
+  return datagram;
+}
+
 /** Plaintext of a channel datagram (its first 32 bytes, the in_id, already matched). CryptoError on a bad digest. */
-export function openChannelDatagram(keys: ChannelKeys, datagram: Uint8Array): Uint8Array {
-  return decryptWithSharedKey(keys.decryptKey, datagram.subarray(32));
+export function openChannelDatagram(
+  keys: ChannelKeys,
+  datagram: Uint8Array,
+  primitives?: SymmetricPrimitives,
+): Uint8Array {
+  return decryptWithSharedKey(keys.decryptKey, datagram.subarray(32), primitives);
 }

@@ -17,14 +17,26 @@
  *
  * Randomness, clock and channel keys are injectable so runs can be replayed byte for byte (random.ts).
  */
-import { CryptoError, keyPairFromSeed, randomBytes, type KeyPair } from '../../crypto/index.ts';
+import {
+  CryptoError,
+  keyPairFromSeed,
+  noblePrimitives,
+  randomBytes,
+  type KeyPair,
+  type SymmetricPrimitives,
+} from '../../crypto/index.ts';
 import { TlError, tlDecode, tlEncode, type TlConstructors } from '../../tl/index.ts';
 import { isValidPort, parseIpv4, type DatagramSocket } from '../../transport/index.ts';
 import { AdnlError } from '../errors.ts';
 import { adnlKeyId } from '../tcp-handshake.ts';
 import { decodeAddressList, encodeAddressList, type AdnlAddress, type AdnlAddressListTl } from './address.ts';
 import { bytesEqual, keyOf } from './bytes.ts';
-import { deriveChannelKeys, openChannelDatagram, sealChannelDatagram } from './channel.ts';
+import {
+  CHANNEL_HEADER_BYTES,
+  deriveChannelKeys,
+  openChannelDatagram,
+  sealChannelDatagramInPlace,
+} from './channel.ts';
 import { openRootDatagram, sealRootDatagram } from './datagram.ts';
 import {
   ADNL_MAX_DATAGRAM,
@@ -37,6 +49,7 @@ import {
 import {
   decodePacket,
   encodeChannelPacket,
+  encodeCustomMessage,
   encodePacket,
   packetMessages,
   packetSenderKey,
@@ -71,6 +84,11 @@ export interface AdnlNodeOptions {
   /** Accept packets from identities never added with addPeer (servers: yes; default true). */
   acceptUnknownPeers?: boolean;
   limits?: Partial<AdnlUdpLimits>;
+  /**
+   * SHA-256 and AES-CTR for channel datagrams (default: noble). Node hosts pass OpenSSL's
+   * (src/node/native-crypto.ts); the bytes on the wire are the same.
+   */
+  crypto?: SymmetricPrimitives;
 }
 
 export interface AdnlQueryOptions {
@@ -90,6 +108,12 @@ interface OutItem {
   message: AdnlMessage;
   size: number;
   /** Its boxed bytes (size = encoded.length), when already encoded; channel packets reuse them. */
+  encoded?: Uint8Array;
+}
+
+/** A queued message, with its boxed bytes when they were made on the spot (custom messages: RLDP symbols). */
+interface OutMessage {
+  message: AdnlMessage;
   encoded?: Uint8Array;
 }
 
@@ -129,14 +153,19 @@ export class AdnlNode {
   readonly #identityEncryption: boolean;
   readonly #acceptUnknown: boolean;
   readonly #limits: AdnlUdpLimits;
+  readonly #crypto: SymmetricPrimitives;
   readonly #addressList: AdnlAddressListTl;
   readonly #addressListSize: number;
   readonly #idKey: string;
   /** Peers in least-recently-active-first order. */
   readonly #peers = new Map<string, PeerState>();
   readonly #channels = new Map<string, PeerState>();
+  /** The last peer in #peers' LRU order (so a packet from it needs no reorder). */
+  #mostRecent: PeerState | null = null;
+  /** The peer whose channel the last channel datagram came through (bulk transfers: the same one again). */
+  #lastChannel: PeerState | null = null;
   readonly #queries = new Map<string, PendingQuery>();
-  readonly #outbox = new Map<PeerState, AdnlMessage[]>();
+  readonly #outbox = new Map<PeerState, OutMessage[]>();
   readonly #parts: PartReassembler;
   #flushScheduled = false;
   #serving = 0;
@@ -154,6 +183,7 @@ export class AdnlNode {
     this.#generateChannelKey = options.generateChannelKey ?? (() => keyPairFromSeed(random(32)));
     this.#identityEncryption = options.encryptWithIdentityKey ?? false;
     this.#acceptUnknown = options.acceptUnknownPeers ?? true;
+    this.#crypto = options.crypto ?? noblePrimitives;
     this.#limits = { ...DEFAULT_ADNL_UDP_LIMITS, ...options.limits };
     for (const [name, value] of Object.entries(this.#limits)) {
       if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`ADNL limit ${name} must be > 0`);
@@ -262,7 +292,9 @@ export class AdnlNode {
     if (data.length > ADNL_MAX_HUGE_MESSAGE - 16) {
       throw new AdnlError('protocol', `custom message of ${data.length} bytes is too large`);
     }
-    this.#enqueue(this.#stateOf(peer), { _: 'adnl.message.custom', data: data.slice() });
+    // Encoded now (a copy: the caller may reuse its buffer) rather than copied now and encoded at the flush.
+    const { message, encoded } = encodeCustomMessage(data);
+    this.#enqueue(this.#stateOf(peer), message, encoded);
   }
 
   /** Stops everything: pending queries fail with AdnlError('closed'); the socket is closed. */
@@ -302,10 +334,13 @@ export class AdnlNode {
       this.#nowSeconds(),
     );
     this.#peers.set(peer.key, peer);
+    this.#mostRecent = peer;
     return peer;
   }
 
   #forgetPeer(peer: PeerState): void {
+    if (this.#mostRecent === peer) this.#mostRecent = null;
+    if (this.#lastChannel === peer) this.#lastChannel = null;
     this.#peers.delete(peer.key);
     if (peer.channel) this.#channels.delete(keyOf(peer.channel.inId));
     this.#outbox.delete(peer);
@@ -314,22 +349,27 @@ export class AdnlNode {
 
   /** The live state of `peer` (re-created if it was forgotten meanwhile). */
   #stateOf(peer: AdnlPeer): PeerState {
+    // The peers we hand out are our PeerState objects: their key is known (no key string per message).
+    if (peer instanceof PeerState && this.#peers.get(peer.key) === peer) return peer;
     const state = this.#peers.get(keyOf(peer.id));
     if (state) return state;
     return this.#createPeer(adnlKeyId(peer.publicKey), peer.publicKey, peer.address);
   }
 
   #touch(peer: PeerState): void {
+    if (this.#mostRecent === peer) return; // already last in the LRU order
     this.#peers.delete(peer.key);
     this.#peers.set(peer.key, peer);
+    this.#mostRecent = peer;
   }
 
   // ---- sending ----
 
-  #enqueue(peer: PeerState, message: AdnlMessage): void {
+  #enqueue(peer: PeerState, message: AdnlMessage, encoded?: Uint8Array): void {
+    const item: OutMessage = encoded ? { message, encoded } : { message };
     const queue = this.#outbox.get(peer);
-    if (queue) queue.push(message);
-    else this.#outbox.set(peer, [message]);
+    if (queue) queue.push(item);
+    else this.#outbox.set(peer, [item]);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       queueMicrotask(() => this.#flush());
@@ -352,10 +392,10 @@ export class AdnlNode {
   }
 
   /** Encodes, splits and packs `messages` into as few datagrams as fit (DIGEST §4.3 packing rule). */
-  #sendMessages(peer: PeerState, messages: AdnlMessage[]): void {
+  #sendMessages(peer: PeerState, messages: OutMessage[]): void {
     const items: OutItem[] = [];
-    for (const message of messages) {
-      const bytes = tlEncode(message);
+    for (const { message, encoded } of messages) {
+      const bytes = encoded ?? tlEncode(message);
       if (bytes.length <= ADNL_MAX_UNSPLIT_MESSAGE)
         items.push({ message, size: bytes.length, encoded: bytes });
       else
@@ -434,8 +474,18 @@ export class AdnlNode {
     if (viaChannel) {
       // The common case (every RLDP symbol): the messages' bytes from #sendMessages go in as they are.
       const encoded = items.map((b) => b.encoded ?? tlEncode(b.message));
-      const plaintext = encodeChannelPacket(rand1, rand2, peer.outSeqno, peer.inWindow.highest, encoded);
-      const datagram = sealChannelDatagram(peer.channel!, plaintext);
+      const datagram = sealChannelDatagramInPlace(
+        peer.channel!,
+        encodeChannelPacket(
+          rand1,
+          rand2,
+          peer.outSeqno,
+          peer.inWindow.highest,
+          encoded,
+          CHANNEL_HEADER_BYTES,
+        ),
+        this.#crypto,
+      );
       this.stats.datagramsOut++;
       this.#socket.send(datagram, peer.address.host, peer.address.port);
       return;
@@ -485,11 +535,16 @@ export class AdnlNode {
 
   #receiveDatagram(data: Uint8Array, source: AdnlAddress): void {
     if (data.length < 64 + 8) return this.#drop('short');
-    const dst = keyOf(data.subarray(0, 32));
-    if (dst === this.#idKey) return this.#receiveRoot(data, source);
-    const peer = this.#channels.get(dst);
-    if (!peer) return this.#drop('unknown-destination');
-    const packet = decodePacket(openChannelDatagram(peer.channel!, data));
+    const head = data.subarray(0, 32);
+    let peer = this.#lastChannel;
+    if (peer === null || peer.channel === null || !bytesEqual(peer.channel.inId, head)) {
+      const dst = keyOf(head);
+      if (dst === this.#idKey) return this.#receiveRoot(data, source);
+      peer = this.#channels.get(dst) ?? null;
+      if (!peer) return this.#drop('unknown-destination');
+      this.#lastChannel = peer;
+    }
+    const packet = decodePacket(openChannelDatagram(peer.channel!, data, this.#crypto));
     // Channel packets need no sender fields; if present they must name the channel's peer.
     if (packet.from_short !== undefined && !bytesEqual(packet.from_short.id, peer.id))
       return this.#drop('sender');

@@ -90,6 +90,7 @@ export function decodePacket(bytes: Uint8Array): AdnlPacketContents {
 }
 
 const PACKET_CONTENTS_ID = 0xd142cd89; // adnl.packetContents (TL-IDS.md)
+const MESSAGE_CUSTOM_ID = 0x204818f5; // adnl.message.custom data:bytes (TL-IDS.md)
 const LONG_MIN = -(1n << 63n);
 const LONG_MAX = (1n << 64n) - 1n;
 
@@ -113,11 +114,28 @@ function putTlBytes(out: Uint8Array, at: number, b: Uint8Array): number {
   return at + tlBytesSize(n); // padding bytes are already zero in a fresh buffer
 }
 
+/** Little-endian u32 at `at`. */
+function putU32(out: Uint8Array, at: number, v: number): void {
+  out[at] = v & 0xff;
+  out[at + 1] = (v >>> 8) & 0xff;
+  out[at + 2] = (v >>> 16) & 0xff;
+  out[at + 3] = v >>> 24;
+}
+
+/** Little-endian two's-complement 64-bit `v` (already range-checked) at `at`. */
+function putLong(out: Uint8Array, at: number, v: bigint): void {
+  const u = BigInt.asUintN(64, v);
+  putU32(out, at, Number(u & 0xffffffffn));
+  putU32(out, at + 4, Number(u >> 32n));
+}
+
 /**
  * The common channel packet without the generic codec: rand1, flags, message (one) or messages (vector), seqno,
  * confirm_seqno, rand2 — `messages` already boxed (tlEncode of each adnl.Message). Byte-identical to encodePacket
  * of the same fields (tests/unit/adnl-udp/packet-fast.test.ts proves it with fast-check); it saves re-encoding
- * every message the sender already encoded to size it. AdnlError('protocol') on an out-of-range field.
+ * every message the sender already encoded to size it. The packet starts at `headroom` in the returned buffer
+ * (zeros before it: room for the channel datagram header, so the datagram is sealed in place).
+ * AdnlError('protocol') on an out-of-range field.
  */
 export function encodeChannelPacket(
   rand1: Uint8Array,
@@ -125,6 +143,7 @@ export function encodeChannelPacket(
   seqno: bigint,
   confirmSeqno: bigint,
   messages: readonly Uint8Array[],
+  headroom = 0,
 ): Uint8Array {
   if (messages.length === 0) throw new AdnlError('protocol', 'channel packet without messages');
   if (seqno < LONG_MIN || seqno > LONG_MAX || confirmSeqno < LONG_MIN || confirmSeqno > LONG_MAX) {
@@ -132,29 +151,45 @@ export function encodeChannelPacket(
   }
   if (rand1.length >= 1 << 24 || rand2.length >= 1 << 24)
     throw new AdnlError('protocol', 'packet encode: rand');
+  if (!Number.isSafeInteger(headroom) || headroom < 0) throw new RangeError('bad headroom');
   const single = messages.length === 1;
   let size = 4 + tlBytesSize(rand1.length) + 4 + (single ? 0 : 4) + 16 + tlBytesSize(rand2.length);
   for (const m of messages) size += m.length;
-  const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, PACKET_CONTENTS_ID, true);
-  let at = putTlBytes(out, 4, rand1);
+  const out = new Uint8Array(headroom + size);
+  putU32(out, headroom, PACKET_CONTENTS_ID);
+  let at = putTlBytes(out, headroom + 4, rand1);
   const flags =
     (single ? PacketFlag.MESSAGE : PacketFlag.MESSAGES) | PacketFlag.SEQNO | PacketFlag.CONFIRM_SEQNO;
-  view.setUint32(at, flags, true);
+  putU32(out, at, flags);
   at += 4;
   if (!single) {
-    view.setUint32(at, messages.length, true);
+    putU32(out, at, messages.length);
     at += 4;
   }
   for (const m of messages) {
     out.set(m, at);
     at += m.length;
   }
-  view.setBigUint64(at, BigInt.asUintN(64, seqno), true);
-  view.setBigUint64(at + 8, BigInt.asUintN(64, confirmSeqno), true);
+  putLong(out, at, seqno);
+  putLong(out, at + 8, confirmSeqno);
   putTlBytes(out, at + 16, rand2);
   return out;
+}
+
+/**
+ * Boxed `adnl.message.custom data:bytes` made directly (every RLDP symbol is one): the bytes, and the message
+ * whose `data` is a view into them (equal to tlEncode of it; tests/unit/adnl-udp/packet-fast.test.ts).
+ */
+export function encodeCustomMessage(data: Uint8Array): {
+  message: TlConstructors['adnl.message.custom'];
+  encoded: Uint8Array;
+} {
+  if (data.length >= 1 << 24) throw new AdnlError('protocol', 'custom message too large');
+  const encoded = new Uint8Array(4 + tlBytesSize(data.length));
+  putU32(encoded, 0, MESSAGE_CUSTOM_ID);
+  putTlBytes(encoded, 4, data);
+  const at = 4 + (data.length < 254 ? 1 : 4);
+  return { message: { _: 'adnl.message.custom', data: encoded.subarray(at, at + data.length) }, encoded };
 }
 
 /** The messages of a packet in order (from `message` or `messages`). */

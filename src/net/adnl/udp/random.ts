@@ -9,9 +9,11 @@
 export type RandomSource = (n: number) => Uint8Array;
 
 export function packetRandoms(random: RandomSource): { rand1: Uint8Array; rand2: Uint8Array } {
-  const r = random(32);
-  const pick = (d: Uint8Array) => (d[0] & 1 ? d.slice(1, 16) : d.slice(1, 8));
-  return { rand1: pick(r.subarray(0, 16)), rand2: pick(r.subarray(16, 32)) };
+  const r = random(32); // ours alone: views into it are safe
+  return {
+    rand1: r.subarray(1, r[0] & 1 ? 16 : 8),
+    rand2: r.subarray(17, r[16] & 1 ? 32 : 24),
+  };
 }
 
 /**
