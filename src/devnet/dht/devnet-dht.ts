@@ -20,6 +20,7 @@ import {
 } from '../../net/dht/index.ts';
 import type { DatagramSocket } from '../../net/transport/index.ts';
 import { openUdpSocket } from '../../node/udp-socket.ts';
+import { nativePrimitives } from '../../node/native-crypto.ts';
 
 export interface DevnetDhtOptions {
   /** Number of DHT nodes (default 3). */
@@ -84,7 +85,7 @@ export async function startDevnetDht(options: DevnetDhtOptions = {}): Promise<De
       const socket = options.wrapSocket ? options.wrapSocket(udp, index) : udp;
       const seed = options.seeds?.[index];
       const keyPair = seed ? keyPairFromSeed(seed) : generateKeyPair();
-      const adnl = new AdnlNode({ socket, keyPair, addresses: [address] });
+      const adnl = new AdnlNode({ socket, keyPair, addresses: [address], crypto: nativePrimitives });
       const server = new DhtServer({ keyPair, addresses: [address], networkId, k: options.k });
       server.attach(adnl);
       nodes.push({ index, id: server.id, publicKey: keyPair.publicKey, address, server, adnl });

@@ -17,6 +17,7 @@ import {
 import { RldpNode } from '../../net/rldp/index.ts';
 import type { DatagramSocket } from '../../net/transport/index.ts';
 import { openUdpSocket } from '../../node/udp-socket.ts';
+import { nativePrimitives } from '../../node/native-crypto.ts';
 
 export interface SiteServerOptions {
   name: string;
@@ -51,7 +52,12 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
   const udp = await openUdpSocket({ host, port: options.port ?? 0 });
   const address = { host, port: udp.address().port };
   const socket = options.wrapSocket ? options.wrapSocket(udp) : udp;
-  const adnlNode = new AdnlNode({ socket, keyPair: options.keyPair, addresses: [address] });
+  const adnlNode = new AdnlNode({
+    socket,
+    keyPair: options.keyPair,
+    addresses: [address],
+    crypto: nativePrimitives, // a real site is a C++ node with native crypto
+  });
   const v1Only = options.rldpVersion === 1;
   // A v1-only node ignores every rldp2 message, as an old C++ rldp-http-proxy would.
   const rldpNode = new RldpNode(adnlNode, { versions: v1Only ? [1] : [1, 2] });

@@ -9,6 +9,7 @@ import { RldpNode } from '../../net/rldp/index.ts';
 import { StorageServer, type SeededBag } from '../../net/storage/index.ts';
 import type { DatagramSocket } from '../../net/transport/index.ts';
 import { openUdpSocket } from '../../node/udp-socket.ts';
+import { nativePrimitives } from '../../node/native-crypto.ts';
 
 export interface SeederOptions {
   keyPair: KeyPair;
@@ -37,7 +38,12 @@ export async function startSeeder(options: SeederOptions): Promise<Seeder> {
   const udp = await openUdpSocket({ host, port: options.port ?? 0 });
   const address = { host, port: udp.address().port };
   const socket = options.wrapSocket ? options.wrapSocket(udp) : udp;
-  const adnlNode = new AdnlNode({ socket, keyPair: options.keyPair, addresses: [address] });
+  const adnlNode = new AdnlNode({
+    socket,
+    keyPair: options.keyPair,
+    addresses: [address],
+    crypto: nativePrimitives, // a real seeder is a C++/Go node with native crypto
+  });
   const rldpNode = new RldpNode(adnlNode);
   const server = new StorageServer({ adnl: adnlNode, rldp: rldpNode, keyPair: options.keyPair });
   for (const bag of options.bags) server.addBag(bag);

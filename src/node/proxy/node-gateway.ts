@@ -29,6 +29,7 @@ import {
 } from '../../net/transport/index.ts';
 import { CliError } from '../command.ts';
 import { tcpConnector } from '../tcp-stream.ts';
+import { nativePrimitives } from '../native-crypto.ts';
 import { openUdpSocket } from '../udp-socket.ts';
 
 export interface NodeGatewayOptions {
@@ -150,6 +151,7 @@ export async function createNodeGateway(options: NodeGatewayOptions): Promise<No
       return new AdnlNode({
         socket: options.wrapSocket ? options.wrapSocket(socket) : socket,
         keyPair: generateKeyPair(),
+        crypto: nativePrimitives, // Node has OpenSSL; the extension uses noble (src/net/crypto/primitives.ts)
       });
     },
     dht: dhtConfig
