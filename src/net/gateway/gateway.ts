@@ -25,6 +25,8 @@ import {
   type BodySource,
   type HeaderList,
   type HttpClientOptions,
+  type HttpRequestInit,
+  type HttpResponse,
   type IncomingQueryContext,
   type RldpTransport,
 } from '../http/index.ts';
@@ -292,42 +294,80 @@ export class Gateway {
           done,
         };
       }
-      // Resolution and connection are shared with concurrent requests: an abort only stops waiting for them.
-      const { site, conn } = await untilAborted(
-        this.#siteConnection(target, init.peer, log, resolved),
-        init.signal,
-        target.host,
-      );
-      log.rldpVersion = conn.version;
-      log.adnl = site.adnl;
-      log.address = `${conn.address.host}:${conn.address.port}`;
-
-      const tRequest = this.#now();
+      let tRequest = 0;
       let tBody = 0;
       let headDone = false;
       let pendingEnd: BodyEnd | null = null;
+      let site: SiteInfo | null = null;
       const bodyEnded = (end: BodyEnd): void => {
         log.bytes = end.bytes;
         if (end.error) this.#failed(log, 'body', tBody, end.error);
         else if (end.parts > 0) this.#stage(log, 'body', tBody);
         if (end.error) {
-          if (end.error.kind === 'timeout' || end.error.kind === 'transport') this.#forget(site.adnlId);
+          if ((end.error.kind === 'timeout' || end.error.kind === 'transport') && site) {
+            this.#forget(site.adnlId);
+          }
           finish(this.#httpFailure(end.error, target.host, 'body'));
         } else finish();
       };
+      const request: HttpRequestInit = {
+        url: parsed.href,
+        method,
+        headers: init.headers,
+        body: init.body,
+        signal: init.signal,
+        onBodyEnd: (end) => {
+          if (headDone) bodyEnded(end);
+          else pendingEnd = end;
+        },
+      };
+      // A request that opens the connection goes out with the capabilities query, in RLDP v1 (every site speaks
+      // it), instead of one round trip after it. Only without a body: nothing has to be replayed if the
+      // handshake fails; the request is then cancelled.
+      let early: Promise<HttpResponse> | null = null;
+      const cancelEarly = new AbortController();
+      let connected!: { resolve: () => void; reject: (e: unknown) => void };
+      const handshake = new Promise<void>((resolve, reject) => (connected = { resolve, reject }));
+      handshake.catch(() => undefined);
+      const sendEarly =
+        init.body == null
+          ? (peer: AdnlPeer): void => {
+              tRequest = this.#now();
+              init.signal?.addEventListener('abort', () => cancelEarly.abort(), { once: true });
+              early = http.request(peer, {
+                ...request,
+                signal: cancelEarly.signal,
+                rldpVersion: 1,
+                partsAfter: handshake, // the body then goes in the version the capabilities chose
+              });
+              early.catch(() => undefined); // awaited below, unless the connection fails first
+            }
+          : undefined;
+      // Resolution and connection are shared with concurrent requests: an abort only stops waiting for them.
+      let conn: Connection;
+      try {
+        ({ site, conn } = await untilAborted(
+          this.#siteConnection(target, init.peer, log, resolved, sendEarly),
+          init.signal,
+          target.host,
+        ));
+      } catch (error) {
+        connected.reject(error);
+        cancelEarly.abort();
+        throw error;
+      }
+      connected.resolve();
+      log.rldpVersion = conn.version;
+      log.adnl = site.adnl;
+      log.address = `${conn.address.host}:${conn.address.port}`;
+
       let response;
       try {
-        response = await http.request(conn.peer, {
-          url: parsed.href,
-          method,
-          headers: init.headers,
-          body: init.body,
-          signal: init.signal,
-          onBodyEnd: (end) => {
-            if (headDone) bodyEnded(end);
-            else pendingEnd = end;
-          },
-        });
+        if (early) response = await (early as Promise<HttpResponse>);
+        else {
+          tRequest = this.#now();
+          response = await http.request(conn.peer, request);
+        }
       } catch (error) {
         this.#failed(log, 'request', tRequest, error);
         if (error instanceof HttpError && (error.kind === 'timeout' || error.kind === 'transport')) {
@@ -422,20 +462,21 @@ export class Gateway {
     forced: StaticPeer | undefined,
     log: GatewayRequestLog,
     known?: ResolvedSite,
-  ) {
+    sendEarly?: (peer: AdnlPeer) => void,
+  ): Promise<{ conn: Connection; site: SiteInfo }> {
     if (forced) {
       const id = adnlIdOfKey(forced.publicKey);
       if (target.kind === 'adnl' && hexOf(target.adnlId) !== hexOf(id)) {
         throw new GatewayError('url', target.host, `--peer key is not the key of ${target.host}`);
       }
       if (!this.#staticPeers.has(hexOf(id))) this.addPeer(forced);
-      const conn = await this.#connection(id, target.host, log);
+      const conn = await this.#connection(id, target.host, log, sendEarly);
       return { conn, site: this.#siteInfo(target, { adnlId: id, expiresAt: 0 }, conn) };
     }
     const resolved = known ?? (await this.#resolveSite(target, log));
     if (!resolved.adnlId)
       throw new GatewayError('storage', target.host, `${target.host} is a TON Storage site`);
-    const conn = await this.#connection(resolved.adnlId, target.host, log);
+    const conn = await this.#connection(resolved.adnlId, target.host, log, sendEarly);
     return { conn, site: this.#siteInfo(target, resolved, conn) };
   }
 
@@ -546,7 +587,13 @@ export class Gateway {
     return site;
   }
 
-  async #connection(adnlId: Uint8Array, host: string, log: GatewayRequestLog): Promise<Connection> {
+  /** The open connection to the site, else one being opened, else a new one (`sendEarly`: see fetch). */
+  async #connection(
+    adnlId: Uint8Array,
+    host: string,
+    log: GatewayRequestLog,
+    sendEarly?: (peer: AdnlPeer) => void,
+  ): Promise<Connection> {
     const key = hexOf(adnlId);
     const t = this.#now();
     const open = this.#connections.get(key);
@@ -556,7 +603,7 @@ export class Gateway {
     }
     let inflight = this.#connInflight.get(key);
     if (!inflight) {
-      inflight = this.#connect(adnlId, host, log).finally(() => this.#connInflight.delete(key));
+      inflight = this.#connect(adnlId, host, log, sendEarly).finally(() => this.#connInflight.delete(key));
       this.#connInflight.set(key, inflight);
     } else {
       const conn = await inflight;
@@ -566,7 +613,12 @@ export class Gateway {
     return inflight;
   }
 
-  async #connect(adnlId: Uint8Array, host: string, log: GatewayRequestLog): Promise<Connection> {
+  async #connect(
+    adnlId: Uint8Array,
+    host: string,
+    log: GatewayRequestLog,
+    sendEarly?: (peer: AdnlPeer) => void,
+  ): Promise<Connection> {
     const { adnl, rldp, dht } = await this.stack();
     const text = adnlIdToText(adnlId);
     const fixed = this.#staticPeers.get(hexOf(adnlId));
@@ -606,10 +658,12 @@ export class Gateway {
       const t = this.#now();
       let capabilities: bigint;
       try {
-        capabilities = await queryCapabilities(adnl, peer, this.#ours, {
+        const asked = queryCapabilities(adnl, peer, this.#ours, {
           timeoutMs: this.#options.handshakeTimeoutMs,
           attempts: this.#options.handshakeAttempts,
         });
+        if (attempt === 0) sendEarly?.(peer); // right behind the capabilities query, same flush
+        capabilities = await asked;
       } catch (error) {
         this.#failed(log, 'handshake', t, error);
         // A cached DHT address may be stale (the site moved): look it up once more, bypassing the cache.

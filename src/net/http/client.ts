@@ -60,6 +60,17 @@ export interface HttpRequestInit {
   signal?: AbortSignal;
   /** Called once when the response body has been read to the end, failed or was cancelled. */
   onBodyEnd?: (result: BodyEnd) => void;
+  /**
+   * RLDP version of the http.request transfer only (default: the peer's). A request sent before
+   * http.proxy.getCapabilities has answered goes in v1, which every site speaks; the body's
+   * getNextPayloadPart queries then use the peer's version as set by then.
+   */
+  rldpVersion?: 1 | 2;
+  /**
+   * The body's getNextPayloadPart queries wait for this (the gateway's capabilities handshake when the request
+   * itself went out early), so they go in the version it settles on; a rejection fails the body.
+   */
+  partsAfter?: Promise<unknown>;
 }
 
 export interface BodyEnd {
@@ -130,6 +141,7 @@ export class HttpClient {
         this.#rldp.query(peer, query, {
           maxAnswerSize: HTTP_HEAD_MAX_ANSWER,
           timeoutMs: this.#requestTimeoutMs,
+          ...(init.rldpVersion !== undefined && { version: init.rldpVersion }),
         }),
         init.signal,
       ).catch((error) => {
@@ -169,6 +181,7 @@ export class HttpClient {
     let bytes = 0;
     let empties = 0;
     let ended = false;
+    let waitFor = init.partsAfter ?? null;
     const end = (error?: HttpError): void => {
       if (ended) return;
       ended = true;
@@ -181,6 +194,12 @@ export class HttpClient {
       {
         pull: async (controller) => {
           try {
+            if (waitFor) {
+              await raceAbort(waitFor, init.signal).catch((error) => {
+                throw transportFailure(error, 'http.getNextPayloadPart');
+              });
+              waitFor = null;
+            }
             for (;;) {
               if (this.#closed) throw new HttpError('closed', 'HTTP client closed');
               const query = encodeGetNextPayloadPart({ id, seqno, maxChunkSize: chunk });

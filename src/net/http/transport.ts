@@ -8,7 +8,7 @@ import type { RldpQueryContext, RldpQueryOptions as RldpNodeQueryOptions } from 
 import { HttpError } from './errors.ts';
 
 /** Options of an RLDP query (src/net/rldp). */
-export type RldpQueryOptions = Pick<RldpNodeQueryOptions, 'maxAnswerSize' | 'timeoutMs'>;
+export type RldpQueryOptions = Pick<RldpNodeQueryOptions, 'maxAnswerSize' | 'timeoutMs' | 'version'>;
 
 /** Context of an incoming RLDP query (RldpNode.onQuery): the asker's max_answer_size, deadline and version. */
 export type IncomingQueryContext = RldpQueryContext;

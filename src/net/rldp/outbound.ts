@@ -110,12 +110,13 @@ export class OutboundPart {
 
   /**
    * A v1 receiver never says how many symbols it has, so a part gets a budget: K plus what the known loss rate
-   * takes plus a little, then, each time everything sent is settled (confirmed past or timed out) without
+   * takes plus 5% (at least one spare: a small request is 1–2 symbols, and before the ADNL channel is up every
+   * symbol is a signed root packet costing both ends milliseconds of Ed25519), then, each time everything sent is settled (confirmed past or timed out) without
    * `complete`, a top-up that doubles (10% of K first). This bounds the waste of a stream-until-complete sender
    * (C++ v1 streamed up to 1000 symbols past the confirmed one) while lost symbols are still made up quickly.
    */
   #wantedV1(inFlight: number, lossRate: number): number {
-    if (this.#v1Budget === 0) this.#v1Budget = Math.ceil(this.k / (1 - lossRate) + this.k * 0.05) + 2;
+    if (this.#v1Budget === 0) this.#v1Budget = Math.ceil(this.k / (1 - lossRate) + this.k * 0.05);
     if (this.nextSeqno >= this.#v1Budget && inFlight === 0) {
       this.#v1Extra =
         this.#v1Extra === 0 ? Math.max(2, Math.ceil(this.k * 0.1)) : Math.min(this.#v1Extra * 2, this.k);

@@ -212,6 +212,66 @@ describe('Gateway', () => {
     expect([w.dhtCalls, w.capsCalls]).toEqual([1, 1]);
   });
 
+  it('sends the request that opens a connection with the capabilities query, in RLDP v1', async () => {
+    const w = world(hello);
+    const events: string[] = [];
+    const rldp = (
+      w.gateway as unknown as { stack(): Promise<{ rldp: GatewayRldp; adnl: AdnlNode }> }
+    ).stack();
+    const { rldp: r, adnl } = await rldp;
+    const query = r.query.bind(r);
+    r.query = (peer, data, opts) => {
+      events.push(`rldp v${opts.version ?? 'peer'}`);
+      return query(peer, data, opts);
+    };
+    const caps = adnl.query.bind(adnl);
+    adnl.query = async (...args: Parameters<AdnlNode['query']>) => {
+      events.push('caps asked');
+      await new Promise((done) => setTimeout(done, 20)); // the answer is a round trip away
+      events.push('caps answered');
+      return caps(...args);
+    };
+    const res = await w.gateway.fetch(`http://${siteHost}/`);
+    expect(await new Response(res.body).text()).toBe('hello');
+    // The request went out before the capabilities answer; the body's parts after it, in the peer's version.
+    expect(events.slice(0, 3)).toEqual(['caps asked', 'rldp v1', 'caps answered']);
+    expect(events.slice(3).every((e) => e === 'rldp vpeer')).toBe(true);
+    expect((await res.done).stages.map((s) => s.stage)).toEqual(['dht', 'handshake', 'request', 'body']);
+    // A second request on the open connection uses the negotiated version.
+    events.length = 0;
+    await new Response((await w.gateway.fetch(`http://${siteHost}/x`)).body).text();
+    expect(events[0]).toBe('rldp vpeer');
+  });
+
+  it('a request with a body waits for the handshake (nothing to replay if it fails)', async () => {
+    const w = world(hello);
+    const events: string[] = [];
+    const { rldp: r, adnl } = await (
+      w.gateway as unknown as { stack(): Promise<{ rldp: GatewayRldp; adnl: AdnlNode }> }
+    ).stack();
+    const query = r.query.bind(r);
+    r.query = (peer, data, opts) => {
+      events.push(`rldp v${opts.version ?? 'peer'}`);
+      return query(peer, data, opts);
+    };
+    const caps = adnl.query.bind(adnl);
+    adnl.query = async (...args: Parameters<AdnlNode['query']>) => {
+      const answer = await caps(...args);
+      events.push('caps answered');
+      return answer;
+    };
+    const res = await w.gateway.fetch(`http://${siteHost}/`, { method: 'POST', body: text('x') });
+    await new Response(res.body).text();
+    expect(events[0]).toBe('caps answered');
+  });
+
+  it('a failed handshake cancels the early request and fails at stage handshake', async () => {
+    const w = world(hello, { answerCaps: false });
+    const error = await w.gateway.fetch(`http://${siteHost}/`).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GatewayError);
+    expect((error as GatewayError).stage).toBe('handshake');
+  });
+
   it('uses RLDP v1 with a site whose capabilities lack RLDP2', async () => {
     const w = world(hello, { siteCaps: 0n });
     const res = await w.gateway.fetch(`http://${siteHost}/`);
