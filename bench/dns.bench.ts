@@ -6,20 +6,75 @@
  * warm resolution costs one runSmcMethod per hop plus one get_last_fill_up_time per domain item (run in
  * parallel with the walk). Same-run baseline: one getMasterchainInfo round trip on the same warm connection, and one dnsresolve runSmcMethod alone
  * (most of a hop's time is the devnet liteserver running the get method in the sandbox's TVM, not the client).
+ *
+ * Cold resolutions (a new connection, nothing cached: what the first visit of a .ton site pays) with and without
+ * the devnet's DNS hints (`dns_hints` of its global config, as hosts pass mainnet's): round trips counted
+ * causally on the connection (the connect, then every batch of writes that follows a read), queries, and ms on
+ * loopback. Without hints every hop waits for the previous one; with them every predicted hop goes out with the
+ * ConfigParam 4 lookup.
  */
 import { startDevnet } from '../src/devnet/index.ts';
 import { devnetDnsPlugin } from '../src/devnet/dns/index.ts';
 import {
   CrossCheckResolver,
   DNS_CATEGORY_SITE,
+  dnsHintsForConfig,
   LiteDnsSource,
   liteDnsSources,
   SourceResolver,
+  type DnsHints,
   type DnsResolver,
 } from '../src/net/dns/index.ts';
 import { LitePool, liteServersFromConfig } from '../src/net/lite/index.ts';
+import type { ByteStream } from '../src/net/transport/index.ts';
 import { tcpConnector } from '../src/node/tcp-stream.ts';
 import { report, timeIt, xorBaseline } from './harness.ts';
+
+const COLD_RUNS = 5;
+
+/** One cold resolution on a new pool whose connection counts round trips (see the header). */
+async function coldResolution(
+  globalConfig: unknown,
+  name: string,
+  hints: DnsHints | undefined,
+): Promise<{ rounds: number; queries: number; ms: number }> {
+  let rounds = 0;
+  let readSinceWrite = true;
+  const pool = new LitePool({
+    servers: liteServersFromConfig(globalConfig).slice(0, 1),
+    connector: (s) => async () => {
+      rounds++;
+      const inner = await tcpConnector(s.host, s.port)();
+      const outer: ByteStream = {
+        onData: null,
+        onClose: null,
+        write: (data) => {
+          if (readSinceWrite) rounds++;
+          readSinceWrite = false;
+          inner.write(data);
+        },
+        close: () => inner.close(),
+      };
+      inner.onData = (d) => {
+        readSinceWrite = true;
+        outer.onData?.(d);
+      };
+      inner.onClose = (e) => outer.onClose?.(e);
+      return outer;
+    },
+    healthCheckIntervalMs: 0,
+    adnl: { pingIntervalMs: 0 },
+  });
+  let queries = 0;
+  try {
+    const source = new LiteDnsSource(pool, { hints, onQuery: () => void queries++ });
+    const start = performance.now();
+    await new SourceResolver(source).resolve(name, DNS_CATEGORY_SITE);
+    return { rounds, queries, ms: performance.now() - start };
+  } finally {
+    pool.close();
+  }
+}
 
 const NAMES: Array<[string, number]> = [
   ['alice.ton', 2],
@@ -95,6 +150,29 @@ export default async function dnsBench(): Promise<void> {
           baselineRttMs: rttMs,
           baselineHopMs: hopMs,
           hopTimes: Math.round((ms / hopMs) * 10) / 10,
+        });
+      }
+    }
+    const hints = dnsHintsForConfig(devnet.globalConfig) ?? undefined;
+    if (!hints) throw new Error('the devnet global config has no dns_hints');
+    for (const [name, level] of NAMES) {
+      for (const [mode, h] of [
+        ['plain', undefined],
+        ['hinted', hints],
+      ] as const) {
+        const runs = [];
+        for (let i = 0; i < COLD_RUNS; i++) runs.push(await coldResolution(devnet.globalConfig, name, h));
+        const ms = runs.map((r) => r.ms).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
+        report({
+          bench: `dns.cold.L${level}.roundTrips`,
+          mode,
+          value: Math.max(...runs.map((r) => r.rounds)),
+          unit: 'round trips',
+          name,
+          queries: runs[0].queries,
+          medianMs: Math.round(ms * 100) / 100,
+          baselineRttMs: rttMs,
+          note: 'TCP connect + ADNL handshake with getMasterchainInfo + the walk, new connection',
         });
       }
     }
