@@ -286,68 +286,70 @@ export default async function bench(): Promise<void> {
   const udp = () => openUdpSocket({ host: '127.0.0.1' });
   const relay = () => openRelaySocket(bridgeUdpUrl(bridge.url), { WebSocket: WebSocket as never });
   try {
-    // 1. throughput
-    const udpRaw = await rawBaseline(await udp(), site.blastPort);
-    const relayRaw = await rawBaseline(await relay(), site.blastPort);
-    const best = (r: number[]) => Math.max(...r);
-    const figures: Record<string, number[]> = {};
-    const cryptos = [nativePrimitives, noblePrimitives];
-    for (const crypto of cryptos) {
-      for (const [path, open] of [
-        ['udp', udp],
-        ['relay', relay],
-      ] as const) {
-        for (const version of ['v2', 'v1'] as const) {
-          const client = makeClient(open, dht, { crypto });
-          try {
-            figures[`${crypto.name}.${path}.${version}`] = await downloads(
-              client,
-              site[version],
-              site.bigSize,
-            );
-          } finally {
-            await client.close();
+    // 1. throughput (skipped with HTTP_BENCH=ttfb)
+    if (process.env.HTTP_BENCH !== 'ttfb') {
+      const udpRaw = await rawBaseline(await udp(), site.blastPort);
+      const relayRaw = await rawBaseline(await relay(), site.blastPort);
+      const best = (r: number[]) => Math.max(...r);
+      const figures: Record<string, number[]> = {};
+      const cryptos = [nativePrimitives, noblePrimitives];
+      for (const crypto of cryptos) {
+        for (const [path, open] of [
+          ['udp', udp],
+          ['relay', relay],
+        ] as const) {
+          for (const version of ['v2', 'v1'] as const) {
+            const client = makeClient(open, dht, { crypto });
+            try {
+              figures[`${crypto.name}.${path}.${version}`] = await downloads(
+                client,
+                site[version],
+                site.bigSize,
+              );
+            } finally {
+              await client.close();
+            }
           }
         }
       }
-    }
-    report({ bench: 'http.rawDatagrams', path: 'udp', value: udpRaw, unit: 'MB/s', datagram: BLAST_SIZE });
-    report({
-      bench: 'http.rawDatagrams',
-      path: 'relay',
-      value: relayRaw,
-      unit: 'MB/s',
-      datagram: BLAST_SIZE,
-    });
-    for (const crypto of cryptos) {
-      const native = crypto === nativePrimitives;
-      for (const version of ['v2', 'v1'] as const) {
-        const key = `${crypto.name}.%s.${version}`;
-        const direct = best(figures[key.replace('%s', 'udp')]);
-        const viaRelay = best(figures[key.replace('%s', 'relay')]);
-        report({
-          bench: 'http.download20MiB',
-          path: 'udp',
-          rldp: version,
-          crypto: crypto.name,
-          value: direct,
-          unit: 'MB/s',
-          runs: figures[key.replace('%s', 'udp')],
-          baseline: udpRaw,
-          ...(native && version === 'v2' && { target: 25 }),
-        });
-        report({
-          bench: 'http.download20MiB',
-          path: 'relay',
-          rldp: version,
-          crypto: crypto.name,
-          value: viaRelay,
-          unit: 'MB/s',
-          runs: figures[key.replace('%s', 'relay')],
-          baseline: relayRaw,
-          ratioToDirect: Math.round((viaRelay / direct) * 100) / 100,
-          ...(native && version === 'v2' && { target: 0.7 }),
-        });
+      report({ bench: 'http.rawDatagrams', path: 'udp', value: udpRaw, unit: 'MB/s', datagram: BLAST_SIZE });
+      report({
+        bench: 'http.rawDatagrams',
+        path: 'relay',
+        value: relayRaw,
+        unit: 'MB/s',
+        datagram: BLAST_SIZE,
+      });
+      for (const crypto of cryptos) {
+        const native = crypto === nativePrimitives;
+        for (const version of ['v2', 'v1'] as const) {
+          const key = `${crypto.name}.%s.${version}`;
+          const direct = best(figures[key.replace('%s', 'udp')]);
+          const viaRelay = best(figures[key.replace('%s', 'relay')]);
+          report({
+            bench: 'http.download20MiB',
+            path: 'udp',
+            rldp: version,
+            crypto: crypto.name,
+            value: direct,
+            unit: 'MB/s',
+            runs: figures[key.replace('%s', 'udp')],
+            baseline: udpRaw,
+            ...(native && version === 'v2' && { target: 25 }),
+          });
+          report({
+            bench: 'http.download20MiB',
+            path: 'relay',
+            rldp: version,
+            crypto: crypto.name,
+            value: viaRelay,
+            unit: 'MB/s',
+            runs: figures[key.replace('%s', 'relay')],
+            baseline: relayRaw,
+            ratioToDirect: Math.round((viaRelay / direct) * 100) / 100,
+            ...(native && version === 'v2' && { target: 0.7 }),
+          });
+        }
       }
     }
 
