@@ -20,6 +20,10 @@ export { base64Decode, base64Encode } from './base64.ts';
 export {
   BRIDGE_UDP_PATH,
   MAX_RELAY_PAYLOAD,
+  RELAY_BATCH_MAX_BYTES,
+  RELAY_BATCH_MAX_FRAMES,
+  RELAY_SUBPROTOCOL_BATCH,
+  RELAY_SUBPROTOCOL_SINGLE,
   RelayDropReason,
   RelayFrameKind,
   bridgeUdpUrl,
@@ -30,11 +34,14 @@ export {
   type RelayDropReasonCode,
   type RelayFrame,
 } from './relay-protocol.ts';
+export { RelayBatchWriter, decodeRelayBatch, encodeRelayBatch } from './relay-batch.ts';
+export { turnEndScheduler, type TurnEndScheduler } from './turn-end.ts';
 export {
   RelaySocket,
   openRelaySocket,
   type RelaySocketOptions,
   type RelaySocketStats,
+  type RelayWebSocketConstructor,
 } from './relay-socket.ts';
 export { FaultySocket, type FaultOptions, type FaultStats } from './faulty-socket.ts';
 export { formatIpv4, isValidPort, parseIpv4 } from './ipv4.ts';

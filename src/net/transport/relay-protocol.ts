@@ -4,19 +4,37 @@
  * socket and relays datagrams both ways without looking inside them (ADNL-UDP is encrypted and authenticated end
  * to end, DIGEST §4).
  *
- * 1. The client opens a WebSocket to `ws[s]://HOST:PORT[/prefix]/udp` (no query parameters).
- * 2. Every message is BINARY and carries exactly one frame; text messages close the stream with 4400.
- *    Frame = kind(1) || IPv4(4, most significant octet first) || port(2, big-endian) || rest:
+ * 1. The client opens a WebSocket to `ws[s]://HOST:PORT[/prefix]/udp` (no query parameters) and may offer the
+ *    subprotocols `tonsite-relay.1, tonsite-relay.2` (Sec-WebSocket-Protocol, RFC 6455 §1.9), in this order. The
+ *    bridge selects `tonsite-relay.2` if offered: both directions then use batched messages (4.). Otherwise
+ *    (`tonsite-relay.1` selected, or no subprotocol offered) both use single-frame messages (3.).
+ *    `tonsite-relay.1` comes first because a bridge that predates batching (a `ws` server without a protocol
+ *    handler) selects the first offer it gets. A server that selects none of the offered subprotocols fails
+ *    the handshake in browsers and `ws`; a client refused like that before the socket opens tries once more
+ *    offering nothing.
+ * 2. Frame = kind(1) || IPv4(4, most significant octet first) || port(2, big-endian) || rest:
  *    - kind 1 DATAGRAM, client → bridge: send `rest` (the UDP payload) to IPv4:port.
  *    - kind 1 DATAGRAM, bridge → client: `rest` arrived from IPv4:port.
  *    - kind 2 DROPPED, bridge → client only: the bridge did not send a datagram to IPv4:port; `rest` is one
  *      byte, the reason (RelayDropReason). Rate-limited by the bridge; purely informational.
- * 3. The payload is at most MAX_RELAY_PAYLOAD bytes (1472 = the largest UDP payload of one unfragmented IPv4
- *    packet on a 1500-byte MTU link; ADNL itself stays under 1440, DIGEST §4.1). Larger datagrams are dropped
- *    (DROPPED/OVERSIZE), never fragmented or truncated.
- * 4. The bridge only sends to public unicast IPv4 addresses and ports >= 1024 (devnet mode also allows
+ *    Port 0 and any other kind are malformed.
+ * 3. Single-frame protocol (`tonsite-relay.1` or no subprotocol): every message is BINARY and carries exactly one frame.
+ * 4. Batched protocol (`tonsite-relay.2`): every message is BINARY and carries 1..RELAY_BATCH_MAX_FRAMES (256)
+ *    entries, entry = length(2, big-endian) || frame, 7 <= length <= 7 + MAX_RELAY_PAYLOAD, the whole message at
+ *    most RELAY_BATCH_MAX_BYTES (65,536) bytes (relay-batch.ts). Frames are in send order and each is handled
+ *    exactly as if it had come alone (every datagram passes the bridge's checks of 6. on its own). A message
+ *    breaking any rule (empty, a truncated entry, a length out of range, one malformed frame) is malformed as a
+ *    whole and nothing in it is used. Senders put into one message what they produce in one event-loop turn
+ *    and send it at the end of that turn or when it is full, so batching delays no datagram past the turn.
+ * 5. In both protocols a text message closes the stream with 4400. The payload is at most MAX_RELAY_PAYLOAD
+ *    bytes (1472 = the largest UDP payload of one unfragmented IPv4 packet on a 1500-byte MTU link; ADNL itself
+ *    stays under 1440, DIGEST §4.1). Larger datagrams are dropped (DROPPED/OVERSIZE), never fragmented or
+ *    truncated. UDP semantics: neither side ever waits; a sender whose WebSocket has too many bytes queued
+ *    drops datagrams (and counts them) instead of queueing more.
+ * 6. The bridge only sends to public unicast IPv4 addresses and ports >= 1024 (devnet mode also allows
  *    loopback), caps the distinct destinations, packets and bytes per second of each stream, and only relays
- *    back datagrams from addresses the client has sent to. Malformed frames are dropped (counted, never echoed).
+ *    back datagrams from addresses the client has sent to. Malformed messages are dropped (counted, never
+ *    echoed); the stream stays open. The relay is blind: it never logs or interprets payload bytes.
  */
 import { bridgeRouteUrl } from './bridge-protocol.ts';
 import { formatIpv4, isValidPort, parseIpv4 } from './ipv4.ts';
@@ -24,11 +42,23 @@ import { TransportError } from './types.ts';
 
 export const BRIDGE_UDP_PATH = '/udp';
 
-/** Largest datagram payload the relay carries (see 3. above). */
+/** Largest datagram payload the relay carries (see 5. above). */
 export const MAX_RELAY_PAYLOAD = 1472;
 
 /** kind(1) + IPv4(4) + port(2). */
 export const RELAY_HEADER_BYTES = 7;
+
+/** WebSocket subprotocol of the single-frame protocol (see 1. and 3. above). */
+export const RELAY_SUBPROTOCOL_SINGLE = 'tonsite-relay.1';
+
+/** WebSocket subprotocol of the batched protocol (see 1. and 4. above). */
+export const RELAY_SUBPROTOCOL_BATCH = 'tonsite-relay.2';
+
+/** Largest batched message (see 4.): length prefixes included. */
+export const RELAY_BATCH_MAX_BYTES = 65_536;
+
+/** Most frames in one batched message (see 4.). */
+export const RELAY_BATCH_MAX_FRAMES = 256;
 
 export const RelayFrameKind = { DATAGRAM: 1, DROPPED: 2 } as const;
 
@@ -58,17 +88,38 @@ export function bridgeUdpUrl(base: string): string {
   return bridgeRouteUrl(base, BRIDGE_UDP_PATH).toString();
 }
 
-function writeHeader(out: Uint8Array, kind: number, host: string, port: number): void {
+/**
+ * Writes kind || IPv4 || port at out[at..at+7). TransportError for a host that is not strict dotted IPv4 or a port
+ * outside 1..65535 (a caller bug, never wire input).
+ */
+export function writeRelayHeader(
+  out: Uint8Array,
+  at: number,
+  kind: number,
+  host: string,
+  port: number,
+): void {
   const ip = parseIpv4(host);
   if (ip === null) throw new TransportError(`relay: not an IPv4 address: ${String(host).slice(0, 64)}`);
+  writeRelayHeaderIp(out, at, kind, ip, port);
+}
+
+/** writeRelayHeader with the address already parsed (unsigned 32-bit). */
+export function writeRelayHeaderIp(
+  out: Uint8Array,
+  at: number,
+  kind: number,
+  ip: number,
+  port: number,
+): void {
   if (!isValidPort(port)) throw new TransportError(`relay: bad port ${port}`);
-  out[0] = kind;
-  out[1] = ip >>> 24;
-  out[2] = (ip >>> 16) & 255;
-  out[3] = (ip >>> 8) & 255;
-  out[4] = ip & 255;
-  out[5] = port >>> 8;
-  out[6] = port & 255;
+  out[at] = kind;
+  out[at + 1] = ip >>> 24;
+  out[at + 2] = (ip >>> 16) & 255;
+  out[at + 3] = (ip >>> 8) & 255;
+  out[at + 4] = ip & 255;
+  out[at + 5] = port >>> 8;
+  out[at + 6] = port & 255;
 }
 
 /** A DATAGRAM frame (either direction). TransportError on a bad address, port or an oversize payload. */
@@ -77,7 +128,7 @@ export function encodeRelayDatagram(host: string, port: number, payload: Uint8Ar
     throw new TransportError(`relay: datagram of ${payload.length} bytes exceeds ${MAX_RELAY_PAYLOAD}`);
   }
   const out = new Uint8Array(RELAY_HEADER_BYTES + payload.length);
-  writeHeader(out, RelayFrameKind.DATAGRAM, host, port);
+  writeRelayHeader(out, 0, RelayFrameKind.DATAGRAM, host, port);
   out.set(payload, RELAY_HEADER_BYTES);
   return out;
 }
@@ -85,7 +136,7 @@ export function encodeRelayDatagram(host: string, port: number, payload: Uint8Ar
 /** A DROPPED notice (bridge → client). */
 export function encodeRelayDropped(host: string, port: number, reason: number): Uint8Array {
   const out = new Uint8Array(RELAY_HEADER_BYTES + 1);
-  writeHeader(out, RelayFrameKind.DROPPED, host, port);
+  writeRelayHeader(out, 0, RelayFrameKind.DROPPED, host, port);
   out[RELAY_HEADER_BYTES] = reason & 255;
   return out;
 }

@@ -36,6 +36,11 @@ export interface BridgeStreamContext {
 export interface BridgeRoute {
   /** URL path this route serves, e.g. '/tcp'. */
   readonly path: string;
+  /**
+   * WebSocket subprotocols this route speaks, most preferred first; the server selects the first of them the
+   * client offered (none: no subprotocol is ever selected). The route reads the choice from `ws.protocol`.
+   */
+  readonly protocols?: readonly string[];
   /** Takes over a freshly upgraded stream. Must not throw for bad client input (close the stream instead). */
   open(stream: BridgeStreamContext): void;
 }

@@ -67,6 +67,11 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
     maxPayload: limits.maxFrameBytes,
     perMessageDeflate: false,
     clientTracking: false,
+    // Only what the route speaks (`ws` would otherwise select the first subprotocol offered, whatever it is).
+    handleProtocols: (offered: Set<string>, req: IncomingMessage) => {
+      const route = routes.get(requestUrl(req).pathname);
+      return route?.protocols?.find((p) => offered.has(p)) ?? false;
+    },
   });
 
   const http: Server = createServer((_req, res) => {
@@ -85,7 +90,7 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
 
   function accept(ws: WebSocket, req: IncomingMessage): void {
     const client = req.socket.remoteAddress ?? 'unknown';
-    const url = new URL(req.url ?? '/', 'ws://bridge.invalid');
+    const url = requestUrl(req);
     const route = routes.get(url.pathname);
     const id = nextId++;
     // Errors (bad frames, oversize messages, resets) only ever end this one stream.
@@ -158,6 +163,15 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
       return closing;
     },
   };
+}
+
+/** The upgrade request's URL (path and query; the host is a placeholder). */
+function requestUrl(req: IncomingMessage): URL {
+  try {
+    return new URL(req.url ?? '/', 'ws://bridge.invalid');
+  } catch {
+    return new URL('ws://bridge.invalid/');
+  }
 }
 
 /** One open stream: the shared accounting a route works through (BridgeStreamContext). */

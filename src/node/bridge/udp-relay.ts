@@ -9,22 +9,29 @@
  * - drops datagrams whose payload exceeds `maxPayloadBytes` (<= MAX_RELAY_PAYLOAD = 1472),
  * - relays back only datagrams from an IPv4:port the client has sent to (like a port-restricted NAT), and drops
  *   them while the WebSocket's send queue is over `downstreamHighWaterBytes`,
- * - drops malformed frames (counted) without closing the stream; a text message closes it (4400).
+ * - drops malformed messages (counted) without closing the stream; a text message closes it (4400).
  * Each relay datagram is at most one reply-sized datagram out per datagram in, so there is no amplification.
+ * With the batched protocol (`tonsite-relay.2`, relay-protocol.ts 4.) every datagram of a message goes through
+ * the same checks one by one, and what the stream sends the client in one event-loop turn leaves in one message
+ * at the end of the turn (or when the batch is full).
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { networkInterfaces } from 'node:os';
 import type { RawData } from 'ws';
 import { BridgeCloseCode } from '../../net/transport/bridge-protocol.ts';
+import { decodeRelayBatch, RelayBatchWriter } from '../../net/transport/relay-batch.ts';
 import {
   BRIDGE_UDP_PATH,
   decodeRelayFrame,
   encodeRelayDatagram,
   encodeRelayDropped,
   MAX_RELAY_PAYLOAD,
+  RELAY_SUBPROTOCOL_BATCH,
+  RELAY_SUBPROTOCOL_SINGLE,
   RelayDropReason,
   type RelayFrame,
 } from '../../net/transport/relay-protocol.ts';
+import { turnEndScheduler } from '../../net/transport/turn-end.ts';
 import { FaultySocket, type FaultOptions } from '../../net/transport/faulty-socket.ts';
 import type { DatagramSocket } from '../../net/transport/types.ts';
 import type { BridgeRoute, BridgeStreamContext } from './route.ts';
@@ -89,9 +96,15 @@ export interface UdpRelayOptions {
 /** Totals over every stream of the route (for tests, benches and diagnostics). */
 export interface UdpRelayStats {
   streams: number;
+  /** Streams that negotiated the batched protocol. */
+  batchedStreams: number;
   sent: number;
   received: number;
+  /** Malformed messages from clients (a malformed batch counts once) and frames of a kind clients may not send. */
   badFrames: number;
+  /** WebSocket messages from and to clients (fewer than datagrams when batched). */
+  messagesFromClient: number;
+  messagesToClient: number;
   /** Datagrams from addresses the client never sent to. */
   unsolicited: number;
   dropped: Record<keyof typeof RelayDropReason | 'DOWNSTREAM_FULL', number>;
@@ -133,9 +146,12 @@ export function udpRelayRoute(options: UdpRelayOptions = {}): UdpRelayRoute {
   }
   const stats: UdpRelayStats = {
     streams: 0,
+    batchedStreams: 0,
     sent: 0,
     received: 0,
     badFrames: 0,
+    messagesFromClient: 0,
+    messagesToClient: 0,
     unsolicited: 0,
     dropped: {
       FORBIDDEN_DESTINATION: 0,
@@ -149,6 +165,7 @@ export function udpRelayRoute(options: UdpRelayOptions = {}): UdpRelayRoute {
   };
   return {
     path: BRIDGE_UDP_PATH,
+    protocols: [RELAY_SUBPROTOCOL_BATCH, RELAY_SUBPROTOCOL_SINGLE],
     stats,
     policy,
     limits,
@@ -229,13 +246,44 @@ function openUdpRelay(
   });
   const udp: DatagramSocket = faults ? new FaultySocket(raw, faults) : raw;
 
+  // Everything towards the client goes through sendToClient / dropNotice (one frame per message, or batched).
+  const batch = ws.protocol === RELAY_SUBPROTOCOL_BATCH ? new RelayBatchWriter() : null;
+  if (batch) totals.batchedStreams++;
+  const schedule = turnEndScheduler();
+  let flushScheduled = false;
+  const sendMessage = (message: Uint8Array) => {
+    stream.sentToClient(message.length);
+    ws.send(message, { binary: true });
+    totals.messagesToClient++;
+  };
+  const flush = () => {
+    const message = batch?.take();
+    if (message && !stream.ended) sendMessage(message);
+  };
+  const flushAtTurnEnd = () => {
+    flushScheduled = false;
+    flush();
+  };
+  /** Room for one more frame with `restBytes` after its header: takes the batch first when it is full. */
+  const makeRoom = (writer: RelayBatchWriter, restBytes: number) => {
+    if (!writer.fits(restBytes)) flush();
+    if (!flushScheduled) {
+      flushScheduled = true;
+      schedule(flushAtTurnEnd);
+    }
+  };
+  /** Bytes waiting for the client: the WebSocket's queue and the batch not sent yet. */
+  const queuedToClient = () => ws.bufferedAmount + (batch?.byteLength ?? 0);
+
   stream.onEnd(() => {
     stream.annotate({
       udpSent: local.sent,
       udpReceived: local.received,
       udpDropped: local.dropped,
       badFrames: local.bad,
+      batched: batch !== null,
     });
+    batch?.take();
     destinations.clear();
     udp.close();
   });
@@ -243,8 +291,12 @@ function openUdpRelay(
   const drop = (reason: number, host: string, port: number) => {
     local.dropped++;
     totals.dropped[REASON_NAME[reason]]++;
-    if (notices.take(1) && ws.bufferedAmount < limits.downstreamHighWaterBytes) {
-      ws.send(encodeRelayDropped(host, port, reason), { binary: true });
+    if (notices.take(1) && queuedToClient() < limits.downstreamHighWaterBytes) {
+      if (batch === null) sendMessage(encodeRelayDropped(host, port, reason));
+      else {
+        makeRoom(batch, 1);
+        batch.appendDropped(host, port, reason);
+      }
     }
   };
 
@@ -254,26 +306,14 @@ function openUdpRelay(
     return destinations.size < limits.maxDestinations;
   };
 
-  ws.on('message', (data: RawData, isBinary: boolean) => {
-    if (stream.ended) return;
-    if (!isBinary) {
-      stream.close(BridgeCloseCode.BAD_REQUEST, 'text message');
-      return;
-    }
-    const buf = toBuffer(data);
-    if (!stream.acceptFromClient(buf.length)) return;
-    let frame: RelayFrame;
-    try {
-      frame = decodeRelayFrame(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
-    } catch {
-      frame = { kind: 'dropped', host: '', port: 0, reason: 0 };
-    }
-    if (frame.kind !== 'datagram') {
-      // Malformed, or a kind only the bridge may send: dropped, counted, never echoed.
-      local.bad++;
-      totals.badFrames++;
-      return;
-    }
+  const badFrame = () => {
+    local.bad++;
+    totals.badFrames++;
+  };
+
+  /** One frame from the client: every check below applies to each datagram, batched or not. */
+  const relayOut = (frame: RelayFrame) => {
+    if (frame.kind !== 'datagram') return badFrame(); // a kind only the bridge may send: never echoed
     const { host, port, payload } = frame;
     if (payload.length > limits.maxPayloadBytes) return drop(RelayDropReason.OVERSIZE, host, port);
     if (!isAllowedDestination(host, port, policy))
@@ -291,13 +331,37 @@ function openUdpRelay(
     } catch {
       drop(RelayDropReason.SEND_FAILED, host, port);
     }
+  };
+
+  ws.on('message', (data: RawData, isBinary: boolean) => {
+    if (stream.ended) return;
+    if (!isBinary) {
+      stream.close(BridgeCloseCode.BAD_REQUEST, 'text message');
+      return;
+    }
+    const buf = toBuffer(data);
+    if (!stream.acceptFromClient(buf.length)) return;
+    totals.messagesFromClient++;
+    const message = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    let frames: RelayFrame[];
+    try {
+      frames = batch === null ? [decodeRelayFrame(message)] : decodeRelayBatch(message);
+    } catch {
+      // Malformed: dropped as a whole, counted, never echoed; the stream stays open.
+      return badFrame();
+    }
+    for (const frame of frames) {
+      if (stream.ended) return;
+      relayOut(frame);
+    }
   });
 
   udp.onMessage = (msg: Uint8Array, host: string, port: number) => {
     if (stream.ended) return;
     const key = `${host}:${port}`;
     const last = destinations.get(key);
-    if (last === undefined || now() - last > limits.destinationIdleMs) {
+    const t = now();
+    if (last === undefined || t - last > limits.destinationIdleMs) {
       // Only an address the client sent to recently may answer (a port-restricted NAT mapping).
       totals.unsolicited++;
       return;
@@ -307,15 +371,17 @@ function openUdpRelay(
       totals.dropped.OVERSIZE++;
       return;
     }
-    if (ws.bufferedAmount > limits.downstreamHighWaterBytes) {
+    if (queuedToClient() > limits.downstreamHighWaterBytes) {
       local.dropped++;
       totals.dropped.DOWNSTREAM_FULL++;
       return;
     }
-    destinations.set(key, now());
-    const frame = encodeRelayDatagram(host, port, msg);
-    stream.sentToClient(frame.length);
-    ws.send(frame, { binary: true });
+    destinations.set(key, t);
+    if (batch === null) sendMessage(encodeRelayDatagram(host, port, msg));
+    else {
+      makeRoom(batch, msg.length);
+      batch.appendDatagram(host, port, msg);
+    }
     local.received++;
     totals.received++;
   };
