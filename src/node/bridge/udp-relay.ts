@@ -246,7 +246,8 @@ function openUdpRelay(
   });
   const udp: DatagramSocket = faults ? new FaultySocket(raw, faults) : raw;
 
-  // Everything towards the client goes through sendToClient / dropNotice (one frame per message, or batched).
+  // Towards the client: one frame per message through sendMessage, or (batched) frames collected in `batch` and
+  // sent at the end of the event-loop turn, or earlier when the batch is full.
   const batch = ws.protocol === RELAY_SUBPROTOCOL_BATCH ? new RelayBatchWriter() : null;
   if (batch) totals.batchedStreams++;
   const schedule = turnEndScheduler();
