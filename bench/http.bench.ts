@@ -39,7 +39,8 @@ import { tcpConnector } from '../src/node/tcp-stream.ts';
 import { openUdpSocket } from '../src/node/udp-socket.ts';
 import { mbps, report } from './harness.ts';
 
-const RUNS = 2;
+/** Downloads per figure (the first of a fresh client also warms the JIT up; all runs are listed). */
+const RUNS = 3;
 const DELAY_MS = 50;
 const COLD_RUNS = 3;
 const WARM_RUNS = 5;
@@ -286,7 +287,7 @@ export default async function bench(): Promise<void> {
   const udp = () => openUdpSocket({ host: '127.0.0.1' });
   const relay = () => openRelaySocket(bridgeUdpUrl(bridge.url), { WebSocket: WebSocket as never });
   try {
-    // 1. throughput (skipped with HTTP_BENCH=ttfb)
+    // 1. throughput (HTTP_BENCH=ttfb skips it)
     if (process.env.HTTP_BENCH !== 'ttfb') {
       const udpRaw = await rawBaseline(await udp(), site.blastPort);
       const relayRaw = await rawBaseline(await relay(), site.blastPort);
@@ -354,6 +355,7 @@ export default async function bench(): Promise<void> {
     }
 
     // 2. time to first byte with 50 ms per round trip
+    if (process.env.HTTP_BENCH === 'downloads') return;
     const page = `http://${site.v2}/`;
     const coldAdnl: { head: number; body: number; page: number }[] = [];
     const coldTon: { head: number; body: number; page: number }[] = [];
