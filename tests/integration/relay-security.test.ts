@@ -16,7 +16,12 @@ import {
   encodeRelayDatagram,
   type RelayFrame,
 } from '../../src/net/transport/relay-protocol.ts';
-import { startBridge, type BridgeLogFields, type BridgeServer } from '../../src/node/bridge/index.ts';
+import {
+  startBridge,
+  type BridgeLimits,
+  type BridgeLogFields,
+  type BridgeServer,
+} from '../../src/node/bridge/index.ts';
 import { udpRelayRoute, type UdpRelayOptions } from '../../src/node/bridge/udp-relay.ts';
 
 const bridges: BridgeServer[] = [];
@@ -31,12 +36,12 @@ afterAll(async () => {
   await Promise.all(bridges.map((b) => b.close()));
 });
 
-async function relayBridge(options: UdpRelayOptions, logs?: string[]) {
+async function relayBridge(options: UdpRelayOptions, logs?: string[], limits?: Partial<BridgeLimits>) {
   const route = udpRelayRoute(options);
   const logger = logs
     ? (event: string, fields: BridgeLogFields) => logs.push(JSON.stringify({ event, ...fields }))
     : undefined;
-  const bridge = await startBridge({ destinations: [], routes: [route], logger });
+  const bridge = await startBridge({ destinations: [], routes: [route], logger, limits });
   bridges.push(bridge);
   return { bridge, route };
 }
@@ -209,6 +214,25 @@ describe('UDP relay: limits', () => {
     expect(target.got.length).toBeGreaterThanOrEqual(10);
     expect(target.got.length).toBeLessThan(14);
     expect(target.got.every((d) => d.data.length === 1000)).toBe(true);
+  });
+
+  it('over the stream byte budget it drops messages and keeps the stream (UDP semantics, no 4429)', async () => {
+    const { bridge, route } = await relayBridge({ allowLoopback: true }, undefined, {
+      maxBytesPerSecond: 20_000,
+      burstBytes: 20_000,
+      maxFrameBytes: 2_000,
+    });
+    const target = await listener();
+    const c = await rawClient(bridge);
+    for (let i = 0; i < 100; i++) send(c, '127.0.0.1', target.port, new Uint8Array(1000));
+    await waitFor(() => route.stats.sent + route.stats.dropped.BYTE_RATE === 100);
+    expect(route.stats.dropped.BYTE_RATE).toBeGreaterThan(70);
+    // Still open: once the budget refills, datagrams flow again.
+    await settle(300);
+    const before = target.got.length;
+    send(c, '127.0.0.1', target.port, new Uint8Array(10));
+    await waitFor(() => target.got.length === before + 1);
+    expect(c.ws.readyState).toBe(WebSocket.OPEN);
   });
 
   it('datagrams above the protocol maximum are malformed frames, not relayed', async () => {

@@ -19,9 +19,11 @@ export interface BridgeStreamContext {
   readonly limits: BridgeLimits;
   /**
    * Accounts `bytes` received from the client: resets the idle timer and takes them from the stream's
-   * bytes-per-second budget. Returns false after closing the stream (4429) when the budget is exceeded.
+   * bytes-per-second budget. Returns false when the budget is exceeded: after closing the stream (4429) with
+   * `overBudget` 'close' (a TCP byte stream cannot lose bytes), or leaving it open with 'drop' (datagram routes
+   * drop the message, as a congested network would; closing would kill every ADNL peer of the client at once).
    */
-  acceptFromClient(bytes: number): boolean;
+  acceptFromClient(bytes: number, overBudget?: 'close' | 'drop'): boolean;
   /** Accounts `bytes` sent to the client (resets the idle timer). */
   sentToClient(bytes: number): void;
   /** Closes the WebSocket (once) with a close code from BridgeCloseCode and a short reason (no payload). */

@@ -213,12 +213,12 @@ class StreamState implements BridgeStreamContext {
     return this.isEnded || this.closeCode !== undefined;
   }
 
-  acceptFromClient(bytes: number): boolean {
+  acceptFromClient(bytes: number, overBudget: 'close' | 'drop' = 'close'): boolean {
     if (this.ended) return false;
     this.bytesFromClient += bytes;
     this.idleTimer.refresh();
     if (!this.bucket.take(bytes)) {
-      this.close(BridgeCloseCode.RATE_LIMITED, 'rate limit exceeded');
+      if (overBudget === 'close') this.close(BridgeCloseCode.RATE_LIMITED, 'rate limit exceeded');
       return false;
     }
     return true;

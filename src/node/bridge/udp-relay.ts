@@ -341,7 +341,11 @@ function openUdpRelay(
       return;
     }
     const buf = toBuffer(data);
-    if (!stream.acceptFromClient(buf.length)) return;
+    // Over the stream's byte budget: the message is dropped (UDP semantics), the stream stays open.
+    if (!stream.acceptFromClient(buf.length, 'drop')) {
+      if (!stream.ended) totals.dropped.BYTE_RATE++;
+      return;
+    }
     totals.messagesFromClient++;
     const message = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     let frames: RelayFrame[];
