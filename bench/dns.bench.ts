@@ -26,7 +26,7 @@ import {
   type DnsResolver,
 } from '../src/net/dns/index.ts';
 import { LitePool, liteServersFromConfig } from '../src/net/lite/index.ts';
-import type { ByteStream } from '../src/net/transport/index.ts';
+import { roundTripCounter } from '../src/net/transport/index.ts';
 import { tcpConnector } from '../src/node/tcp-stream.ts';
 import { report, timeIt, xorBaseline } from './harness.ts';
 
@@ -38,30 +38,10 @@ async function coldResolution(
   name: string,
   hints: DnsHints | undefined,
 ): Promise<{ rounds: number; queries: number; ms: number }> {
-  let rounds = 0;
-  let readSinceWrite = true;
+  const counter = roundTripCounter();
   const pool = new LitePool({
     servers: liteServersFromConfig(globalConfig).slice(0, 1),
-    connector: (s) => async () => {
-      rounds++;
-      const inner = await tcpConnector(s.host, s.port)();
-      const outer: ByteStream = {
-        onData: null,
-        onClose: null,
-        write: (data) => {
-          if (readSinceWrite) rounds++;
-          readSinceWrite = false;
-          inner.write(data);
-        },
-        close: () => inner.close(),
-      };
-      inner.onData = (d) => {
-        readSinceWrite = true;
-        outer.onData?.(d);
-      };
-      inner.onClose = (e) => outer.onClose?.(e);
-      return outer;
-    },
+    connector: (s) => counter.wrap(tcpConnector(s.host, s.port)),
     healthCheckIntervalMs: 0,
     adnl: { pingIntervalMs: 0 },
   });
@@ -70,7 +50,7 @@ async function coldResolution(
     const source = new LiteDnsSource(pool, { hints, onQuery: () => void queries++ });
     const start = performance.now();
     await new SourceResolver(source).resolve(name, DNS_CATEGORY_SITE);
-    return { rounds, queries, ms: performance.now() - start };
+    return { rounds: counter.rounds(), queries, ms: performance.now() - start };
   } finally {
     pool.close();
   }

@@ -22,7 +22,7 @@ import {
   type DnsResolver,
 } from '../../src/net/dns/index.ts';
 import { LitePool, liteServersFromConfig } from '../../src/net/lite/index.ts';
-import type { ByteStream } from '../../src/net/transport/index.ts';
+import { roundTripCounter } from '../../src/net/transport/index.ts';
 import { tcpConnector } from '../../src/node/tcp-stream.ts';
 
 let devnet: Devnet;
@@ -48,34 +48,14 @@ afterAll(async () => {
 
 /** A pool whose connections count round trips: each batch of writes that follows a read starts a new one. */
 function countingPool(): { pool: LitePool; rounds: () => number } {
-  let rounds = 0;
-  let readSinceWrite = true;
+  const counter = roundTripCounter();
   const pool = new LitePool({
     servers: liteServersFromConfig(devnet.globalConfig),
-    connector: (s) => async () => {
-      rounds++; // the TCP connect
-      const inner = await tcpConnector(s.host, s.port)();
-      const outer: ByteStream = {
-        onData: null,
-        onClose: null,
-        write: (data) => {
-          if (readSinceWrite) rounds++;
-          readSinceWrite = false;
-          inner.write(data);
-        },
-        close: () => inner.close(),
-      };
-      inner.onData = (d) => {
-        readSinceWrite = true;
-        outer.onData?.(d);
-      };
-      inner.onClose = (e) => outer.onClose?.(e);
-      return outer;
-    },
+    connector: (s) => counter.wrap(tcpConnector(s.host, s.port)),
     healthCheckIntervalMs: 0,
     adnl: { pingIntervalMs: 0 },
   });
-  return { pool, rounds: () => rounds };
+  return { pool, rounds: () => counter.rounds() };
 }
 
 async function outcome(resolver: DnsResolver, name: string, category: bigint): Promise<string> {

@@ -44,4 +44,5 @@ export {
   type RelayWebSocketConstructor,
 } from './relay-socket.ts';
 export { FaultySocket, type FaultOptions, type FaultStats } from './faulty-socket.ts';
+export { roundTripCounter, type RoundTripCounter } from './round-trip-counter.ts';
 export { formatIpv4, isValidPort, parseIpv4 } from './ipv4.ts';
