@@ -23,6 +23,11 @@ const INITIAL_CWND = 64;
 const MIN_CWND = 16;
 /** Rates are measured over at least this long (timer and ack-delay granularity of JavaScript event loops). */
 const MIN_SAMPLE_MS = 4;
+/**
+ * ... and over at least this many delivered symbols: at a low rate (a policed relay: ~1 symbol/ms) a few-ms sample
+ * holds one or two symbols, and the windowed maximum of such samples overestimates the rate several times over.
+ */
+const MIN_SAMPLE_SYMBOLS = 32;
 /** The delivery rate keeps its maximum over this many rounds (and at least BW_WINDOW_MIN_MS). */
 const BW_WINDOW_ROUNDS = 10;
 const BW_WINDOW_MIN_MS = 250;
@@ -145,8 +150,8 @@ export class PacingController {
     times.push(now);
     dels.push(this.delivered);
     const interval = Math.max(this.srtt, MIN_SAMPLE_MS);
-    // Keep the newest point that is at least `interval` old as the base of the rate sample.
-    while (times.length > 2 && now - times[1] >= interval) {
+    // Keep the newest point that is at least `interval` old and MIN_SAMPLE_SYMBOLS behind as the sample's base.
+    while (times.length > 2 && now - times[1] >= interval && this.delivered - dels[1] >= MIN_SAMPLE_SYMBOLS) {
       times.shift();
       dels.shift();
     }
@@ -155,7 +160,7 @@ export class PacingController {
       dels.shift();
     }
     const elapsed = now - times[0];
-    if (elapsed >= interval) {
+    if (elapsed >= interval && this.delivered - dels[0] >= MIN_SAMPLE_SYMBOLS) {
       // Symbols the path carries per ms, counting those random loss takes on the way (a 30%-loss path that
       // delivers 21/ms carries 30/ms): pacing at the bare delivery rate would shrink by the loss every round.
       const rate = (this.delivered - dels[0]) / elapsed / (1 - this.#lossFloor());
