@@ -3,6 +3,8 @@ import fc from 'fast-check';
 import { tlDecode, tlEncode } from '../../../src/net/tl/index.ts';
 import { AdnlError } from '../../../src/net/adnl/index.ts';
 import {
+  decodeChannelPacket,
+  decodePacket,
   encodeChannelPacket,
   encodeCustomMessage,
   encodePacket,
@@ -115,5 +117,72 @@ describe('encodeCustomMessage (fast path) against the generic TL codec', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+/** decodePacket's result or its error (class and message), for comparing the two decoders. */
+function outcome(decode: (b: Uint8Array) => unknown, bytes: Uint8Array): unknown {
+  try {
+    return { ok: decode(bytes) };
+  } catch (error) {
+    return { error: (error as Error).constructor.name, message: (error as Error).message };
+  }
+}
+
+describe('decodeChannelPacket (fast path) against decodePacket', () => {
+  const channelPacket = fc
+    .tuple(
+      fc.oneof(bytes(7, 7), bytes(15, 15), bytes(0, 300)),
+      fc.oneof(bytes(7, 7), bytes(15, 15), bytes(0, 300)),
+      long,
+      long,
+      fc.oneof(
+        bytes(0, 1100).map((data) => [{ _: 'adnl.message.custom' as const, data }]),
+        fc.array(message, { minLength: 1, maxLength: 3 }),
+      ),
+    )
+    .map(([r1, r2, s, c, ms]) =>
+      encodeChannelPacket(
+        r1,
+        r2,
+        s,
+        c,
+        ms.map((m) => tlEncode(m)),
+      ),
+    );
+
+  it('gives the same fields for every channel packet', () => {
+    fc.assert(
+      fc.property(channelPacket, (bytes) => {
+        expect(decodeChannelPacket(bytes)).toEqual(decodePacket(bytes));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives the same result or the same error for mutated and truncated packets', () => {
+    fc.assert(
+      fc.property(
+        channelPacket,
+        fc.nat(),
+        fc.integer({ min: 0, max: 255 }),
+        fc.nat(),
+        (bytes, at, v, cut) => {
+          const mutated = bytes.slice(0, bytes.length - (cut % 9));
+          if (mutated.length > 0) mutated[at % mutated.length] = v;
+          expect(outcome(decodeChannelPacket, mutated)).toEqual(outcome(decodePacket, mutated));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('hands out the custom data as a view into the packet (no copy)', () => {
+    const data = new Uint8Array(800).fill(7);
+    const r = new Uint8Array(15);
+    const bytes = encodeChannelPacket(r, r, 5n, 4n, [tlEncode({ _: 'adnl.message.custom', data })]);
+    const p = decodeChannelPacket(bytes);
+    expect(p.message).toEqual({ _: 'adnl.message.custom', data });
+    expect((p.message as { data: Uint8Array }).data.buffer).toBe(bytes.buffer);
   });
 });

@@ -47,6 +47,7 @@ import {
   type AdnlUdpLimits,
 } from './limits.ts';
 import {
+  decodeChannelPacket,
   decodePacket,
   encodeChannelPacket,
   encodeCustomMessage,
@@ -544,7 +545,7 @@ export class AdnlNode {
       if (!peer) return this.#drop('unknown-destination');
       this.#lastChannel = peer;
     }
-    const packet = decodePacket(openChannelDatagram(peer.channel!, data, this.#crypto));
+    const packet = decodeChannelPacket(openChannelDatagram(peer.channel!, data, this.#crypto));
     // Channel packets need no sender fields; if present they must name the channel's peer.
     if (packet.from_short !== undefined && !bytesEqual(packet.from_short.id, peer.id))
       return this.#drop('sender');

@@ -192,6 +192,60 @@ export function encodeCustomMessage(data: Uint8Array): {
   return { message: { _: 'adnl.message.custom', data: encoded.subarray(at, at + data.length) }, encoded };
 }
 
+/** Data start and end of the TL bytes field at `at` and where the field ends; null if it does not fit. */
+function tlBytesAt(b: Uint8Array, at: number): { start: number; end: number; next: number } | null {
+  if (at >= b.length) return null;
+  let len = b[at];
+  let header = 1;
+  if (len === 254) {
+    if (at + 4 > b.length) return null;
+    len = b[at + 1] | (b[at + 2] << 8) | (b[at + 3] << 16);
+    header = 4;
+  } else if (len === 255) return null;
+  const next = at + ((header + len + 3) & ~3);
+  if (next > b.length) return null;
+  return { start: at + header, end: at + header + len, next };
+}
+
+function u32At(b: Uint8Array, at: number): number {
+  return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
+}
+
+function longAt(b: Uint8Array, at: number): bigint {
+  return BigInt.asIntN(64, (BigInt(u32At(b, at + 4)) << 32n) | BigInt(u32At(b, at)));
+}
+
+const CHANNEL_CUSTOM_FLAGS = PacketFlag.MESSAGE | PacketFlag.SEQNO | PacketFlag.CONFIRM_SEQNO;
+
+/**
+ * decodePacket for what nearly every channel datagram of a transfer is — rand1, one adnl.message.custom (an RLDP
+ * symbol), seqno, confirm_seqno, rand2 — without the generic codec, the custom data (and rand1/rand2) being views
+ * into `bytes` rather than copies. Anything else, malformed input included, goes through decodePacket: the same
+ * fields and the same errors either way (tests/unit/adnl-udp/packet-fast.test.ts).
+ */
+export function decodeChannelPacket(bytes: Uint8Array): AdnlPacketContents {
+  if (bytes.length < 4 || u32At(bytes, 0) !== PACKET_CONTENTS_ID) return decodePacket(bytes);
+  const rand1 = tlBytesAt(bytes, 4);
+  if (!rand1 || rand1.next + 8 > bytes.length) return decodePacket(bytes);
+  const flags = u32At(bytes, rand1.next);
+  if (flags !== CHANNEL_CUSTOM_FLAGS || u32At(bytes, rand1.next + 4) !== MESSAGE_CUSTOM_ID) {
+    return decodePacket(bytes);
+  }
+  const data = tlBytesAt(bytes, rand1.next + 8);
+  if (!data || data.next + 16 > bytes.length) return decodePacket(bytes);
+  const rand2 = tlBytesAt(bytes, data.next + 16);
+  if (!rand2 || rand2.next !== bytes.length) return decodePacket(bytes);
+  return {
+    _: 'adnl.packetContents',
+    rand1: bytes.subarray(rand1.start, rand1.end),
+    flags,
+    message: { _: 'adnl.message.custom', data: bytes.subarray(data.start, data.end) },
+    seqno: longAt(bytes, data.next),
+    confirm_seqno: longAt(bytes, data.next + 8),
+    rand2: bytes.subarray(rand2.start, rand2.end),
+  } as AdnlPacketContents;
+}
+
 /** The messages of a packet in order (from `message` or `messages`). */
 export function packetMessages(p: AdnlPacketContents): AdnlMessage[] {
   if (p.message !== undefined) return [p.message];
