@@ -1,4 +1,4 @@
-/** Standard base64 (RFC 4648 §4, also accepting the URL-safe alphabet on input) without Buffer. */
+/** Standard base64 (RFC 4648 §4, also accepting the URL-safe alphabet on input) without Node buffers. */
 import { TransportError } from './types.ts';
 
 /** Longest base64 text we decode (keys and ids are tiny; this only bounds allocation on hostile input). */

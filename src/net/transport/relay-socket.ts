@@ -175,7 +175,7 @@ export class RelaySocket implements DatagramSocket {
     if (this.#closed) return;
     let bytes: Uint8Array;
     // An ArrayBuffer (binaryType 'arraybuffer') is this message's own memory, so payload views need no copy;
-    // a view (e.g. a Buffer from a pool) may be reused by the WebSocket implementation, so it is copied.
+    // a view (e.g. into a pooled Node buffer) may be reused by the WebSocket implementation, so it is copied.
     let owned = true;
     if (data instanceof ArrayBuffer) bytes = new Uint8Array(data);
     else if (ArrayBuffer.isView(data)) {
