@@ -19,6 +19,7 @@ import {
   SourceResolver,
 } from '../../src/net/dns/index.ts';
 import { tcpConnector } from '../../src/node/tcp-stream.ts';
+import { startDnsDevnet } from './helpers/dns-devnet.ts';
 
 let devnet: Devnet;
 let dns: DeployedDns;
@@ -34,15 +35,7 @@ function poolOf(servers: LiteServerEntry[]): LitePool {
 }
 
 beforeAll(async () => {
-  const plugin = devnetDnsPlugin();
-  devnet = await startDevnet({
-    liteservers: 2,
-    plugins: [plugin],
-    bridge: false,
-    blockIntervalMs: 0,
-    demoAccounts: false,
-  });
-  dns = await plugin.ready;
+  ({ devnet, dns } = await startDnsDevnet());
   pool = poolOf(liteServersFromConfig(devnet.globalConfig));
 });
 

@@ -5,8 +5,8 @@
  * round trips are counted causally (a batch of writes after something was read), not timed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDevnet, type Devnet } from '../../src/devnet/index.ts';
-import { devnetDnsHints, devnetDnsPlugin, type DeployedDns } from '../../src/devnet/dns/index.ts';
+import type { Devnet } from '../../src/devnet/index.ts';
+import { devnetDnsHints, type DeployedDns } from '../../src/devnet/dns/index.ts';
 import {
   CrossCheckResolver,
   DNS_CATEGORY_ALL,
@@ -24,21 +24,14 @@ import {
 import { LitePool, liteServersFromConfig } from '../../src/net/lite/index.ts';
 import { roundTripCounter } from '../../src/net/transport/index.ts';
 import { tcpConnector } from '../../src/node/tcp-stream.ts';
+import { startDnsDevnet } from './helpers/dns-devnet.ts';
 
 let devnet: Devnet;
 let dns: DeployedDns;
 let hints: DnsHints;
 
 beforeAll(async () => {
-  const plugin = devnetDnsPlugin();
-  devnet = await startDevnet({
-    liteservers: 2,
-    plugins: [plugin],
-    bridge: false,
-    blockIntervalMs: 0,
-    demoAccounts: false,
-  });
-  dns = await plugin.ready;
+  ({ devnet, dns } = await startDnsDevnet());
   hints = dnsHintsForConfig(devnet.globalConfig)!;
 });
 
