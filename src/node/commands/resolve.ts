@@ -5,7 +5,6 @@
  * `dig +trace`. The `--json` output is documented in README.md ("tonsite resolve --json").
  */
 import { readFileSync } from 'node:fs';
-import { WebSocket } from 'ws';
 import {
   CrossCheckResolver,
   dnsHintsForConfig,
@@ -28,11 +27,11 @@ import {
   type DnsResolver,
 } from '../../net/dns/index.ts';
 import { LiteError, LitePool, liteServersFromConfig, type LiteServerEntry } from '../../net/lite/index.ts';
-import { bridgeTcpUrl, connectWebSocketStream, type StreamConnector } from '../../net/transport/index.ts';
+import { bridgeTcpUrl } from '../../net/transport/index.ts';
 import { parseOptions } from '../args.ts';
 import { CliError, type Command } from '../command.ts';
 import { dhtAddressesFor } from '../dht-addresses.ts';
-import { tcpConnector } from '../tcp-stream.ts';
+import { cliLitePool } from '../lite-pool.ts';
 
 export const resolveCommand: Command = {
   name: 'resolve',
@@ -143,22 +142,7 @@ function openPool(
       throw new CliError((error as Error).message, 2);
     }
   }
-  const connector = (server: LiteServerEntry): StreamConnector =>
-    bridge === undefined
-      ? tcpConnector(server.host, server.port, { connectTimeoutMs: timeoutMs })
-      : () =>
-          connectWebSocketStream(bridgeTcpUrl(bridge, { key: server.publicKey }), {
-            WebSocket,
-            connectTimeoutMs: timeoutMs,
-          });
-  const pool = new LitePool({
-    servers,
-    connector,
-    queryTimeoutMs: timeoutMs,
-    connectTimeoutMs: timeoutMs,
-    healthCheckIntervalMs: 0,
-    adnl: { pingIntervalMs: 0 },
-  });
+  const pool = cliLitePool(servers, bridge, timeoutMs);
   return { pool, hints };
 }
 

@@ -18,17 +18,10 @@ import {
   type DnsResolver,
 } from '../../net/dns/index.ts';
 import { Gateway, type GatewayOptions, type StaticPeer } from '../../net/gateway/index.ts';
-import { LitePool, liteServersFromConfig, type LiteServerEntry } from '../../net/lite/index.ts';
-import {
-  bridgeTcpUrl,
-  bridgeUdpUrl,
-  connectWebSocketStream,
-  openRelaySocket,
-  type DatagramSocket,
-  type StreamConnector,
-} from '../../net/transport/index.ts';
+import { liteServersFromConfig, type LiteServerEntry } from '../../net/lite/index.ts';
+import { bridgeUdpUrl, openRelaySocket, type DatagramSocket } from '../../net/transport/index.ts';
 import { CliError } from '../command.ts';
-import { tcpConnector } from '../tcp-stream.ts';
+import { cliLitePool } from '../lite-pool.ts';
 import { nativePrimitives } from '../native-crypto.ts';
 import { openUdpSocket } from '../udp-socket.ts';
 
@@ -78,22 +71,7 @@ function liteResolver(
   bridge: string | undefined,
   timeoutMs: number,
 ) {
-  const connector = (server: LiteServerEntry): StreamConnector =>
-    bridge === undefined
-      ? tcpConnector(server.host, server.port, { connectTimeoutMs: timeoutMs })
-      : () =>
-          connectWebSocketStream(bridgeTcpUrl(bridge, { key: server.publicKey }), {
-            WebSocket,
-            connectTimeoutMs: timeoutMs,
-          });
-  const pool = new LitePool({
-    servers,
-    connector,
-    queryTimeoutMs: timeoutMs,
-    connectTimeoutMs: timeoutMs,
-    healthCheckIntervalMs: 0,
-    adnl: { pingIntervalMs: 0 },
-  });
+  const pool = cliLitePool(servers, bridge, timeoutMs);
   const resolver: DnsResolver =
     servers.length >= 2
       ? new CrossCheckResolver(liteDnsSources(pool, { hints }))
