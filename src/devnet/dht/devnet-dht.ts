@@ -19,8 +19,7 @@ import {
   type DhtValueTl,
 } from '../../net/dht/index.ts';
 import type { DatagramSocket } from '../../net/transport/index.ts';
-import { openUdpSocket } from '../../node/udp-socket.ts';
-import { nativePrimitives } from '../../node/native-crypto.ts';
+import { startDevnetAdnlServer } from '../adnl-server.ts';
 
 export interface DevnetDhtOptions {
   /** Number of DHT nodes (default 3). */
@@ -80,12 +79,15 @@ export async function startDevnetDht(options: DevnetDhtOptions = {}): Promise<De
   const nodes: DevnetDhtNode[] = [];
   try {
     for (let index = 0; index < count; index++) {
-      const udp = await openUdpSocket({ host, port: options.ports?.[index] ?? 0 });
-      const address = { host, port: udp.address().port };
-      const socket = options.wrapSocket ? options.wrapSocket(udp, index) : udp;
       const seed = options.seeds?.[index];
       const keyPair = seed ? keyPairFromSeed(seed) : generateKeyPair();
-      const adnl = new AdnlNode({ socket, keyPair, addresses: [address], crypto: nativePrimitives });
+      const wrap = options.wrapSocket;
+      const { adnlNode: adnl, address } = await startDevnetAdnlServer({
+        keyPair,
+        host,
+        port: options.ports?.[index],
+        wrapSocket: wrap && ((udp) => wrap(udp, index)),
+      });
       const server = new DhtServer({ keyPair, addresses: [address], networkId, k: options.k });
       server.attach(adnl);
       nodes.push({ index, id: server.id, publicKey: keyPair.publicKey, address, server, adnl });

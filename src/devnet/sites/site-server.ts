@@ -16,8 +16,7 @@ import {
 } from '../../net/http/index.ts';
 import { RldpNode } from '../../net/rldp/index.ts';
 import type { DatagramSocket } from '../../net/transport/index.ts';
-import { openUdpSocket } from '../../node/udp-socket.ts';
-import { nativePrimitives } from '../../node/native-crypto.ts';
+import { startDevnetAdnlServer } from '../adnl-server.ts';
 
 export interface SiteServerOptions {
   name: string;
@@ -48,16 +47,7 @@ export interface SiteServer {
 }
 
 export async function startSiteServer(options: SiteServerOptions): Promise<SiteServer> {
-  const host = options.host ?? '127.0.0.1';
-  const udp = await openUdpSocket({ host, port: options.port ?? 0 });
-  const address = { host, port: udp.address().port };
-  const socket = options.wrapSocket ? options.wrapSocket(udp) : udp;
-  const adnlNode = new AdnlNode({
-    socket,
-    keyPair: options.keyPair,
-    addresses: [address],
-    crypto: nativePrimitives, // a real site is a C++ node with native crypto
-  });
+  const { adnlNode, address } = await startDevnetAdnlServer(options);
   const v1Only = options.rldpVersion === 1;
   // A v1-only node ignores every rldp2 message, as an old C++ rldp-http-proxy would.
   const rldpNode = new RldpNode(adnlNode, { versions: v1Only ? [1] : [1, 2] });

@@ -8,8 +8,7 @@ import { adnlIdToText, type KeyPair } from '../../net/crypto/index.ts';
 import { RldpNode } from '../../net/rldp/index.ts';
 import { StorageServer, type SeededBag } from '../../net/storage/index.ts';
 import type { DatagramSocket } from '../../net/transport/index.ts';
-import { openUdpSocket } from '../../node/udp-socket.ts';
-import { nativePrimitives } from '../../node/native-crypto.ts';
+import { startDevnetAdnlServer } from '../adnl-server.ts';
 
 export interface SeederOptions {
   keyPair: KeyPair;
@@ -34,16 +33,7 @@ export interface Seeder {
 }
 
 export async function startSeeder(options: SeederOptions): Promise<Seeder> {
-  const host = options.host ?? '127.0.0.1';
-  const udp = await openUdpSocket({ host, port: options.port ?? 0 });
-  const address = { host, port: udp.address().port };
-  const socket = options.wrapSocket ? options.wrapSocket(udp) : udp;
-  const adnlNode = new AdnlNode({
-    socket,
-    keyPair: options.keyPair,
-    addresses: [address],
-    crypto: nativePrimitives, // a real seeder is a C++/Go node with native crypto
-  });
+  const { adnlNode, address } = await startDevnetAdnlServer(options);
   const rldpNode = new RldpNode(adnlNode);
   const server = new StorageServer({ adnl: adnlNode, rldp: rldpNode, keyPair: options.keyPair });
   for (const bag of options.bags) server.addBag(bag);
