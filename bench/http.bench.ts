@@ -33,10 +33,16 @@ import {
   type DatagramSocket,
   type StreamConnector,
 } from '../src/net/transport/index.ts';
-import { silentLogger, startBridge, udpRelayRoute } from '../src/node/bridge/index.ts';
 import { nativePrimitives } from '../src/node/native-crypto.ts';
 import { tcpConnector } from '../src/node/tcp-stream.ts';
 import { openUdpSocket } from '../src/node/udp-socket.ts';
+import {
+  BLAST_SIZE,
+  rawBaseline,
+  startBenchWorker,
+  startBlaster,
+  startRelayBridge,
+} from './datagram-paths.ts';
 import { mbps, report } from './harness.ts';
 
 /** Downloads per figure (the first of a fresh client also warms the JIT up; all runs are listed). */
@@ -44,8 +50,6 @@ const RUNS = 3;
 const DELAY_MS = 50;
 const COLD_RUNS = 3;
 const WARM_RUNS = 5;
-const BLAST_COUNT = 20_000;
-const BLAST_SIZE = 840;
 
 interface SiteInfo {
   v2: string;
@@ -82,20 +86,11 @@ async function runSite(): Promise<void> {
   });
   await (await dht.ready).publishAddress(v1.keyPair, v1.address);
 
-  const blaster = await openUdpSocket({ host: '127.0.0.1' });
-  const payload = new Uint8Array(BLAST_SIZE).fill(0x5a);
-  blaster.onMessage = (_data, host, replyPort) => {
-    let sent = 0;
-    const burst = () => {
-      for (let i = 0; i < 64 && sent < BLAST_COUNT; i++, sent++) blaster.send(payload, host, replyPort);
-      if (sent < BLAST_COUNT) setImmediate(burst);
-    };
-    burst();
-  };
+  const blastPort = await startBlaster();
   const info: SiteInfo = {
     v2: `${alice.adnl}.adnl`,
     v1: `${v1.adnl}.adnl`,
-    blastPort: blaster.address().port,
+    blastPort,
     dht: (devnet.globalConfig as { dht: unknown }).dht,
     globalConfig: devnet.globalConfig,
     bigSize: sites.BIG_FILE_SIZE,
@@ -104,12 +99,7 @@ async function runSite(): Promise<void> {
 }
 
 async function runBridge(): Promise<void> {
-  const bridge = await startBridge({
-    destinations: [],
-    logger: silentLogger,
-    routes: [udpRelayRoute({ allowLoopback: true })],
-  });
-  parentPort!.postMessage({ url: bridge.url });
+  parentPort!.postMessage(await startRelayBridge());
 }
 
 if (!isMainThread && (workerData as { httpBench?: Role })?.httpBench) {
@@ -123,33 +113,7 @@ if (!isMainThread && (workerData as { httpBench?: Role })?.httpBench) {
 // ---- main thread ----
 
 function startWorker<T>(role: Role): Promise<{ worker: Worker; info: T }> {
-  const api = import.meta.resolve('tsx/esm/api');
-  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); });`;
-  const worker = new Worker(code, { eval: true, workerData: { httpBench: role } });
-  return new Promise((resolve, reject) => {
-    worker.once('message', (info: T) => resolve({ worker, info }));
-    worker.once('error', reject);
-  });
-}
-
-async function rawBaseline(socket: DatagramSocket, blastPort: number): Promise<number> {
-  let received = 0;
-  let first = 0;
-  let last = 0;
-  socket.onMessage = (data) => {
-    const now = performance.now();
-    if (received === 0) first = now;
-    last = now;
-    received += data.length;
-  };
-  socket.send(Uint8Array.of(1), '127.0.0.1', blastPort);
-  const start = performance.now();
-  while (performance.now() - start < 20_000) {
-    await new Promise((r) => setTimeout(r, 100));
-    if (received > 0 && performance.now() - last > 300) break;
-  }
-  socket.close();
-  return received > 0 ? mbps(received, (last - first) / 1000) : 0;
+  return startBenchWorker<T>(import.meta.url, { httpBench: role });
 }
 
 /** A ByteStream whose writes (and connect) take `ms` longer: one TCP round trip = ms. */

@@ -28,16 +28,20 @@ import { RldpNode, type RldpTransport } from '../src/net/rldp/index.ts';
 import type { DatagramSocket } from '../src/net/transport/index.ts';
 import { bridgeUdpUrl } from '../src/net/transport/relay-protocol.ts';
 import { openRelaySocket } from '../src/net/transport/relay-socket.ts';
-import { silentLogger, startBridge, udpRelayRoute } from '../src/node/bridge/index.ts';
 import { nativePrimitives } from '../src/node/native-crypto.ts';
 import { openUdpSocket } from '../src/node/udp-socket.ts';
+import {
+  BLAST_SIZE,
+  rawBaseline,
+  startBenchWorker,
+  startBlaster,
+  startRelayBridge,
+} from './datagram-paths.ts';
 import { mbps, report, timeSync } from './harness.ts';
 
 const SIZE = 20_000_000;
 /** Downloads per figure (the first also warms the JIT up; all runs are listed). */
 const RUNS = 3;
-const BLAST_COUNT = 20_000;
-const BLAST_SIZE = 840;
 
 interface SiteInfo {
   port: number;
@@ -64,28 +68,13 @@ async function runSite(): Promise<void> {
   const rldp = new RldpNode(adnl);
   rldp.onQuery = async (_peer, data) => (data.length === 1 ? Uint8Array.of(1) : body);
 
-  // Raw datagram source for the baselines: whoever sends "go" gets BLAST_COUNT datagrams back as fast as we can.
-  const blaster = await openUdpSocket({ host: '127.0.0.1' });
-  const payload = new Uint8Array(BLAST_SIZE).fill(0x5a);
-  blaster.onMessage = (_data, host, replyPort) => {
-    let sent = 0;
-    const burst = () => {
-      for (let i = 0; i < 64 && sent < BLAST_COUNT; i++, sent++) blaster.send(payload, host, replyPort);
-      if (sent < BLAST_COUNT) setImmediate(burst);
-    };
-    burst();
-  };
-  const info: SiteInfo = { port, blastPort: blaster.address().port, publicKey: keyPair.publicKey };
+  const blastPort = await startBlaster();
+  const info: SiteInfo = { port, blastPort, publicKey: keyPair.publicKey };
   parentPort!.postMessage(info);
 }
 
 async function runBridge(): Promise<void> {
-  const bridge = await startBridge({
-    destinations: [],
-    logger: silentLogger,
-    routes: [udpRelayRoute({ allowLoopback: true })],
-  });
-  parentPort!.postMessage({ url: bridge.url });
+  parentPort!.postMessage(await startRelayBridge());
 }
 
 if (!isMainThread && (workerData as { rldpBench?: WorkerRole })?.rldpBench) {
@@ -100,35 +89,7 @@ if (!isMainThread && (workerData as { rldpBench?: WorkerRole })?.rldpBench) {
 
 /** Starts this file in a worker thread (TypeScript through tsx's loader) and waits for its first message. */
 function startWorker<T>(role: WorkerRole): Promise<{ worker: Worker; info: T }> {
-  const api = import.meta.resolve('tsx/esm/api');
-  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(import.meta.url)}); });`;
-  const worker = new Worker(code, { eval: true, workerData: { rldpBench: role } });
-  return new Promise((resolve, reject) => {
-    worker.once('message', (info: T) => resolve({ worker, info }));
-    worker.once('error', reject);
-  });
-}
-
-/** Raw datagrams per second through `socket` from the site's blaster, as MB/s of payload. */
-async function rawBaseline(socket: DatagramSocket, blastPort: number): Promise<number> {
-  let received = 0;
-  let first = 0;
-  let last = 0;
-  socket.onMessage = (data) => {
-    const now = performance.now();
-    if (received === 0) first = now;
-    last = now;
-    received += data.length;
-  };
-  socket.send(Uint8Array.of(1), '127.0.0.1', blastPort);
-  const start = performance.now();
-  // Done when nothing more arrived for 300 ms (the rest was dropped on the way).
-  while (performance.now() - start < 20_000) {
-    await new Promise((r) => setTimeout(r, 100));
-    if (received > 0 && performance.now() - last > 300) break;
-  }
-  socket.close();
-  return received > 0 ? mbps(received, (last - first) / 1000) : 0;
+  return startBenchWorker<T>(import.meta.url, { rldpBench: role });
 }
 
 async function downloads(
