@@ -25,9 +25,18 @@ function bytes(size: number, seed: number): Uint8Array {
   return out;
 }
 
-function setup(faults: PipeFaults = {}, seed = 1, versions: [RldpVersion, RldpVersion] = [2, 2]) {
+function setup(
+  faults: PipeFaults = {},
+  seed = 1,
+  versions: [RldpVersion, RldpVersion] = [2, 2],
+  clientClock?: () => number,
+) {
   const p = pipe(faults, seed);
-  const client = new RldpNode(p.a, { defaultVersion: versions[0], limits: { maxIncomingTransfer: 1 << 20 } });
+  const client = new RldpNode(p.a, {
+    defaultVersion: versions[0],
+    limits: { maxIncomingTransfer: 1 << 20 },
+    ...(clientClock && { clock: clientClock }),
+  });
   const server = new RldpNode(p.b, { defaultVersion: versions[1], limits: { maxIncomingTransfer: 1 << 20 } });
   open.push(client, server, p);
   // Each side addresses the other by the peer object its transport reports.
@@ -171,7 +180,9 @@ describe('nodes that speak one version only', () => {
 
 describe('queries: limits, timeouts, closing', () => {
   it('an answer still arriving after its query timed out is told complete, so its sender stops', async () => {
-    const { p, client, server, toServer, toClient } = setup({}, 15);
+    // The wire timeout is whole unix seconds: with the asker's clock 2 s ahead, the server's deadline for the
+    // answer is over a second away whatever the time of day, so a slow machine still sends it in time.
+    const { p, client, server, toServer, toClient } = setup({}, 15, [2, 2], () => Date.now() + 2000);
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     server.onQuery = async () => {
