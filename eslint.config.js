@@ -29,7 +29,7 @@ export default tseslint.config(
 
 /**
  * src/net is isomorphic (no Node built-ins, no ws, no Buffer except at the @ton/core boundary) and its folders
- * import only downward (tl → crypto → transport → adnl → lite/dht/rldp → dns/http/storage → gateway), each other
+ * import only downward (tl → crypto → transport → adnl → lite/dht/rldp → dns/http/storage → gateway → stack), each other
  * folder only through its index.ts. One rule set per folder: flat config replaces a rule's options, not merges.
  */
 function netLayerRules() {
@@ -47,6 +47,7 @@ function netLayerRules() {
     http: 5,
     storage: 5,
     gateway: 6,
+    stack: 7,
   };
   const paths = ['ws', 'fs', 'net', 'dgram', 'http', 'crypto'].map((name) => ({
     name,
