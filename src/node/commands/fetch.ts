@@ -4,11 +4,12 @@
  * version and retransmits, bytes, seconds, the body's sha256).
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { GatewayError, type GatewayRequestLog, type GatewayResponse } from '../../net/gateway/index.ts';
 import { headerProblem, type HeaderList } from '../../net/http/index.ts';
 import { parseOptions } from '../args.ts';
 import { CliError, type Command } from '../command.ts';
+import { OutputFile } from '../output-file.ts';
 import { createNodeGateway, parsePeer } from '../proxy/node-gateway.ts';
 
 export const fetchCommand: Command = {
@@ -88,7 +89,7 @@ export const fetchCommand: Command = {
         else console.error(`tonsite fetch: [${error.stage}] ${error.message}`);
         return 1;
       }
-      const out = values.output ? createWriteStream(values.output) : null;
+      const out = values.output ? new OutputFile(values.output) : null;
       const toStdout = !out && !values.json;
       // A closed pipe (`| head`) surfaces as the failed write below; without a listener it would crash us.
       const ignore = (): void => {};
@@ -96,6 +97,7 @@ export const fetchCommand: Command = {
       if (values.include && toStdout) process.stdout.write(formatHead(response));
       const hash = createHash('sha256');
       let failure: GatewayError | null = null;
+      let complete = false;
       try {
         if (response.body) {
           const reader = response.body.getReader();
@@ -103,17 +105,20 @@ export const fetchCommand: Command = {
             const r = await reader.read();
             if (r.done) break;
             hash.update(r.value);
-            if (out) await write(out, r.value);
+            if (out) await out.write(r.value);
             else if (toStdout) await write(process.stdout, r.value);
           }
         }
+        complete = true;
       } catch (error) {
         // The reader of our stdout went away (`tonsite fetch ... | head`): stop quietly, like curl.
         if ((error as NodeJS.ErrnoException)?.code === 'EPIPE') return 0;
         if (!(error instanceof GatewayError)) throw error;
         failure = error;
       } finally {
-        if (out) await new Promise<void>((resolve) => out.end(resolve));
+        // Only a whole body reaches FILE; a failed transfer leaves FILE as it was (output-file.ts).
+        if (out && complete) await out.commit();
+        else if (out) await out.abort();
         if (toStdout) process.stdout.off('error', ignore);
       }
       const log = await response.done;
@@ -173,7 +178,7 @@ function readData(file: string): Uint8Array {
   }
 }
 
-function write(stream: WriteStream | NodeJS.WriteStream, chunk: Uint8Array): Promise<void> {
+function write(stream: NodeJS.WriteStream, chunk: Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
     stream.write(chunk, (error) => (error ? reject(error) : resolve()));
   });
