@@ -10,7 +10,12 @@ import {
   type GatewayFetchInit,
   type GatewayResponse,
 } from '../net/gateway/index.ts';
-import { HOP_BY_HOP_HEADERS, headerValue, type HeaderList } from '../net/http/index.ts';
+import {
+  contentLengthWithoutPayload,
+  HOP_BY_HOP_HEADERS,
+  headerValue,
+  type HeaderList,
+} from '../net/http/index.ts';
 import { base64ToBytes, bytesToBase64 } from './base64.ts';
 import {
   BodyTooLargeError,
@@ -217,9 +222,12 @@ export async function servePaused(paused: PausedRequest, ctx: ServeContext): Pro
     let bytes: Uint8Array | null;
     const extra: HeaderList = [];
     if (!response.body) {
-      bytes = null;
-      // No payload (HEAD, 204, 304): the site's Content-Length describes the resource, keep it.
-      drop.delete('content-length');
+      // No payload: the site's Content-Length is kept where it describes the resource (HEAD, 304), else the
+      // length is that of what is sent.
+      const length = contentLengthWithoutPayload(method, status);
+      bytes = length === 'zero' ? new Uint8Array(0) : null;
+      if (length === 'site') drop.delete('content-length');
+      if (length === 'zero') extra.push(['Content-Length', '0']);
     } else if (window && status === 200 && !coding) {
       // The site ignored Range: serve the window ourselves as a 206.
       const total = Number.isSafeInteger(declared) ? declared : null;

@@ -14,6 +14,7 @@ import {
   encodeHttpRequest,
   type HttpResponseHead,
 } from './codec.ts';
+import { relayableResponseHead } from './response-head.ts';
 import { HttpError } from './errors.ts';
 import {
   bodyFraming,
@@ -147,10 +148,7 @@ export class HttpClient {
       ).catch((error) => {
         throw transportFailure(error, 'http.request');
       });
-      head = decodeHttpResponse(answer);
-      if (!Number.isInteger(head.status) || head.status < 100 || head.status > 999) {
-        throw new HttpError('protocol', `bad status code ${head.status}`);
-      }
+      head = relayableResponseHead(decodeHttpResponse(answer));
     } catch (error) {
       init.signal?.removeEventListener('abort', abort);
       this.bodies.drop(id, error);

@@ -60,6 +60,7 @@ export {
   type HttpServerStats,
 } from './server.ts';
 export { reasonPhrase } from './status.ts';
+export { contentLengthWithoutPayload, relayableResponseHead } from './response-head.ts';
 export {
   hexOf,
   transportFailure,

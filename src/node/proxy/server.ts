@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { GatewayError, isTonHost, type Gateway, type GatewayStage } from '../../net/gateway/index.ts';
-import { HOP_BY_HOP_HEADERS, type HeaderList } from '../../net/http/index.ts';
+import { contentLengthWithoutPayload, HOP_BY_HOP_HEADERS, type HeaderList } from '../../net/http/index.ts';
 
 export interface TonProxyOptions {
   gateway: Gateway;
@@ -134,10 +134,15 @@ async function handle(
       signal: controller.signal,
     });
     const raw: string[] = [];
+    // The length is that of what is sent: without a payload the site's Content-Length stays only where it
+    // describes the representation (HEAD, 304); with one, the HTTP client already holds the body to it.
+    const length = response.body ? 'site' : contentLengthWithoutPayload(req.method ?? 'GET', response.status);
     for (const [name, value] of response.headers) {
-      if (NOT_FORWARDED.has(name.toLowerCase())) continue;
+      const lower = name.toLowerCase();
+      if (NOT_FORWARDED.has(lower) || (lower === 'content-length' && length !== 'site')) continue;
       raw.push(name, value);
     }
+    if (length === 'zero') raw.push('Content-Length', '0');
     res.writeHead(response.status, response.statusText, raw);
     if (response.body) {
       const reader = response.body.getReader();
