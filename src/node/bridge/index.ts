@@ -4,6 +4,7 @@ export { destinationsFromGlobalConfig, findDestination, type BridgeDestination }
 export { BridgeConfigError, DEFAULT_BRIDGE_LIMITS, resolveLimits, type BridgeLimits } from './limits.ts';
 export { silentLogger, stderrLogger, type BridgeLogFields, type BridgeLogger } from './log.ts';
 export type { BridgeRoute, BridgeStreamContext } from './route.ts';
+export { OriginPolicy, parseAllowedOrigin } from './origin.ts';
 export { parseHostPort, untilShutdownSignal } from './signals.ts';
 export { tcpRoute } from './tcp-route.ts';
 export { TokenBucket } from './token-bucket.ts';

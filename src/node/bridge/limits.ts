@@ -18,6 +18,18 @@ export interface BridgeLimits {
   maxPendingBytes: number;
   /** Bridge→client bytes queued in the WebSocket before we stop reading from upstream (backpressure). */
   downstreamHighWaterBytes: number;
+  /**
+   * Bridge→client bytes all streams together may queue (slow readers): each stream's high water shrinks to its
+   * share of this (never below 64 KiB), so memory stays bounded whatever the number of streams.
+   */
+  downstreamTotalBytes: number;
+  /**
+   * A client at its stream cap opening another reclaims its stream longest without traffic both ways (or one
+   * flooding), if that was quiet for at least this long; otherwise the new stream is refused (4503).
+   */
+  reclaimAfterMs: number;
+  /** A datagram stream offering over twice its byte budget for this many seconds in a row is closed (4429). */
+  floodCloseSeconds: number;
 }
 
 export const DEFAULT_BRIDGE_LIMITS: BridgeLimits = {
@@ -30,6 +42,9 @@ export const DEFAULT_BRIDGE_LIMITS: BridgeLimits = {
   connectTimeoutMs: 5_000,
   maxPendingBytes: 64 * 1024,
   downstreamHighWaterBytes: 4 * 1024 * 1024,
+  downstreamTotalBytes: 128 * 1024 * 1024,
+  reclaimAfterMs: 10_000,
+  floodCloseSeconds: 3,
 };
 
 export class BridgeConfigError extends Error {

@@ -26,6 +26,11 @@ export interface BridgeStreamContext {
   acceptFromClient(bytes: number, overBudget?: 'close' | 'drop'): boolean;
   /** Accounts `bytes` sent to the client (resets the idle timer). */
   sentToClient(bytes: number): void;
+  /**
+   * Bytes this stream may queue towards its client before the route stops reading upstream (TCP) or drops
+   * (datagrams): the per-stream high water, or less, its share of the bridge's downstream budget.
+   */
+  downstreamHighWater(): number;
   /** Closes the WebSocket (once) with a close code from BridgeCloseCode and a short reason (no payload). */
   close(code: number, reason: string): void;
   /** Runs `fn` once when the stream ends, whoever ended it. */

@@ -1,8 +1,9 @@
 /**
  * The bridge's WebSocket server: an HTTP server whose upgrade requests are dispatched by URL path to a route
- * (route.ts). Everything that protects the bridge and its other clients lives here: per-IP stream counts, a
- * total stream cap, per-stream byte budget and idle timeout, a frame size cap (ws `maxPayload`), per-stream error
- * isolation, and a clean shutdown.
+ * (route.ts). Everything that protects the bridge and its other clients lives here: the Origin policy (origin.ts),
+ * per-IP stream counts with reclaiming of streams that carry nothing both ways, a total stream cap, per-stream
+ * byte budget (flooding datagram streams closed), idle timeout, a frame size cap (ws `maxPayload`), a downstream
+ * memory budget shared by all streams (slow readers), per-stream error isolation, and a clean shutdown.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +14,7 @@ import type { BridgeDestination } from './destinations.ts';
 import { resolveLimits, type BridgeLimits } from './limits.ts';
 import { silentLogger, type BridgeLogFields, type BridgeLogger } from './log.ts';
 import type { BridgeRoute, BridgeStreamContext } from './route.ts';
+import { OriginPolicy } from './origin.ts';
 import { tcpRoute } from './tcp-route.ts';
 import { TokenBucket } from './token-bucket.ts';
 
@@ -27,6 +29,11 @@ export interface BridgeOptions {
   logger?: BridgeLogger;
   /** Extra routes (e.g. the `/udp` datagram relay) mounted beside `/tcp`. */
   routes?: BridgeRoute[];
+  /**
+   * Web origins (scheme://host[:port]) whose pages may open streams. Requests without Origin (programs) and from
+   * browser extensions are always served; any other Origin is refused at the upgrade with 403 (origin.ts).
+   */
+  allowOrigins?: readonly string[];
 }
 
 export interface BridgeServer {
@@ -46,12 +53,16 @@ export interface BridgeServer {
 /** Time a closing WebSocket gets to complete the close handshake before its socket is destroyed. */
 const CLOSE_GRACE_MS = 2_000;
 
+/** The smallest downstream high water a stream gets however many streams share the budget. */
+const MIN_DOWNSTREAM_HIGH_WATER = 16 * 1024;
+
 export async function startBridge(options: BridgeOptions): Promise<BridgeServer> {
   const limits = resolveLimits(options.limits);
   const log = options.logger ?? silentLogger;
   const routes = new Map<string, BridgeRoute>();
   const streams = new Set<StreamState>();
-  const perClient = new Map<string, number>();
+  const perClient = new Map<string, Set<StreamState>>();
+  const origins = new OriginPolicy(options.allowOrigins);
   let nextId = 1;
   let closing: Promise<void> | null = null;
 
@@ -85,6 +96,14 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
       socket.destroy();
       return;
     }
+    const origin = req.headers.origin;
+    if (!origins.allows(origin)) {
+      // Refused before the handshake: a web page gets no WebSocket at all (origin.ts). The origin is the
+      // caller's own page address, not payload; it is logged so an operator can see who tried.
+      log('stream-refused', { client: req.socket.remoteAddress ?? 'unknown', reason: 'origin', origin });
+      socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req));
   });
 
@@ -104,19 +123,25 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
       ws.close(BridgeCloseCode.GOING_AWAY, 'bridge shutting down');
       return;
     }
-    const held = perClient.get(client) ?? 0;
-    if (held >= limits.maxStreamsPerClient || streams.size >= limits.maxStreamsTotal) {
+    const mine = perClient.get(client);
+    if ((mine?.size ?? 0) >= limits.maxStreamsPerClient && !reclaim(mine!)) {
       log('stream-refused', { stream: id, client, reason: 'too many streams' });
       ws.close(BridgeCloseCode.TOO_MANY_STREAMS, 'too many streams');
       return;
     }
-    perClient.set(client, held + 1);
-    const state = new StreamState(id, client, ws, url, limits, route.path, log, () => {
+    if (streams.size >= limits.maxStreamsTotal && !reclaim(streams)) {
+      log('stream-refused', { stream: id, client, reason: 'too many streams' });
+      ws.close(BridgeCloseCode.TOO_MANY_STREAMS, 'too many streams');
+      return;
+    }
+    const state = new StreamState(id, client, ws, url, limits, route.path, log, downstreamHighWater, () => {
       streams.delete(state);
-      const n = (perClient.get(client) ?? 1) - 1;
-      if (n <= 0) perClient.delete(client);
-      else perClient.set(client, n);
+      const set = perClient.get(client);
+      set?.delete(state);
+      if (set?.size === 0) perClient.delete(client);
     });
+    if (mine) mine.add(state);
+    else perClient.set(client, new Set([state]));
     streams.add(state);
     try {
       route.open(state);
@@ -125,6 +150,34 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
       state.annotate({ routeError: (error as Error)?.name ?? 'Error' });
       state.close(1011, 'internal error');
     }
+  }
+
+  /**
+   * Makes room among `candidates` (one client's streams, or all): closes the one flooding now, else the one whose
+   * last traffic in both directions is oldest, if that is older than reclaimAfterMs. A client sending now and then
+   * into a relay that never answers keeps its streams from the idle timeout, but not from this.
+   */
+  function reclaim(candidates: Iterable<StreamState>): boolean {
+    const now = performance.now();
+    let victim: StreamState | null = null;
+    for (const s of candidates) {
+      if (s.ended) continue;
+      if (s.flooding) {
+        victim = s;
+        break;
+      }
+      if (now - s.lastTwoWayAt < limits.reclaimAfterMs) continue;
+      if (!victim || s.lastTwoWayAt < victim.lastTwoWayAt) victim = s;
+    }
+    if (!victim) return false;
+    victim.close(BridgeCloseCode.TOO_MANY_STREAMS, 'reclaimed for a newer stream');
+    return true;
+  }
+
+  /** Each stream's share of the downstream budget, capped by the per-stream high water (slow readers). */
+  function downstreamHighWater(): number {
+    const share = Math.floor(limits.downstreamTotalBytes / Math.max(1, streams.size));
+    return Math.max(MIN_DOWNSTREAM_HIGH_WATER, Math.min(limits.downstreamHighWaterBytes, share));
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -186,6 +239,13 @@ class StreamState implements BridgeStreamContext {
   private bytesFromClient = 0;
   private bytesToClient = 0;
   private isEnded = false;
+  private released = false;
+  private lastUpAt: number;
+  private lastDownAt: number;
+  /** Flood detection: bytes dropped over budget in the current one-second window, and such windows in a row. */
+  private windowStart: number;
+  private windowDropped = 0;
+  private floodWindows = 0;
   readonly closed: Promise<void>;
 
   constructor(
@@ -196,8 +256,10 @@ class StreamState implements BridgeStreamContext {
     readonly limits: BridgeLimits,
     private readonly route: string,
     private readonly log: BridgeLogger,
-    private readonly release: () => void,
+    readonly downstreamHighWater: () => number,
+    private readonly onRelease: () => void,
   ) {
+    this.lastUpAt = this.lastDownAt = this.windowStart = this.opened;
     this.bucket = new TokenBucket(limits.maxBytesPerSecond, limits.burstBytes);
     this.idleTimer = setTimeout(() => this.close(BridgeCloseCode.IDLE_TIMEOUT, 'idle'), limits.idleTimeoutMs);
     this.closed = new Promise((resolve) => {
@@ -213,19 +275,50 @@ class StreamState implements BridgeStreamContext {
     return this.isEnded || this.closeCode !== undefined;
   }
 
+  /** The last moment this stream carried traffic both ways (the older of its last byte up and down). */
+  get lastTwoWayAt(): number {
+    return Math.min(this.lastUpAt, this.lastDownAt);
+  }
+
+  /** Offering over twice its budget in the last full second. */
+  get flooding(): boolean {
+    return this.floodWindows > 0;
+  }
+
   acceptFromClient(bytes: number, overBudget: 'close' | 'drop' = 'close'): boolean {
     if (this.ended) return false;
     this.bytesFromClient += bytes;
+    const now = performance.now();
+    this.lastUpAt = now;
     this.idleTimer.refresh();
+    if (now - this.windowStart >= 1000) this.rollFloodWindow(now);
     if (!this.bucket.take(bytes)) {
       if (overBudget === 'close') this.close(BridgeCloseCode.RATE_LIMITED, 'rate limit exceeded');
+      else this.windowDropped += bytes;
       return false;
     }
     return true;
   }
 
+  /**
+   * A datagram stream is not closed for one burst over budget (its messages are dropped), but one that keeps
+   * offering more than twice its budget costs the bridge CPU for every message it sends: after
+   * floodCloseSeconds such seconds in a row it is closed.
+   */
+  private rollFloodWindow(now: number): void {
+    const seconds = (now - this.windowStart) / 1000;
+    const flooding = this.windowDropped > this.limits.maxBytesPerSecond * seconds;
+    this.floodWindows = flooding ? this.floodWindows + 1 : 0;
+    this.windowStart = now;
+    this.windowDropped = 0;
+    if (this.floodWindows >= this.limits.floodCloseSeconds) {
+      this.close(BridgeCloseCode.RATE_LIMITED, 'flooding');
+    }
+  }
+
   sentToClient(bytes: number): void {
     this.bytesToClient += bytes;
+    this.lastDownAt = performance.now();
     this.idleTimer.refresh();
   }
 
@@ -244,6 +337,8 @@ class StreamState implements BridgeStreamContext {
     this.closeReason = reason;
     clearTimeout(this.idleTimer);
     this.runEndHandlers();
+    // Its slot is free at once (a reclaimed stream makes room for the one that asked for it).
+    this.release();
     try {
       this.ws.close(code, reason);
     } catch {
@@ -270,6 +365,12 @@ class StreamState implements BridgeStreamContext {
       down: this.bytesToClient,
       ms: Math.round(performance.now() - this.opened),
     });
+  }
+
+  private release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.onRelease();
   }
 
   private runEndHandlers(): void {

@@ -71,9 +71,9 @@ function openTcpRelay(stream: BridgeStreamContext, destinations: readonly Bridge
     if (stream.ended) return;
     stream.sentToClient(chunk.length);
     ws.send(chunk, { binary: true }, () => {
-      if (socket.isPaused() && ws.bufferedAmount < limits.downstreamHighWaterBytes / 2) socket.resume();
+      if (socket.isPaused() && ws.bufferedAmount < stream.downstreamHighWater() / 2) socket.resume();
     });
-    if (ws.bufferedAmount > limits.downstreamHighWaterBytes) socket.pause();
+    if (ws.bufferedAmount > stream.downstreamHighWater()) socket.pause();
   });
 
   // Client → upstream, with backpressure the other way: stop reading the WebSocket while TCP is congested.

@@ -275,6 +275,8 @@ function openUdpRelay(
   };
   /** Bytes waiting for the client: the WebSocket's queue and the batch not sent yet. */
   const queuedToClient = () => ws.bufferedAmount + (batch?.byteLength ?? 0);
+  /** The relay's own high water, or less: the stream's share of the bridge's downstream budget. */
+  const highWater = () => Math.min(limits.downstreamHighWaterBytes, stream.downstreamHighWater());
 
   stream.onEnd(() => {
     stream.annotate({
@@ -292,7 +294,7 @@ function openUdpRelay(
   const drop = (reason: number, host: string, port: number) => {
     local.dropped++;
     totals.dropped[REASON_NAME[reason]]++;
-    if (notices.take(1) && queuedToClient() < limits.downstreamHighWaterBytes) {
+    if (notices.take(1) && queuedToClient() < highWater()) {
       if (batch === null) sendMessage(encodeRelayDropped(host, port, reason));
       else {
         makeRoom(batch, 1);
@@ -376,7 +378,7 @@ function openUdpRelay(
       totals.dropped.OVERSIZE++;
       return;
     }
-    if (queuedToClient() > limits.downstreamHighWaterBytes) {
+    if (queuedToClient() > highWater()) {
       local.dropped++;
       totals.dropped.DOWNSTREAM_FULL++;
       return;

@@ -4,6 +4,7 @@ import { parseOptions } from '../args.ts';
 import {
   BridgeConfigError,
   destinationsFromGlobalConfig,
+  parseAllowedOrigin,
   parseHostPort,
   startBridge,
   stderrLogger,
@@ -35,6 +36,10 @@ export const bridgeCommand: Command = {
     '  --max-rate BYTES       client→bridge bytes per second per stream (default 524288)',
     '  --max-frame BYTES      largest WebSocket message from a client (default 1048576)',
     '  --idle SECONDS         close streams idle this long (default 120)',
+    '  --max-queued BYTES     bytes all streams together may queue towards slow clients (default 134217728)',
+    '  --allow-origin ORIGIN  also serve WebSockets from this web origin (scheme://host[:port]; repeatable).',
+    '                         Without it only programs (no Origin) and browser extensions are served; other',
+    '                         pages are refused with 403, so no web page can use the bridge as a UDP relay',
     '  --devnet               the /udp datagram relay may also send to loopback (local devnet only)',
     '  --fault-loss P         devnet only: lose this share (0..1) of relayed datagrams, both ways',
     '  --fault-delay MS       devnet only: delay relayed datagrams by MS, both ways',
@@ -48,6 +53,8 @@ export const bridgeCommand: Command = {
       'max-rate': { type: 'string' },
       'max-frame': { type: 'string' },
       idle: { type: 'string' },
+      'max-queued': { type: 'string' },
+      'allow-origin': { type: 'string', multiple: true },
       quiet: { type: 'boolean', default: false },
       devnet: { type: 'boolean', default: false },
       'fault-loss': { type: 'string' },
@@ -66,13 +73,23 @@ export const bridgeCommand: Command = {
     if (values['max-rate']) limits.maxBytesPerSecond = positiveInt(values['max-rate'], '--max-rate');
     if (values['max-frame']) limits.maxFrameBytes = positiveInt(values['max-frame'], '--max-frame');
     if (values.idle) limits.idleTimeoutMs = positiveInt(values.idle, '--idle') * 1000;
+    if (values['max-queued']) limits.downstreamTotalBytes = positiveInt(values['max-queued'], '--max-queued');
 
+    const allowOrigins = values['allow-origin'] ?? [];
+    for (const origin of allowOrigins) {
+      try {
+        parseAllowedOrigin(origin);
+      } catch (error) {
+        throw new CliError((error as Error).message, 2);
+      }
+    }
     const faults = relayFaults(values['fault-loss'], values['fault-delay'], values.devnet);
     const destinations = loadDestinations(values.config);
     const bridge = await startBridge({
       ...listen,
       destinations,
       limits,
+      allowOrigins,
       logger: values.quiet ? undefined : stderrLogger,
       routes: [udpRelayRoute({ allowLoopback: values.devnet, faults })],
     }).catch((error: Error) => {
