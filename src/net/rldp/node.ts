@@ -8,6 +8,10 @@
  * reach onQuery; its answer goes back on the inverted id, in the RLDP version the query arrived in, refused if it
  * exceeds the asker's max_answer_size, with a deadline of the query's timeout capped at 60 s (C++ RldpIn).
  *
+ * Part sizes (DIGEST §7.4): transfers we send are cut into `partSize`-byte parts (2,000,000 unless set); incoming
+ * ones are taken in whatever part size their sender declares within our limits (part-layout.ts), or only in
+ * C++ rldp2's with `strictInboundParts`.
+ *
  * One scheduler (scheduler.ts, a single timer) drives every peer connection: acknowledgement delays, the pacer, loss
  * timers and deadlines. Nothing from the wire can throw out of the ADNL callback: malformed or refused input is counted.
  */
@@ -87,7 +91,9 @@ export interface RldpNodeOptions {
   /**
    * Receive like a C++ rldp2 node (RldpConnection::receive_raw_obj): a part's data_size must be exactly
    * min(2,000,000, remaining) and symbol_size 768; parts of other sizes (tonutils-go v1.x's 1 MiB) are refused.
-   * Default false: any part size the sender declares, up to RLDP_MAX_PART_SIZE and consistent within the transfer.
+   * Applies to RLDP v1 transfers too (C++'s v1 receiver, RldpTransferReceiverImpl::receive_part, was laxer: any
+   * size fitting total_size, in order). Default false: any part size the sender declares, up to
+   * RLDP_MAX_PART_SIZE and consistent within the transfer (part-layout.ts).
    */
   strictInboundParts?: boolean;
   /**
