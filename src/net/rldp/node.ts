@@ -8,6 +8,10 @@
  * reach onQuery; its answer goes back on the inverted id, in the RLDP version the query arrived in, refused if it
  * exceeds the asker's max_answer_size, with a deadline of the query's timeout capped at 60 s (C++ RldpIn).
  *
+ * Part sizes (DIGEST §7.4): transfers we send are cut into `partSize`-byte parts (2,000,000 unless set); incoming
+ * ones are taken in whatever part size their sender declares within our limits (part-layout.ts), or only in
+ * C++ rldp2's with `strictInboundParts`.
+ *
  * One scheduler (scheduler.ts, a single timer) drives every peer connection: acknowledgement delays, the pacer, loss
  * timers and deadlines. Nothing from the wire can throw out of the ADNL callback: malformed or refused input is counted.
  */
@@ -18,7 +22,13 @@ import { decodeRldpWire, isRldpWireId, peekId, wireVersion } from './codec.ts';
 import { Connection, type ConnectionHost, type RldpPeerStats } from './connection.ts';
 import { RldpError } from './errors.ts';
 import type { InboundTransfer } from './inbound.ts';
-import { DEFAULT_RLDP_LIMITS, type RldpLimits, type RldpVersion } from './limits.ts';
+import {
+  DEFAULT_RLDP_LIMITS,
+  RLDP_MAX_PART_SIZE,
+  RLDP_PART_SIZE,
+  type RldpLimits,
+  type RldpVersion,
+} from './limits.ts';
 import { Scheduler } from './scheduler.ts';
 import {
   answerOverhead,
@@ -78,6 +88,19 @@ export interface RldpNodeOptions {
   random?: (n: number) => Uint8Array;
   /** Peers whose state is kept while idle (learned version, RTT); least recently used ones are forgotten. */
   maxIdlePeers?: number;
+  /**
+   * Receive like a C++ rldp2 node (RldpConnection::receive_raw_obj): a part's data_size must be exactly
+   * min(2,000,000, remaining) and symbol_size 768; parts of other sizes (tonutils-go v1.x's 1 MiB) are refused.
+   * Applies to RLDP v1 transfers too (C++'s v1 receiver, RldpTransferReceiverImpl::receive_part, was laxer: any
+   * size fitting total_size, in order). Default false: any part size the sender declares, up to
+   * RLDP_MAX_PART_SIZE and consistent within the transfer (part-layout.ts).
+   */
+  strictInboundParts?: boolean;
+  /**
+   * Bytes per part of the transfers we send (default RLDP_PART_SIZE = 2,000,000, the only size C++ rldp2 receivers
+   * take; a tonutils-go v1.x-like peer sends 1 << 20). 1..RLDP_MAX_PART_SIZE.
+   */
+  partSize?: number;
 }
 
 export interface RldpNodeStats {
@@ -162,8 +185,14 @@ export class RldpNode {
     if (!this.#versions.has(this.#defaultVersion))
       throw new RangeError('defaultVersion is not among versions');
     this.#maxIdlePeers = options.maxIdlePeers ?? 4096;
+    const partSize = options.partSize ?? RLDP_PART_SIZE;
+    if (!Number.isSafeInteger(partSize) || partSize < 1 || partSize > RLDP_MAX_PART_SIZE) {
+      throw new RangeError(`RLDP partSize must be within 1..${RLDP_MAX_PART_SIZE}`);
+    }
     this.#host = {
       limits,
+      partRules: { strict: options.strictInboundParts ?? false, maxParts: limits.maxPartsPerTransfer },
+      partSize,
       budget: {
         reserve: (bytes) => {
           if (this.#inboundBytes + bytes > limits.maxInboundBytes) return false;
