@@ -24,13 +24,42 @@
  * of the site seeing that first request twice — hence only safe methods (RFC 9110 §9.2.1) without a body go
  * early; the others wait for the handshake.
  */
-import type { BodyEnd, HttpResponse } from '../http/index.ts';
+import { rldpVersionFor, type BodyEnd, type HttpResponse } from '../http/index.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
 /** May this request go out before the capabilities answer (and be sent twice)? */
 export function mayGoEarly(method: string, hasBody: boolean): boolean {
   return !hasBody && SAFE_METHODS.has(method);
+}
+
+/**
+ * The RLDP version for a new connection: from the capabilities answer — or 2 as soon as the early request, sent in
+ * RLDP2, is answered, if that comes first. A peer that decoded an rldp2 transfer and answered it speaks RLDP2,
+ * whatever its capabilities say (tonutils-go answers 0), and a peer that lost the first packet's queries to the
+ * first-contact race (tonutils-go v1.14.1 adnl/gateway.go registerClient) answers the request, which RLDP itself
+ * resends, before the capabilities query sent again on its first packet: the page need not wait for that.
+ * The capabilities query still runs to its end (the peer learns ours from it); its failure then changes nothing.
+ */
+export async function connectionVersion(
+  asked: Promise<bigint>,
+  earlyInRldp2: Promise<unknown> | undefined,
+  ours: bigint,
+): Promise<{ version: 1 | 2; by: 'capabilities' | 'rldp2 answer' }> {
+  if (!earlyInRldp2) {
+    const capabilities = await asked;
+    return { version: ours & 1n ? rldpVersionFor(capabilities) : 1, by: 'capabilities' };
+  }
+  const answered = earlyInRldp2.then(
+    () => null,
+    () => new Promise<never>(() => {}), // a failed early request proves nothing: wait for the capabilities
+  );
+  const first = await Promise.race([asked, answered]);
+  if (first === null) {
+    asked.catch(() => undefined);
+    return { version: 2, by: 'rldp2 answer' };
+  }
+  return { version: ours & 1n ? rldpVersionFor(first) : 1, by: 'capabilities' };
 }
 
 /** Holds a request's body-end report until it is known whether that request's response is the one used. */

@@ -20,7 +20,6 @@ import {
   HttpClient,
   HttpError,
   queryCapabilities,
-  rldpVersionFor,
   type BodyEnd,
   type BodySource,
   type HeaderList,
@@ -32,7 +31,7 @@ import {
 } from '../http/index.ts';
 import { RldpNode } from '../rldp/index.ts';
 import type { StorageClient } from '../storage/index.ts';
-import { BodyEndGate, firstResponse, mayGoEarly } from './early-request.ts';
+import { BodyEndGate, connectionVersion, firstResponse, mayGoEarly } from './early-request.ts';
 import { GatewayError, type GatewayStage } from './errors.ts';
 import type { GatewayRequestLog, StageTiming, TimingStage } from './log.ts';
 import { createStorageClient, fetchBagSite, type GatewayStorageOptions } from './storage-site.ts';
@@ -156,6 +155,13 @@ interface Connection {
 type ResolvedSite =
   | { adnlId: Uint8Array; bagId?: undefined; record?: DnsRecord; expiresAt: number }
   | { bagId: Uint8Array; adnlId?: undefined; record?: DnsRecord; expiresAt: number };
+
+/** The request sent with the capabilities query (see fetch): its response and the RLDP version it went in. */
+interface EarlyRequest {
+  response: Promise<unknown>;
+  version: 1 | 2;
+}
+type SendEarly = (peer: AdnlPeer) => EarlyRequest;
 
 const nowDefault = (): number => (globalThis.performance ? globalThis.performance.now() : Date.now());
 
@@ -336,7 +342,7 @@ export class Gateway {
       const handshake = new Promise<void>((resolve, reject) => (connected = { resolve, reject }));
       handshake.catch(() => undefined);
       const sendEarly = mayGoEarly(method, init.body != null)
-        ? (peer: AdnlPeer): void => {
+        ? (peer: AdnlPeer): EarlyRequest => {
             tRequest = this.#now();
             init.signal?.addEventListener('abort', () => cancelEarly.abort(), { once: true });
             early = http.request(peer, {
@@ -347,6 +353,7 @@ export class Gateway {
               partsAfter: handshake, // the body then goes in the version the capabilities chose
             });
             early.catch(() => undefined); // awaited below, unless the connection fails first
+            return { response: early, version: earlyVersion };
           }
         : undefined;
       // Resolution and connection are shared with concurrent requests: an abort only stops waiting for them.
@@ -485,7 +492,7 @@ export class Gateway {
     forced: StaticPeer | undefined,
     log: GatewayRequestLog,
     known?: ResolvedSite,
-    sendEarly?: (peer: AdnlPeer) => void,
+    sendEarly?: SendEarly,
   ): Promise<{ conn: Connection; site: SiteInfo }> {
     if (forced) {
       const id = adnlIdOfKey(forced.publicKey);
@@ -615,7 +622,7 @@ export class Gateway {
     adnlId: Uint8Array,
     host: string,
     log: GatewayRequestLog,
-    sendEarly?: (peer: AdnlPeer) => void,
+    sendEarly?: SendEarly,
   ): Promise<Connection> {
     const key = hexOf(adnlId);
     const t = this.#now();
@@ -640,7 +647,7 @@ export class Gateway {
     adnlId: Uint8Array,
     host: string,
     log: GatewayRequestLog,
-    sendEarly?: (peer: AdnlPeer) => void,
+    sendEarly?: SendEarly,
   ): Promise<Connection> {
     const { adnl, rldp, dht } = await this.stack();
     const text = adnlIdToText(adnlId);
@@ -679,14 +686,19 @@ export class Gateway {
       }
       const peer = adnl.addPeer(publicKey, address);
       const t = this.#now();
-      let capabilities: bigint;
+      let version: 1 | 2;
+      let by: string;
       try {
         const asked = queryCapabilities(adnl, peer, this.#ours, {
           timeoutMs: this.#options.handshakeTimeoutMs,
           attempts: this.#options.handshakeAttempts,
         });
-        if (attempt === 0) sendEarly?.(peer); // right behind the capabilities query, same flush
-        capabilities = await asked;
+        const early = attempt === 0 ? sendEarly?.(peer) : undefined; // right behind it, same flush
+        ({ version, by } = await connectionVersion(
+          asked,
+          early?.version === 2 ? early.response : undefined,
+          this.#ours,
+        ));
       } catch (error) {
         this.#failed(log, 'handshake', t, error);
         // A cached DHT address may be stale (the site moved): look it up once more, bypassing the cache.
@@ -701,9 +713,13 @@ export class Gateway {
           { cause: error },
         );
       }
-      const version = this.#ours & 1n ? rldpVersionFor(capabilities) : 1;
       rldp.setPeerVersion(peer.id, version);
-      this.#stage(log, 'handshake', t, `RLDP v${version}`);
+      this.#stage(
+        log,
+        'handshake',
+        t,
+        by === 'capabilities' ? `RLDP v${version}` : `RLDP v${version} (${by})`,
+      );
       const conn: Connection = { peer, version, address, source: fixed ? 'static' : 'dht' };
       this.#connections.set(hexOf(adnlId), conn);
       return conn;

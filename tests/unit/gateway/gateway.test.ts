@@ -144,11 +144,15 @@ function world(
   return w;
 }
 
-/** Records the order of capabilities queries (answered after `delayMs`) and RLDP queries with their version. */
-async function traceQueries(w: World, delayMs: number): Promise<string[]> {
+/**
+ * Records the order of capabilities queries (answered after `delayMs`) and RLDP queries with their version; RLDP
+ * queries and answers take `rldpDelayMs` each way.
+ */
+async function traceQueries(w: World, delayMs: number, rldpDelayMs = 0): Promise<string[]> {
   const events: string[] = [];
   const stack = (w.gateway as unknown as { stack(): Promise<{ rldp: GatewayRldp; adnl: AdnlNode }> }).stack();
   const { rldp, adnl } = await stack;
+  (rldp as unknown as MemoryRldp).delayMs = rldpDelayMs;
   const query = rldp.query.bind(rldp);
   rldp.query = (peer, data, opts) => {
     events.push(`rldp v${opts.version ?? 'peer'}`);
@@ -245,17 +249,36 @@ describe('Gateway', () => {
 
   it('sends the request that opens a connection with the capabilities query, in RLDP2', async () => {
     const w = world(hello);
-    const events = await traceQueries(w, 20); // the capabilities answer is a round trip away
+    // The capabilities answer is a round trip away; the site's answer to the request comes after it.
+    const events = await traceQueries(w, 10, 15);
     const res = await w.gateway.fetch(`http://${siteHost}/`);
     expect(await new Response(res.body).text()).toBe('hello');
     // The request went out before the capabilities answer; the body's parts after it, in the peer's version.
     expect(events.slice(0, 3)).toEqual(['caps asked', 'rldp v2', 'caps answered']);
     expect(events.slice(3).every((e) => e === 'rldp vpeer')).toBe(true);
-    expect((await res.done).stages.map((s) => s.stage)).toEqual(['dht', 'handshake', 'request', 'body']);
+    const log = await res.done;
+    expect(log.stages.map((s) => s.stage)).toEqual(['dht', 'handshake', 'request', 'body']);
+    expect(log.stages[1].detail).toBe('RLDP v2');
     // A second request on the open connection uses the negotiated version.
     events.length = 0;
     await new Response((await w.gateway.fetch(`http://${siteHost}/x`)).body).text();
     expect(events[0]).toBe('rldp vpeer');
+  });
+
+  it('an RLDP2 answer to the early request settles the version before a late capabilities answer', async () => {
+    // As with a site that lost the first packet's capabilities query (tonutils-go's first-contact race): the
+    // page does not wait for the query sent again.
+    const w = world(hello, { siteCaps: 0n });
+    const events = await traceQueries(w, 100);
+    const res = await w.gateway.fetch(`http://${siteHost}/`);
+    expect(await new Response(res.body).text()).toBe('hello');
+    expect(events).not.toContain('caps answered');
+    expect(res.site.rldpVersion).toBe(2);
+    expect(w.versions).toEqual([[Buffer.from(siteId).toString('hex'), 2]]);
+    const log = await res.done;
+    expect(log.stages[1]).toMatchObject({ stage: 'handshake', detail: 'RLDP v2 (rldp2 answer)' });
+    await new Promise((r) => setTimeout(r, 120));
+    expect(events).toContain('caps answered'); // still asked to its end (the site learns ours)
   });
 
   it('a site without RLDP2 that drops rldp2 (old C++ or v1-only): asked again in v1 at once', async () => {
@@ -292,7 +315,7 @@ describe('Gateway', () => {
       },
       { siteCaps: 0n, onRequestLog: (l) => logs.push(l) },
     );
-    w.site.delayMs = 5;
+    await traceQueries(w, 0, 5);
     const res = await w.gateway.fetch(`http://${siteHost}/`);
     // The early (RLDP2) request was answered first; the v1 one sent after the capabilities is cancelled.
     expect(await new Response(res.body).text()).toBe('hello 1');
