@@ -7,7 +7,10 @@
  *     the client sends (so one round trip = 50 ms), in round trips:
  *       cold .adnl — fresh gateway, empty caches, no ADNL channel: DHT lookup + capabilities + request;
  *       cold .ton  — also the DNS walk through the liteserver (connection set-up included);
- *       warm      — the connection to the site is up.
+ *       warm      — the connection to the site is up;
+ *       cold .adnl, site drops first-contact queries — as cold .adnl, from a site whose ADNL node drops the queries
+ *                 and custom messages of a new peer's first packet (AdnlNode dropFirstContactQueries: tonutils-go's
+ *                 first-contact race, which a fixed 1.5 s retry used to turn into +30 RTT).
  *     "head" = the response status and headers are in (the first byte a proxy can send to the browser);
  *     "body" = the first byte of the body is readable; "page" = the whole page is read.
  * The site, the DHT nodes and the devnet chain run in one worker thread, the bridge in another, the client in the
@@ -20,11 +23,24 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import WebSocket from 'ws';
 import { AdnlNode } from '../src/net/adnl/index.ts';
-import { generateKeyPair, noblePrimitives, type SymmetricPrimitives } from '../src/net/crypto/index.ts';
+import {
+  adnlIdToText,
+  generateKeyPair,
+  noblePrimitives,
+  type SymmetricPrimitives,
+} from '../src/net/crypto/index.ts';
 import { DhtClient, parseDhtConfig, type DhtConfig } from '../src/net/dht/index.ts';
 import { dnsHintsForConfig, LiteDnsSource, SourceResolver } from '../src/net/dns/index.ts';
-import { Gateway } from '../src/net/gateway/index.ts';
+import { Gateway, type GatewayRequestLog } from '../src/net/gateway/index.ts';
+import {
+  answerCapabilitiesQuery,
+  capabilitiesOf,
+  HttpError,
+  HttpServer,
+  type HttpHandler,
+} from '../src/net/http/index.ts';
 import { LitePool, liteServersFromConfig } from '../src/net/lite/index.ts';
+import { RldpNode } from '../src/net/rldp/index.ts';
 import {
   bridgeUdpUrl,
   FaultySocket,
@@ -54,6 +70,8 @@ const WARM_RUNS = 5;
 interface SiteInfo {
   v2: string;
   v1: string;
+  /** The same pages from a site that drops the queries of every new peer's first packet. */
+  racy: string;
   blastPort: number;
   dht: unknown;
   globalConfig: unknown;
@@ -85,17 +103,43 @@ async function runSite(): Promise<void> {
     rldpVersion: 1,
   });
   await (await dht.ready).publishAddress(v1.keyPair, v1.address);
+  const racy = await startRacySite(sites.demoSiteHandler('alice'));
+  await (await dht.ready).publishAddress(racy.keyPair, racy.address);
 
   const blastPort = await startBlaster();
   const info: SiteInfo = {
     v2: `${alice.adnl}.adnl`,
     v1: `${v1.adnl}.adnl`,
+    racy: `${adnlIdToText(racy.adnl.id)}.adnl`,
     blastPort,
     dht: (devnet.globalConfig as { dht: unknown }).dht,
     globalConfig: devnet.globalConfig,
     bigSize: sites.BIG_FILE_SIZE,
   };
   parentPort!.postMessage(info);
+}
+
+/**
+ * An RLDP2 site like alice whose ADNL node loses the queries and custom messages of every new peer's first packet
+ * (the devnet's own site server has no such knob; this is the same stack with it set).
+ */
+async function startRacySite(handler: HttpHandler) {
+  const keyPair = generateKeyPair();
+  const socket = await openUdpSocket({ host: '127.0.0.1' });
+  const address = { host: '127.0.0.1', port: socket.address().port };
+  const adnl = new AdnlNode({
+    socket,
+    keyPair,
+    addresses: [address],
+    crypto: nativePrimitives,
+    dropFirstContactQueries: () => true,
+  });
+  const rldp = new RldpNode(adnl);
+  const http = new HttpServer(rldp, handler);
+  rldp.onQuery = (peer, data, ctx) =>
+    http.handleQuery(peer, data, ctx) ?? Promise.reject(new HttpError('protocol', 'not an HTTP query'));
+  adnl.onQuery = async (_peer, query) => answerCapabilitiesQuery(query, capabilitiesOf(true))?.answer ?? null;
+  return { keyPair, address, adnl };
 }
 
 async function runBridge(): Promise<void> {
@@ -201,11 +245,16 @@ async function downloads(client: Client, host: string, size: number): Promise<nu
   return runs;
 }
 
+interface PageTiming {
+  head: number;
+  body: number;
+  page: number;
+  /** The gateway's per-stage durations (ms) of the request. */
+  stages: GatewayRequestLog['stages'];
+}
+
 /** head / first body byte / whole page, in ms. */
-async function timePage(
-  gateway: Gateway,
-  url: string,
-): Promise<{ head: number; body: number; page: number }> {
+async function timePage(gateway: Gateway, url: string): Promise<PageTiming> {
   const start = performance.now();
   const res = await gateway.fetch(url);
   const head = performance.now() - start;
@@ -216,20 +265,21 @@ async function timePage(
     if (!first) first = performance.now() - start;
     if (r.done) break;
   }
-  return { head, body: first, page: performance.now() - start };
+  return { head, body: first, page: performance.now() - start, stages: (await res.done).stages };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rtt = (ms: number) => Math.round((ms / DELAY_MS) * 100) / 100;
 
-function reportTtfb(
-  kind: string,
-  samples: { head: number; body: number; page: number }[],
-  goal: number,
-): void {
+function reportTtfb(kind: string, samples: PageTiming[], goal: number): void {
   const head = median(samples.map((s) => s.head));
   const body = median(samples.map((s) => s.body));
   const page = median(samples.map((s) => s.page));
+  // Median of each stage in RTT (where the head's round trips go).
+  const stages: Record<string, number> = {};
+  for (const name of new Set(samples.flatMap((s) => s.stages.map((x) => x.stage)))) {
+    stages[name] = rtt(median(samples.map((s) => s.stages.find((x) => x.stage === name)?.ms ?? 0)));
+  }
   report({
     bench: 'http.ttfb',
     kind,
@@ -239,6 +289,7 @@ function reportTtfb(
     headMs: Math.round(head),
     firstBodyByteRtt: rtt(body),
     pageRtt: rtt(page),
+    stagesRtt: stages,
     runs: samples.length,
     goal,
   });
@@ -321,8 +372,9 @@ export default async function bench(): Promise<void> {
     // 2. time to first byte with 50 ms per round trip
     if (process.env.HTTP_BENCH === 'downloads') return;
     const page = `http://${site.v2}/`;
-    const coldAdnl: { head: number; body: number; page: number }[] = [];
-    const coldTon: { head: number; body: number; page: number }[] = [];
+    const coldAdnl: PageTiming[] = [];
+    const coldTon: PageTiming[] = [];
+    const coldRacy: PageTiming[] = [];
     for (let i = 0; i < COLD_RUNS; i++) {
       const a = makeClient(udp, dht, { delayMs: DELAY_MS });
       coldAdnl.push(await timePage(a.gateway, page));
@@ -330,15 +382,19 @@ export default async function bench(): Promise<void> {
       const t = makeClient(udp, dht, { delayMs: DELAY_MS, globalConfig: site.globalConfig });
       coldTon.push(await timePage(t.gateway, 'http://alice.ton/'));
       await t.close();
+      const r = makeClient(udp, dht, { delayMs: DELAY_MS });
+      coldRacy.push(await timePage(r.gateway, `http://${site.racy}/`));
+      await r.close();
     }
     const w = makeClient(udp, dht, { delayMs: DELAY_MS });
     await timePage(w.gateway, page);
-    const warm: { head: number; body: number; page: number }[] = [];
+    const warm: PageTiming[] = [];
     for (let i = 0; i < WARM_RUNS; i++) warm.push(await timePage(w.gateway, page));
     await w.close();
-    reportTtfb('cold .adnl', coldAdnl, 8);
+    reportTtfb('cold .adnl', coldAdnl, 3.5);
     reportTtfb('cold .ton', coldTon, 8);
     reportTtfb('warm', warm, 1.5);
+    reportTtfb('cold .adnl, site drops first-contact queries', coldRacy, 3.5);
   } finally {
     await siteWorker.terminate();
     await bridgeWorker.terminate();
