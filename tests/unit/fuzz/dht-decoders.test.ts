@@ -38,7 +38,15 @@ import {
 } from '../../../src/net/dht/index.ts';
 import { arbCtor } from '../tl/arbitrary.ts';
 import { seededKeyPair } from '../dht/sim-network.ts';
-import { anyMutation, hex, jsonMutation, loadVector, onlyTyped } from './mutate.ts';
+import {
+  anyMutation,
+  hex,
+  hostileJson,
+  hostileObject,
+  jsonMutation,
+  loadVector,
+  onlyTyped,
+} from './mutate.ts';
 
 const NOW = 1_700_000_000;
 const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
@@ -373,6 +381,28 @@ describe('readAddressValue', () => {
   });
 });
 
+/** Every key parseDhtConfig and dhtNodeFromJson read. */
+const CONFIG_KEYS = [
+  '@type',
+  'dht',
+  'k',
+  'a',
+  'network_id',
+  'static_nodes',
+  'nodes',
+  'id',
+  'key',
+  'addr_list',
+  'addrs',
+  'ip',
+  'port',
+  'version',
+  'reinit_date',
+  'priority',
+  'expire_at',
+  'signature',
+];
+
 describe('parseDhtConfig', () => {
   const mainnetLike = {
     '@type': 'config.global',
@@ -383,6 +413,8 @@ describe('parseDhtConfig', () => {
       static_nodes: { '@type': 'dht.nodes', nodes: vectorNodes.map(dhtNodeToJson) },
     },
   };
+
+  const oneNode = { ...mainnetLike.dht, static_nodes: { nodes: [dhtNodeToJson(vectorNodes[0])] } };
 
   it('the mainnet static nodes (global config form) parse and verify', () => {
     const config = parseDhtConfig(JSON.parse(JSON.stringify(mainnetLike)));
@@ -417,7 +449,12 @@ describe('parseDhtConfig', () => {
   it('random JSON and random objects: DhtError only', () => {
     fc.assert(
       fc.property(
-        fc.oneof(fc.jsonValue({ maxDepth: 4 }), fc.object({ maxDepth: 3 }), fc.anything({ maxDepth: 2 })),
+        fc.oneof(
+          fc.jsonValue({ maxDepth: 4 }),
+          fc.object({ maxDepth: 3 }),
+          fc.anything({ maxDepth: 2 }),
+          hostileJson(CONFIG_KEYS),
+        ),
         (json) => {
           onlyTyped(DhtError, () => parseDhtConfig(json));
           onlyTyped(DhtError, () => parseDhtConfig({ dht: json }));
@@ -438,8 +475,24 @@ describe('parseDhtConfig', () => {
         expect(config.k).toBeLessThanOrEqual(10);
         expect(config.a).toBeLessThanOrEqual(10);
       }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('any field the parser reads holding an object with keys like toString/valueOf/__proto__: DhtError only', () => {
+    fc.assert(
+      fc.property(jsonMutation(oneNode, hostileObject()), (json) => {
+        onlyTyped(DhtError, () => parseDhtConfig(json));
+      }),
       { numRuns: 300 },
     );
+  });
+
+  it('regression: a config type that is an object with a toString key is a DhtParseError (was a TypeError)', () => {
+    // Found by the property above: String() of this JSON object throws "Cannot convert object to primitive value".
+    const json = JSON.parse('{"@type":"config.global","dht":{"@type":{"toString":[]},"k":6,"a":3}}');
+    expect(() => parseDhtConfig(json)).toThrow(DhtParseError);
+    expect(() => parseDhtConfig({ ...mainnetLike.dht, '@type': json.dht['@type'] })).toThrow(DhtParseError);
   });
 
   it('huge lists are refused without walking them; huge fields drop the node', () => {

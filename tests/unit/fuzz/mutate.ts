@@ -90,19 +90,64 @@ function jsonPaths(json: Json, prefix: (string | number)[] = []): (string | numb
   return out;
 }
 
-/** `base` (JSON-compatible) with one value anywhere inside it replaced by random JSON, or deleted. */
-export function jsonMutation(base: unknown): fc.Arbitrary<unknown> {
+/**
+ * `base` (JSON-compatible) with one value anywhere inside it replaced: by `replacement` when given, else by random
+ * JSON or deleted.
+ */
+export function jsonMutation(base: unknown, replacement?: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
   const paths = jsonPaths(base as Json);
+  const value = replacement ?? fc.option(fc.jsonValue({ maxDepth: 2 }), { freq: 6, nil: undefined });
+  return fc.tuple(fc.constantFrom(...paths), value).map(([path, v]) => {
+    const copy = structuredClone(base) as Json;
+    if (path.length === 0) return v;
+    let parent = copy as Record<string | number, Json>;
+    for (const k of path.slice(0, -1)) parent = parent[k] as Record<string | number, Json>;
+    const last = path[path.length - 1];
+    if (v === undefined && !Array.isArray(parent)) delete parent[last];
+    else parent[last] = (v ?? null) as Json;
+    return copy;
+  });
+}
+
+const PROTOTYPE_KEYS = fc.constantFrom('toString', 'valueOf', '__proto__', 'constructor', 'hasOwnProperty');
+
+/** A JSON object (as JSON.parse makes it) with at least one key named like an Object.prototype method. */
+export function hostileObject(): fc.Arbitrary<unknown> {
   return fc
-    .tuple(fc.constantFrom(...paths), fc.option(fc.jsonValue({ maxDepth: 2 }), { freq: 6 }))
-    .map(([path, replacement]) => {
-      const copy = structuredClone(base) as Json;
-      if (path.length === 0) return replacement;
-      let parent = copy as Record<string | number, Json>;
-      for (const k of path.slice(0, -1)) parent = parent[k] as Record<string | number, Json>;
-      const last = path[path.length - 1];
-      if (replacement === null && !Array.isArray(parent)) delete parent[last];
-      else parent[last] = replacement as Json;
-      return copy;
-    });
+    .array(fc.tuple(PROTOTYPE_KEYS, fc.jsonValue({ maxDepth: 1 })), { minLength: 1, maxLength: 3 })
+    .map((entries) =>
+      JSON.parse(`{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`),
+    );
+}
+
+/**
+ * JSON (as JSON.parse can produce it) whose object keys are drawn mostly from `keys` plus the names of
+ * Object.prototype's methods: `{"toString": 1}` is valid JSON and breaks `String(value)` and template literals.
+ */
+export function hostileJson(keys: readonly string[]): fc.Arbitrary<unknown> {
+  const key = fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...keys) },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom('toString', 'valueOf', '__proto__', 'constructor', 'hasOwnProperty'),
+    },
+    { weight: 1, arbitrary: fc.string({ maxLength: 6 }) },
+  );
+  const { value } = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.oneof(
+        fc.constant(null),
+        fc.boolean(),
+        fc.integer(),
+        fc.double({ noNaN: true }),
+        fc.string({ maxLength: 8 }),
+      ),
+      fc.array(tie('value'), { maxLength: 3 }),
+      fc
+        .array(fc.tuple(key, tie('value')), { maxLength: 4 })
+        .map((entries) => JSON.parse(JSON.stringify(Object.fromEntries(entries)))),
+    ),
+  }));
+  return value;
 }
