@@ -13,6 +13,7 @@ import { parseIpv4 } from '../../../src/net/transport/index.ts';
 import {
   addressKeyId,
   decodeNode,
+  decodeNodes,
   decodePong,
   decodeStored,
   DhtError,
@@ -25,6 +26,7 @@ import {
   makeAddressValue,
   MAX_ADDRESSES_PER_LIST,
   MAX_ANSWER_BYTES,
+  MAX_NODES_PER_ANSWER,
   MAX_STATIC_NODES,
   parseDhtConfig,
   readAddressList,
@@ -154,6 +156,44 @@ describe('decodeNode (answer to dht.getSignedAddressList)', () => {
     const noSig = vectorNodeBytes[0].subarray(0, vectorNodeBytes[0].length - 68);
     expect(() => decodeNode(Uint8Array.from([...noSig, 0xfe, 0xff, 0xff, 0xff]))).toThrow(DhtParseError);
     expect(() => decodeNode('not bytes' as unknown as Uint8Array)).toThrow(DhtParseError);
+  });
+});
+
+describe('decodeNodes (answer to dht.findNode)', () => {
+  const valid = tlEncode({ _: 'dht.nodes', nodes: vectorNodes });
+
+  it('the mainnet static nodes as a dht.nodes answer decode to themselves; any count up to the bound', () => {
+    expect(decodeNodes(valid)).toEqual(vectorNodes);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: MAX_NODES_PER_ANSWER }), (n) => {
+        const nodes = Array.from({ length: n }, (_, i) => vectorNodes[i % vectorNodes.length]);
+        expect(decodeNodes(tlEncode({ _: 'dht.nodes', nodes }))).toEqual(nodes);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('mutated and truncated answers: DhtError only, and every node that still verifies is one that was sent', () => {
+    const sent = new Set(vectorNodeBytes.map(toHex));
+    fc.assert(
+      fc.property(anyMutation(valid), (bytes) => {
+        const nodes = onlyTyped(DhtError, () => decodeNodes(bytes)) ?? [];
+        for (const n of nodes) {
+          if (onlyTyped(DhtError, () => verifyDhtNode(n))) expect(sent.has(toHex(tlEncode(n)))).toBe(true);
+        }
+      }),
+      { numRuns: 120 },
+    );
+  });
+
+  it('more nodes than the bound, or a count of 2^31, are refused', () => {
+    const nodes = Array.from({ length: MAX_NODES_PER_ANSWER + 1 }, () => vectorNodes[0]);
+    const tooMany = tlEncode({ _: 'dht.nodes', nodes });
+    expect(tooMany.length).toBeLessThan(MAX_ANSWER_BYTES);
+    expect(() => decodeNodes(tooMany)).toThrow(DhtParseError);
+    expect(() => decodeNodes(Uint8Array.from([...valid.subarray(0, 4), 0xff, 0xff, 0xff, 0x7f]))).toThrow(
+      DhtParseError,
+    );
   });
 });
 
@@ -475,7 +515,7 @@ describe('parseDhtConfig', () => {
         expect(config.k).toBeLessThanOrEqual(10);
         expect(config.a).toBeLessThanOrEqual(10);
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 
