@@ -131,7 +131,9 @@ export function parseDhtConfig(json: unknown): DhtConfig {
   }
   const type = section['@type'];
   if (type !== undefined && type !== 'dht.config.global' && type !== 'dht.config.global_v2') {
-    throw new DhtParseError(`unknown dht config type ${String(type)}`);
+    // Not String(type): JSON such as {"@type": {"toString": 1}} makes String() throw a TypeError.
+    const what = typeof type === 'string' ? JSON.stringify(type.slice(0, 64)) : typeof type;
+    throw new DhtParseError(`unknown dht config type ${what}`);
   }
   const k = int(section.k ?? DEFAULT_K, 'dht k');
   const a = int(section.a ?? DEFAULT_A, 'dht a');
