@@ -39,7 +39,7 @@ export interface DnsSnapshot {
    * (not a .ton/.t.me domain item) or does not answer with one integer.
    */
   lastFillUpTime(account: Address): Promise<number | null>;
-  /** Unix seconds of this state (expiry checks). */
+  /** Unix seconds now by our clock (expiry checks): the liteserver's own time is not part of the snapshot. */
   now(): number;
 }
 

@@ -5,7 +5,7 @@
 export type GatewayStage =
   | 'url' // not a TON URL we can open (scheme, host kind, malformed .adnl/.bag name)
   | 'dns' // the name did not resolve to a site record (not registered, expired, no record, liteserver failure)
-  | 'storage' // the site lives in TON Storage (bag), which this gateway does not serve yet
+  | 'storage' // a TON Storage site (bag) failed: no seeders, no answer, a piece or the header failed its proof
   | 'dht' // the site's ADNL address was not found in the DHT
   | 'handshake' // the peer did not answer over ADNL (capabilities query) at the address the DHT gave
   | 'rldp-timeout' // the site did not answer an RLDP query in time (request or body part)

@@ -444,7 +444,7 @@ export class Gateway {
     return { target, adnlId: site.adnlId, bagId: site.bagId, record: site.record };
   }
 
-  /** Drops the cached connection and DHT address of a site (e.g. after it stopped answering). */
+  /** Drops the cached connection of a site (e.g. after it stopped answering); its DHT address stays cached. */
   #forget(adnlId: Uint8Array): void {
     this.#connections.delete(hexOf(adnlId));
   }
