@@ -149,14 +149,26 @@ describe('raptorq round trips', () => {
     const data = randomBytes(size, 11);
     const enc = new RaptorQEncoder(data);
     let needed = 0;
+    let singular = 0;
     for (let start = enc.k; needed <= enc.k; start += enc.k) {
       const dec = new RaptorQDecoder(size);
       needed = 0;
       for (let id = start; !dec.addSymbol(id, enc.symbol(id)); id++) needed++;
       needed++;
       expect(Buffer.from(dec.data()).equals(Buffer.from(data))).toBe(true);
+      singular = start;
     }
     expect(needed).toBeGreaterThan(enc.k);
+
+    // The same K repairs fill every source slot; then sources take their slots back, each moving the repair
+    // there to the overflow, until the set decodes.
+    const dec = new RaptorQDecoder(size);
+    for (let id = singular; id < singular + enc.k; id++)
+      expect(dec.addSymbol(id, enc.symbol(id))).toBe(false);
+    let x = 0;
+    while (!dec.addSymbol(x, enc.symbol(x))) x++;
+    expect(dec.received).toBe(enc.k + x + 1);
+    expect(Buffer.from(dec.data()).equals(Buffer.from(data))).toBe(true);
   });
 
   it('decodes with the largest symbol ids (ISI beyond 2^31)', () => {
