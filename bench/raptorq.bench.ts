@@ -6,12 +6,6 @@
  *   decode_repair  — new RaptorQDecoder + repair ids K, K+1, ... until done + data()
  *   decode_mixed   — new RaptorQDecoder + a random half of the sources, then repairs until done + data()
  *   overhead       — fraction of random trials (random loss, shuffled order) done with K, K+1, K+2, more symbols
- * and, per received symbol, the decoder alone on the parts RLDP receivers get (1 MiB = K 1366 from tonutils-go,
- * 2,000,000 bytes = K 2605 from C++), symbols in the order a sender sends them:
- *   decode_part_sources — new RaptorQDecoder + source ids 0..K-1 + data()
- *   decode_part_loss10  — new RaptorQDecoder + the sources less a random 10% + repair ids K, K+1, ... until done
- *                         + data()
- * in µs per symbol added, with copyBaseline: copying the same symbols into a part-sized buffer (µs per symbol).
  * Every decode is checked against the input before it is timed. The machine is shared, so each figure is the best
  * of three timeSync windows (the xorBaseline is measured the same way), and `cpuMBps` adds the same throughput
  * over process CPU time (one core), which other processes disturb less than wall time.
@@ -88,74 +82,7 @@ function overhead(size: number, trials: number): number[] {
   return counts.map((c) => c / trials);
 }
 
-/** Mean µs per symbol of `fn` (which adds `symbols` symbols), best of three windows. */
-function usPerSymbol(fn: () => unknown, symbols: number, minMs: number): number {
-  return Math.round((bestOf3(fn, minMs) / symbols) * 1e6 * 1000) / 1000;
-}
-
-/** Same over this process's CPU time. */
-function cpuUsPerSymbol(fn: () => unknown, symbols: number, calls: number): number {
-  const start = process.cpuUsage();
-  for (let i = 0; i < calls; i++) fn();
-  const used = process.cpuUsage(start);
-  return Math.round(((used.user + used.system) / calls / symbols) * 1000) / 1000;
-}
-
-function partBench(size: number): void {
-  const data = filled(size);
-  const enc = new RaptorQEncoder(data, T);
-  const k = enc.k;
-  const rnd = lcg(size ^ 0x5bd1e995);
-  const lost = new Set<number>();
-  while (lost.size < Math.round(k / 10)) lost.add(Math.floor(rnd() * k));
-  const sourceIds = Array.from({ length: k }, (_, i) => i);
-  const lossIds = sourceIds.filter((id) => !lost.has(id));
-  for (let id = k; id < k + lost.size + 64; id++) lossIds.push(id);
-  const symbols = new Map<number, Uint8Array>();
-  for (const id of lossIds) symbols.set(id, enc.symbol(id));
-  for (const id of sourceIds) if (!symbols.has(id)) symbols.set(id, enc.symbol(id));
-
-  for (const [bench, allIds] of [
-    ['raptorq.decode_part_sources', sourceIds],
-    ['raptorq.decode_part_loss10', lossIds],
-  ] as const) {
-    let used = 0;
-    const dec = new RaptorQDecoder(size, T, size);
-    for (const id of allIds) {
-      used++;
-      if (dec.addSymbol(id, symbols.get(id)!)) break;
-    }
-    if (!dec.done || !sameBytes(dec.data(), data)) throw new Error('raptorq bench: decode differs');
-    const ids = allIds.slice(0, used);
-    const syms = ids.map((id) => symbols.get(id)!);
-    const decode = (): Uint8Array => {
-      const d = new RaptorQDecoder(size, T, size);
-      for (let i = 0; i < syms.length; i++) d.addSymbol(ids[i], syms[i]);
-      return d.data();
-    };
-    const copy = (): Uint8Array => {
-      const out = new Uint8Array(syms.length * T);
-      for (let i = 0; i < syms.length; i++) out.set(syms[i], i * T);
-      return out;
-    };
-    const copyBaseline = Math.min(usPerSymbol(copy, used, 300), usPerSymbol(copy, used, 300));
-    const value = usPerSymbol(decode, used, 600);
-    report({
-      bench,
-      size,
-      k,
-      symbols: used,
-      repairs: ids.filter((id) => id >= k).length,
-      value,
-      unit: 'µs/symbol',
-      cpuUsPerSymbol: cpuUsPerSymbol(decode, used, Math.max(3, Math.ceil(0.3 / ((value * used) / 1e6)))),
-      copyBaseline,
-    });
-  }
-}
-
 export default async function raptorqBench(): Promise<void> {
-  for (const size of [1_048_576, 2_000_000]) partBench(size);
   for (const size of [10_000, 100_000, 2_000_000]) {
     const data = filled(size);
     const baseline = Math.max(xorBaseline(size), xorBaseline(size), xorBaseline(size));
