@@ -139,7 +139,7 @@ describe('raptorq round trips', () => {
           expect(Buffer.from(dec.data()).equals(Buffer.from(data))).toBe(true);
         },
       ),
-      { numRuns: 40 },
+      { numRuns: 60 },
     );
   });
 
