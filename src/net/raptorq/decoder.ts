@@ -5,8 +5,9 @@
  *
  * Storage is laid out as the result: source symbol x lives in slot x of one K-slot buffer, so when every source
  * arrives (the usual case on a clean link) data() is that buffer, with one copy per symbol in all. A repair symbol
- * borrows the slot of a source not received yet (a later arrival of that source moves it on), and only beyond K
- * stored symbols goes to a small overflow; the missing sources are rebuilt into their slots.
+ * borrows the slot of a source not received yet (a later arrival of that source moves it on: at most one move per
+ * source symbol), and only beyond K stored symbols goes to a small overflow; the missing sources are rebuilt into
+ * their slots.
  */
 import * as context from './context.ts';
 import type { KContext } from './context.ts';
@@ -46,8 +47,8 @@ export class RaptorQDecoder {
   /** Slot x: source symbol x once received, before that possibly a repair symbol (owner[x]). */
   private src: Slots;
   private readonly owner: Int32Array;
-  /** Lowest slot that may still be FREE (slots never become free again). */
-  private freeCursor = 0;
+  /** Highest slot that may still be FREE (slots never become free again). */
+  private freeCursor: number;
   /** Repair symbols stored once all K slots are taken: ws slot K + i is overflow slot i. */
   private overflow: Slots;
   private overflowUsed = 0;
@@ -87,6 +88,7 @@ export class RaptorQDecoder {
     this.n = strideWords(symbolSize);
     this.src = new Slots(this.k, this.n);
     this.owner = new Int32Array(this.k).fill(FREE);
+    this.freeCursor = this.k - 1;
     this.overflow = new Slots(0, this.n);
     this.repIsi = new Uint32Array(16);
     this.repSlot = new Int32Array(16);
@@ -164,14 +166,17 @@ export class RaptorQDecoder {
     return this.complete;
   }
 
-  /** A slot for repair symbol r: the lowest free source slot, else the next overflow slot (grown as needed). */
+  /**
+   * A slot for repair symbol r: the highest free source slot (senders go through the sources upwards, so these are
+   * the last to be claimed back), else the next overflow slot (grown as needed).
+   */
   private takeSlot(r: number): number {
     const K = this.k;
     const owner = this.owner;
     let x = this.freeCursor;
-    while (x < K && owner[x] !== FREE) x++;
+    while (x >= 0 && owner[x] !== FREE) x--;
     this.freeCursor = x;
-    if (x < K) {
+    if (x >= 0) {
       owner[x] = r;
       return x;
     }
