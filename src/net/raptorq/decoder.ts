@@ -61,9 +61,6 @@ export class RaptorQDecoder {
   /** Repair ids seen: a bitmap for the first ones, a set beyond. */
   private readonly seen: Uint8Array;
   private readonly seenFar = new Set<number>();
-  private plan: Plan | null = null;
-  /** Where the plan puts C[0] (K + overflow slots in use when it was made). */
-  private cBase = 0;
   private complete = false;
   private result: Uint8Array | null = null;
 
@@ -225,10 +222,33 @@ export class RaptorQDecoder {
     const cBase = K + this.overflowUsed;
     const plan = planSolve(this.kc, isis, inputs, rows, cBase, 0);
     if (plan) {
-      this.plan = plan;
-      this.cBase = cBase;
+      this.solve(plan, cBase);
       this.complete = true;
     }
+  }
+
+  /**
+   * Runs the plan (its program is planner scratch, so right away) and rebuilds the missing source symbols into
+   * their slots. The solve runs in the shared workspace: source slots, overflow slots, C[j] in slot cBase + j, the
+   * planner's spare slots, then one slot where a missing source symbol is rebuilt before going to its slot.
+   */
+  private solve(plan: Plan, cBase: number): void {
+    const { n, k: K, src } = this;
+    const n64 = n >> 1;
+    const scratch = cBase + maxPlanSlots(this.kc.p.L, this.kc.p.H);
+    const ws = sharedWorkspace(scratch + 1, n);
+    ws.w64.set(src.w64);
+    if (this.overflowUsed > 0) ws.w64.set(this.overflow.w64.subarray(0, this.overflowUsed * n64), K * n64);
+    execute(plan.prog, ws, n);
+    const { rowStart, rowCols } = this.kc;
+    const list = new Int32Array(64);
+    const so = scratch * n64;
+    for (let x = 0; x < K; x++) {
+      if (this.owner[x] === SOURCE) continue;
+      xorColumns(ws.w64, so, cBase, rowCols, rowStart[x], rowStart[x + 1], list, n);
+      src.w64.set(ws.w64.subarray(so, so + n64), x * n64);
+    }
+    this.overflow = new Slots(0, n);
   }
 
   /** The decoded block (the same array on every call). Throws RaptorQError before done. */
@@ -236,26 +256,6 @@ export class RaptorQDecoder {
     if (this.result) return this.result;
     if (!this.complete) throw new RaptorQError('RaptorQ block is not decodable yet');
     const { n, k: K, symbolSize: T, dataSize, src } = this;
-    const n64 = n >> 1;
-    const plan = this.plan;
-    if (plan) {
-      // The solve runs in the shared workspace: source slots, overflow slots, C[j] in slot cBase + j, the
-      // planner's spare slots, then one slot where missing source symbols are rebuilt before going to their slot.
-      const cBase = this.cBase;
-      const scratch = cBase + maxPlanSlots(this.kc.p.L, this.kc.p.H);
-      const ws = sharedWorkspace(scratch + 1, n);
-      ws.w64.set(src.w64);
-      if (this.overflowUsed > 0) ws.w64.set(this.overflow.w64.subarray(0, this.overflowUsed * n64), K * n64);
-      execute(plan.prog, ws, n);
-      const { rowStart, rowCols } = this.kc;
-      const list = new Int32Array(64);
-      const so = scratch * n64;
-      for (let x = 0; x < K; x++) {
-        if (this.owner[x] === SOURCE) continue;
-        xorColumns(ws.w64, so, cBase, rowCols, rowStart[x], rowStart[x + 1], list, n);
-        src.w64.set(ws.w64.subarray(so, so + n64), x * n64);
-      }
-    }
     let out: Uint8Array;
     if (n * 4 === T) {
       out = src.bytes.subarray(0, dataSize);
@@ -267,8 +267,6 @@ export class RaptorQDecoder {
       }
     }
     this.result = out;
-    this.plan = null;
-    this.overflow = new Slots(0, n);
     this.src = new Slots(0, n);
     return out;
   }

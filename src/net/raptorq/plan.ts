@@ -32,6 +32,7 @@ const { planDense } = densePhase;
 const { hdpcRows } = hdpc;
 
 export interface Plan {
+  /** Planner scratch (a view of a buffer the next planSolve reuses): run it or copy it before planning again. */
   readonly prog: Int32Array;
   /** Workspace symbols the program uses from cBase on (>= L); C[j] ends in slot cBase + j. */
   readonly slots: number;
@@ -245,7 +246,7 @@ export function planSolve(
     out[at] = o - at - 1;
   }
   relocate(out, o, cBase, inputBase);
-  return { prog: out.slice(0, o), slots: spare };
+  return { prog: out.subarray(0, o), slots: spare };
 }
 
 function popcount(x: number): number {
