@@ -219,8 +219,15 @@ export class RaptorQDecoder {
       isis[r] = x;
       inputs[r++] = -1;
     }
+    // C is read only by the rows of the missing source symbols (solve)
+    const { rowStart, rowCols } = this.kc;
+    const needed = new Uint8Array(this.kc.p.L);
+    for (let x = 0; x < K; x++) {
+      if (owner[x] === SOURCE) continue;
+      for (let k = rowStart[x], e = rowStart[x + 1]; k < e; k++) needed[rowCols[k]] = 1;
+    }
     const cBase = K + this.overflowUsed;
-    const plan = planSolve(this.kc, isis, inputs, rows, cBase, 0);
+    const plan = planSolve(this.kc, isis, inputs, rows, cBase, 0, needed);
     if (plan) {
       this.solve(plan, cBase);
       this.complete = true;
