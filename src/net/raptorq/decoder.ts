@@ -2,15 +2,19 @@
  * RaptorQ decoder for one block (one RLDP part): takes symbols in any order and mix, reports done as soon as the
  * data is determined (usually exactly K symbols, rarely K+1 or K+2), then returns the data. Ids follow the
  * encoder: id < K is a source symbol, id >= K the repair symbol with ISI = id + K' - K.
+ *
+ * Storage is laid out as the result: source symbol x lives in slot x of one K-slot buffer, so when every source
+ * arrives (the usual case on a clean link) data() is that buffer, with one copy per symbol in all. A repair symbol
+ * borrows the slot of a source not received yet (a later arrival of that source moves it on: at most one move per
+ * source symbol), and only beyond K stored symbols goes to a small overflow; the missing sources are rebuilt into
+ * their slots.
  */
 import * as context from './context.ts';
 import type { KContext } from './context.ts';
 import { RaptorQError } from './errors.ts';
 import {
-  acquireSlots,
   checkSymbolId,
   checkSymbolSize,
-  releaseSlots,
   sharedWorkspace,
   Slots,
   sourceSymbols,
@@ -30,26 +34,33 @@ export const MAX_EXTRA_SYMBOLS = 256;
 /** Default bound on dataSize: one RLDP part (DIGEST §7.1). */
 export const DEFAULT_MAX_DATA_SIZE = 2_000_000;
 
+/** owner[] values besides a repair number: the slot is free, or holds its own source symbol. */
+const FREE = -1;
+const SOURCE = -2;
+
 export class RaptorQDecoder {
   readonly k: number;
   readonly symbolSize: number;
   readonly dataSize: number;
   private readonly kc: KContext;
   private readonly n: number;
-  /** Received symbols in slots 0..capacity-1; the solve uses the slots after them (see tryPlan). */
-  private capacity: number;
-  private rx: Slots;
-  /** ISI of the symbol stored in each slot. */
-  private isi: Uint32Array;
-  private stored = 0;
-  private maxIsi = 0;
-  /** Slot of source symbol id, or -1. */
-  private readonly sourceSlot: Int32Array;
+  /** Slot x: source symbol x once received, before that possibly a repair symbol (owner[x]). */
+  private src: Slots;
+  private readonly owner: Int32Array;
+  /** Highest slot that may still be FREE (slots never become free again). */
+  private freeCursor: number;
+  /** Repair symbols stored once all K slots are taken: ws slot K + i is overflow slot i. */
+  private overflow: Slots;
+  private overflowUsed = 0;
+  /** Per repair symbol in arrival order: its ISI and its slot (< K: a source slot, >= K: overflow). */
+  private repIsi: Uint32Array;
+  private repSlot: Int32Array;
+  private repairs = 0;
   private sources = 0;
+  private maxIsi = 0;
   /** Repair ids seen: a bitmap for the first ones, a set beyond. */
   private readonly seen: Uint8Array;
   private readonly seenFar = new Set<number>();
-  private plan: Plan | null = null;
   private complete = false;
   private result: Uint8Array | null = null;
 
@@ -57,8 +68,8 @@ export class RaptorQDecoder {
    * @param dataSize bytes in this block (fec.raptorQ data_size)
    * @param symbolSize bytes per symbol (768 in TON)
    * @param maxDataSize the largest dataSize the caller accepts; checked before anything is allocated (the
-   *   decoder then holds the symbols it receives, about dataSize bytes; the solve itself runs in one
-   *   workspace shared by all decoders)
+   *   decoder then holds about dataSize bytes, plus at most MAX_EXTRA_SYMBOLS symbols; the solve itself runs in
+   *   one workspace shared by all decoders)
    */
   constructor(dataSize: number, symbolSize = 768, maxDataSize = DEFAULT_MAX_DATA_SIZE) {
     checkSymbolSize(symbolSize);
@@ -72,10 +83,12 @@ export class RaptorQDecoder {
     this.dataSize = dataSize;
     this.kc = contextForK(this.k);
     this.n = strideWords(symbolSize);
-    this.capacity = this.k + 8;
-    this.rx = acquireSlots(this.capacity, this.n);
-    this.isi = new Uint32Array(this.capacity);
-    this.sourceSlot = new Int32Array(this.k).fill(-1);
+    this.src = new Slots(this.k, this.n);
+    this.owner = new Int32Array(this.k).fill(FREE);
+    this.freeCursor = this.k - 1;
+    this.overflow = new Slots(0, this.n);
+    this.repIsi = new Uint32Array(16);
+    this.repSlot = new Int32Array(16);
     this.seen = new Uint8Array(4 * this.k + 64);
   }
 
@@ -86,7 +99,7 @@ export class RaptorQDecoder {
 
   /** Distinct symbols taken so far. */
   get received(): number {
-    return this.stored;
+    return this.sources + this.repairs;
   }
 
   /**
@@ -100,18 +113,25 @@ export class RaptorQDecoder {
     }
     if (this.complete) return true;
     const K = this.k;
+    const owner = this.owner;
     if (id < K) {
-      if (this.sourceSlot[id] >= 0) return false;
+      if (owner[id] === SOURCE) return false;
     } else {
       const r = id - K;
       if (r < this.seen.length ? this.seen[r] : this.seenFar.has(id)) return false;
     }
-    if (this.stored === this.capacity && !this.grow()) return false;
-    const slot = this.stored++;
-    this.rx.bytes.set(symbol, slot * this.n * 4);
+    if (this.sources + this.repairs >= K + MAX_EXTRA_SYMBOLS) return false;
+    const slotBytes = this.n * 4;
     if (id < K) {
-      this.sourceSlot[id] = slot;
-      this.isi[slot] = id;
+      const r = owner[id];
+      if (r >= 0) {
+        // a repair symbol borrowed this slot: move it on
+        const to = this.takeSlot(r);
+        this.slotBytes(to).set(this.src.bytes.subarray(id * slotBytes, id * slotBytes + this.symbolSize));
+        this.repSlot[r] = to;
+      }
+      owner[id] = SOURCE;
+      this.src.bytes.set(symbol, id * slotBytes);
       if (++this.sources === K) {
         this.complete = true;
         return true;
@@ -120,88 +140,141 @@ export class RaptorQDecoder {
       const r = id - K;
       if (r < this.seen.length) this.seen[r] = 1;
       else this.seenFar.add(id);
+      const n = this.repairs;
+      if (n === this.repIsi.length) {
+        const grown = Math.min(K + MAX_EXTRA_SYMBOLS, 2 * n);
+        const isi = new Uint32Array(grown);
+        isi.set(this.repIsi);
+        this.repIsi = isi;
+        const slot = new Int32Array(grown);
+        slot.set(this.repSlot);
+        this.repSlot = slot;
+      }
+      const to = this.takeSlot(n);
+      this.slotBytes(to).set(symbol);
       const isi = id + this.kc.p.Kp - K;
-      this.isi[slot] = isi;
+      this.repIsi[n] = isi;
+      this.repSlot[n] = to;
+      this.repairs = n + 1;
       if (isi > this.maxIsi) this.maxIsi = isi;
     }
-    const extra = this.stored - K;
+    const extra = this.sources + this.repairs - K;
     if (extra >= 0 && (extra < 16 || extra % 16 === 0)) this.tryPlan();
     return this.complete;
   }
 
-  private grow(): boolean {
-    const limit = this.k + MAX_EXTRA_SYMBOLS;
-    if (this.capacity >= limit) return false;
-    const capacity = Math.min(limit, this.capacity + Math.max(8, this.capacity >> 3));
-    const rx = acquireSlots(capacity, this.n);
-    rx.w32.set(this.rx.w32.subarray(0, this.stored * this.n));
-    releaseSlots(this.rx);
-    const isi = new Uint32Array(capacity);
-    isi.set(this.isi);
-    this.rx = rx;
-    this.isi = isi;
-    this.capacity = capacity;
-    return true;
+  /**
+   * A slot for repair symbol r: the highest free source slot (senders go through the sources upwards, so these are
+   * the last to be claimed back), else the next overflow slot (grown as needed).
+   */
+  private takeSlot(r: number): number {
+    const K = this.k;
+    const owner = this.owner;
+    let x = this.freeCursor;
+    while (x >= 0 && owner[x] !== FREE) x--;
+    this.freeCursor = x;
+    if (x >= 0) {
+      owner[x] = r;
+      return x;
+    }
+    const used = this.overflowUsed;
+    if (used === this.overflow.slots) {
+      // at most K + MAX_EXTRA_SYMBOLS symbols are stored, K of them in source slots
+      const grown = new Slots(Math.min(MAX_EXTRA_SYMBOLS, Math.max(8, 2 * used)), this.n);
+      grown.w32.set(this.overflow.w32);
+      this.overflow = grown;
+    }
+    this.overflowUsed = used + 1;
+    return K + used;
+  }
+
+  /** The bytes of workspace slot s (< K: source slot, >= K: overflow). */
+  private slotBytes(s: number): Uint8Array {
+    const b = this.n * 4;
+    const K = this.k;
+    return s < K
+      ? this.src.bytes.subarray(s * b, s * b + b)
+      : this.overflow.bytes.subarray((s - K) * b, (s - K) * b + b);
   }
 
   private tryPlan(): void {
     const { K, Kp } = this.kc.p;
     cacheRowsUpTo(this.kc, this.maxIsi);
-    const rows = this.stored + (Kp - K);
+    const rows = this.sources + this.repairs + (Kp - K);
     const isis = new Uint32Array(rows); // ISIs reach 2^31 + K' - K - 1
     const inputs = new Int32Array(rows);
-    for (let s = 0; s < this.stored; s++) {
-      isis[s] = this.isi[s];
-      inputs[s] = s;
+    let r = 0;
+    const owner = this.owner;
+    for (let x = 0; x < K; x++) {
+      if (owner[x] !== SOURCE) continue;
+      isis[r] = x;
+      inputs[r++] = x;
+    }
+    for (let i = 0; i < this.repairs; i++) {
+      isis[r] = this.repIsi[i];
+      inputs[r++] = this.repSlot[i];
     }
     // Padding symbols K..K'-1 are known zeros (RFC 6330 §5.3.1).
-    for (let x = K, r = this.stored; x < Kp; x++, r++) {
+    for (let x = K; x < Kp; x++) {
       isis[r] = x;
-      inputs[r] = -1;
+      inputs[r++] = -1;
     }
-    const plan = planSolve(this.kc, isis, inputs, rows, this.capacity, 0);
+    // C is read only by the rows of the missing source symbols (solve)
+    const { rowStart, rowCols } = this.kc;
+    const needed = new Uint8Array(this.kc.p.L);
+    for (let x = 0; x < K; x++) {
+      if (owner[x] === SOURCE) continue;
+      for (let k = rowStart[x], e = rowStart[x + 1]; k < e; k++) needed[rowCols[k]] = 1;
+    }
+    const cBase = K + this.overflowUsed;
+    const plan = planSolve(this.kc, isis, inputs, rows, cBase, 0, needed);
     if (plan) {
-      this.plan = plan;
+      this.solve(plan, cBase);
       this.complete = true;
     }
+  }
+
+  /**
+   * Runs the plan (its program is planner scratch, so right away) and rebuilds the missing source symbols into
+   * their slots. The solve runs in the shared workspace: source slots, overflow slots, C[j] in slot cBase + j, the
+   * planner's spare slots, then one slot where a missing source symbol is rebuilt before going to its slot.
+   */
+  private solve(plan: Plan, cBase: number): void {
+    const { n, k: K, src } = this;
+    const n64 = n >> 1;
+    const scratch = cBase + maxPlanSlots(this.kc.p.L, this.kc.p.H);
+    const ws = sharedWorkspace(scratch + 1, n);
+    ws.w64.set(src.w64);
+    if (this.overflowUsed > 0) ws.w64.set(this.overflow.w64.subarray(0, this.overflowUsed * n64), K * n64);
+    execute(plan.prog, ws, n);
+    const { rowStart, rowCols } = this.kc;
+    const list = new Int32Array(64);
+    const so = scratch * n64;
+    for (let x = 0; x < K; x++) {
+      if (this.owner[x] === SOURCE) continue;
+      xorColumns(ws.w64, so, cBase, rowCols, rowStart[x], rowStart[x + 1], list, n);
+      src.w64.set(ws.w64.subarray(so, so + n64), x * n64);
+    }
+    this.overflow = new Slots(0, n);
   }
 
   /** The decoded block (the same array on every call). Throws RaptorQError before done. */
   data(): Uint8Array {
     if (this.result) return this.result;
     if (!this.complete) throw new RaptorQError('RaptorQ block is not decodable yet');
-    const { n, k: K, symbolSize: T, dataSize, rx } = this;
-    const n64 = n >> 1;
-    const plan = this.plan;
-    // The solve runs in the shared workspace: received symbols copied to slots 0..capacity-1, C[j] in slot
-    // capacity + j, the planner's spare slots, then one slot where missing source symbols are rebuilt.
-    const cBase = this.capacity;
-    const scratch = cBase + maxPlanSlots(this.kc.p.L, this.kc.p.H);
-    let ws: Slots | null = null;
-    if (plan) {
-      ws = sharedWorkspace(scratch + 1, n);
-      ws.w64.set(rx.w64.subarray(0, this.stored * n64));
-      execute(plan.prog, ws, n);
-    }
-    const out = new Uint8Array(dataSize);
-    const { rowStart, rowCols } = this.kc;
-    const list = new Int32Array(64);
-    for (let x = 0; x < K; x++) {
-      const len = Math.min(T, dataSize - x * T);
-      const slot = this.sourceSlot[x];
-      if (slot >= 0) {
-        const o = slot * n * 4;
-        out.set(rx.bytes.subarray(o, o + len), x * T);
-      } else {
-        xorColumns(ws!.w64, scratch * n64, cBase, rowCols, rowStart[x], rowStart[x + 1], list, n);
-        const o = scratch * n * 4;
-        out.set(ws!.bytes.subarray(o, o + len), x * T);
+    const { n, k: K, symbolSize: T, dataSize, src } = this;
+    let out: Uint8Array;
+    if (n * 4 === T) {
+      out = src.bytes.subarray(0, dataSize);
+    } else {
+      out = new Uint8Array(dataSize);
+      for (let x = 0; x < K; x++) {
+        const len = Math.min(T, dataSize - x * T);
+        out.set(src.bytes.subarray(x * n * 4, x * n * 4 + len), x * T);
       }
     }
     this.result = out;
-    this.plan = null;
-    releaseSlots(rx);
-    this.rx = new Slots(0, n);
+    this.src = new Slots(0, n);
     return out;
   }
 }

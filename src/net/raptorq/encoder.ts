@@ -31,8 +31,10 @@ function encoderPlan(kc: KContext): Plan {
   const plan = planSolve(kc, isis, inputs, Kp, K, 0);
   // RFC 6330 §5.6 chose K' so that these rows always have full rank.
   if (!plan) throw new RaptorQError(`RaptorQ: the systematic rows for K'=${Kp} are singular`);
-  kc.encoderPlan = plan;
-  return plan;
+  // plan.prog is planner scratch: keep a copy
+  const kept: Plan = { prog: plan.prog.slice(), slots: plan.slots };
+  kc.encoderPlan = kept;
+  return kept;
 }
 
 export class RaptorQEncoder {

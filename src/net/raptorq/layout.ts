@@ -51,30 +51,6 @@ export class Slots {
   }
 }
 
-const pool: Slots[] = [];
-const POOL_SIZE = 2;
-
-/**
- * Storage for at least `slots` symbols, from a small pool of released ones when one fits (contents are then
- * stale; callers write a slot before reading it), so decoding part after part reuses the same memory.
- */
-export function acquireSlots(slots: number, n32: number): Slots {
-  for (let i = 0; i < pool.length; i++) {
-    const s = pool[i];
-    if (s.n32 === n32 && s.slots >= slots && s.slots <= 2 * slots + 64) {
-      pool.splice(i, 1);
-      return s;
-    }
-  }
-  return new Slots(slots, n32);
-}
-
-/** Gives a workspace back to the pool (the caller must not use it afterwards). */
-export function releaseSlots(s: Slots): void {
-  if (pool.length >= POOL_SIZE) pool.shift();
-  pool.push(s);
-}
-
 let shared = new Slots(0, 4);
 
 /**

@@ -1,6 +1,6 @@
 /**
  * RFC 6330 §5.3.3.3 / §5.6 parameters for K source symbols: K' is the first Table 2 row with K' >= K, and
- * L = K'+S+H, P = L-W, U = P-H, B = W-S, P1 = smallest prime >= P.
+ * L = K'+S+H, P = L-W, U = P-H, B = W-S, and P1 as TON computes it (see paramsForK).
  */
 import { RaptorQError } from './errors.ts';
 import { SYSTEMATIC_INDICES } from './tables.generated.ts';
@@ -21,7 +21,7 @@ export interface RaptorQParams {
   readonly L: number;
   /** Permanently inactivated symbols. */
   readonly P: number;
-  /** Smallest prime >= P. */
+  /** Smallest prime > P (TON's rule, not RFC 6330's >= P: see paramsForK). */
   readonly P1: number;
   readonly U: number;
   readonly B: number;
@@ -58,7 +58,12 @@ export function paramsForK(K: number): RaptorQParams {
   const W = SYSTEMATIC_INDICES[o + 4];
   const L = Kp + S + H;
   const P = L - W;
-  let P1 = P;
+  // P1 is the smallest prime STRICTLY greater than P, as TON computes it, not RFC 6330 §5.3.3.3's "smallest prime
+  // >= P": ton-blockchain/ton tdfec/td/fec/raptorq/Rfc.cpp, Rfc::Parameters::Parameters (`P1 = P + 1; while
+  // (!is_prime(P1)) P1++;`), and xssnick/raptorq params.go, buildParamsByRow (`p._P1 = p._P + 1; for
+  // !isPrime(p._P1) { p._P1++ }`). The two differ only when P is prime (608 of K = 1..2605); then every repair
+  // symbol's PI columns (a1, b1 and the b1 walk of Tuple/Enc, tuple.ts) differ, source symbols do not.
+  let P1 = P + 1;
   while (!isPrime(P1)) P1++;
   return { K, Kp, J, S, H, W, L, P, P1, U: P - H, B: W - S };
 }

@@ -12,7 +12,8 @@
  *  3. dense Gaussian elimination: binary rows among themselves with XOR, the HDPC rows with GF(256) only where
  *     they must; this yields C for every inactive column;
  *  4. back substitution in pivot order from the original rows: C[pivotCol t] = D_t + sum of C over the other
- *     columns of row t.
+ *     columns of row t, for the columns the caller reads (a decoder: those of its missing source symbols) and
+ *     what they depend on.
  * Every symbol operation goes into the program (program.ts); workspace slot cBase + j ends holding C[j].
  */
 import type { KContext } from './context.ts';
@@ -25,13 +26,14 @@ import * as hdpc from './hdpc.ts';
 
 // Module-local bindings: some loaders (tsx, vite-node) compile imports to getter calls, too slow in hot loops.
 const { NONE, OP_ALPHA, OP_CHAIN, OP_FMA, OP_SCALE, OP_SET, OP_XOR, relocate } = program;
-const { scratchI32 } = scratch;
+const { scratchI32, scratchU8 } = scratch;
 const { COL_INACTIVE, COL_PIVOT, peel } = peeling;
 const { gfAlphaPow } = gf;
 const { planDense } = densePhase;
 const { hdpcRows } = hdpc;
 
 export interface Plan {
+  /** Planner scratch (a view of a buffer the next planSolve reuses): run it or copy it before planning again. */
   readonly prog: Int32Array;
   /** Workspace symbols the program uses from cBase on (>= L); C[j] ends in slot cBase + j. */
   readonly slots: number;
@@ -45,6 +47,8 @@ export function maxPlanSlots(L: number, H: number): number {
 /**
  * Plans the solve for LT rows isis[0..n) (ISIs) whose values are input symbols inputs[i] (-1: known zero, as
  * for padding symbols), for a workspace with input symbol i in slot inputBase + i and C[j] in slot cBase + j.
+ * `needed` (length >= L) marks the columns the caller reads afterwards, null for all of them: the program then
+ * computes C only for those (and what they depend on); other slots of C hold intermediate values.
  * Returns null when these rows do not have full rank yet.
  */
 export function planSolve(
@@ -54,6 +58,7 @@ export function planSolve(
   n: number,
   cBase: number,
   inputBase: number,
+  needed: Uint8Array | null = null,
 ): Plan | null {
   const { p, hdpcA, hdpcB } = kc;
   const { Kp, S, H, L } = p;
@@ -210,15 +215,66 @@ export function planSolve(
       i += 3;
     }
   }
-  // 4. back substitution: C[pivotCol t] = D_t + C of the other columns of row t, or, when Z_t has fewer bits,
-  // C[pivotCol t] = Y_t + Z_t . C_inactive in place (early pivots, whose Z_t is still sparse)
+  // 4. back substitution: C[pivotCol t] = D_t + C of the other columns of row t (ROW), or C[pivotCol t] = Y_t +
+  // Z_t . C_inactive in place (BITS: cheaper for early pivots, whose Z_t is still sparse). Forms are chosen last
+  // pivot first: a ROW pivot needs the earlier pivot columns of its row, and with `needed` the pivots nobody needs
+  // are skipped. Two choices are costed and the cheaper kept: each pivot's cheaper form alone, and (with
+  // `needed`) ROW charged with the cheaper form of each earlier pivot it would be the first to need.
+  const bitsOf = scratchI32(25, np);
   for (let t = 0; t < np; t++) {
+    let bits = 0;
+    for (let w = 0, zo = t * nw; w < nw; w++) bits += popcount(Z[zo + w]);
+    bitsOf[t] = bits;
+  }
+  const rowCost = (t: number): number => {
+    const r = pivotRow[t];
+    return rowStart[r + 1] - rowStart[r] - 1 + (rowInput[r] >= 0 ? 1 : 0);
+  };
+  const need = needed ? scratchU8(5, L) : null;
+  const chooseForms = (chargeCascade: boolean, form: Uint8Array): number => {
+    if (need) need.set(needed!.subarray(0, L));
+    let total = 0;
+    for (let t = np - 1; t >= 0; t--) {
+      const r = pivotRow[t];
+      if (need && !need[pivotCol[t]]) {
+        form[t] = SKIP;
+        continue;
+      }
+      const len = rowCost(t);
+      let row = len;
+      if (chargeCascade && need) {
+        for (let k = rowStart[r], e = rowStart[r + 1]; k < e; k++) {
+          const c = cols[k];
+          if (need[c] || colState[c] !== COL_PIVOT) continue;
+          const q = colPivot[c];
+          row += Math.min(bitsOf[q], rowCost(q));
+        }
+      }
+      if (bitsOf[t] < row) {
+        form[t] = BITS;
+        total += bitsOf[t];
+        continue;
+      }
+      form[t] = ROW;
+      total += len;
+      if (need) for (let k = rowStart[r], e = rowStart[r + 1]; k < e; k++) need[cols[k]] = 1;
+    }
+    return total;
+  };
+  let form = scratchU8(4, np);
+  const plain = chooseForms(false, form);
+  if (need) {
+    const other = scratchU8(6, np);
+    if (chooseForms(true, other) < plain) form = other;
+  }
+  for (let t = 0; t < np; t++) {
+    const f = form[t];
+    if (f === SKIP) continue;
     const r = pivotRow[t];
     const own = pivotCol[t];
     const zo = t * nw;
-    let bits = 0;
-    for (let w = 0; w < nw; w++) bits += popcount(Z[zo + w]);
-    if (bits < rowStart[r + 1] - rowStart[r] - 1 + (rowInput[r] >= 0 ? 1 : 0)) {
+    if (f === BITS) {
+      const bits = bitsOf[t];
       if (bits === 0) continue;
       out[o++] = OP_XOR;
       out[o++] = own;
@@ -245,8 +301,13 @@ export function planSolve(
     out[at] = o - at - 1;
   }
   relocate(out, o, cBase, inputBase);
-  return { prog: out.slice(0, o), slots: spare };
+  return { prog: out.subarray(0, o), slots: spare };
 }
+
+/** Back-substitution forms of a pivot (see step 4 of planSolve). */
+const SKIP = 0;
+const BITS = 1;
+const ROW = 2;
 
 function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555;

@@ -2,7 +2,7 @@
  * Grow-only scratch arrays for the planner, reused across plans so that decoding part after part does not churn
  * the garbage collector. Planning is synchronous and never re-entrant, so each id has one user at a time. The
  * arrays may be longer than asked for and hold stale data unless the caller clears them. Ids: peel.ts uses
- * i32 0-19 and 26-27, u8 0-1, f64 0; plan.ts i32 20-22; hdpc.ts i32 23-24, u8 2-3.
+ * i32 0-19 and 26-27, u8 0-1, f64 0; plan.ts i32 20-22 and 25, u8 4-6; hdpc.ts i32 23-24, u8 2-3.
  */
 const i32s: Int32Array[] = [];
 const u8s: Uint8Array[] = [];

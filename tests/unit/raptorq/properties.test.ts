@@ -4,7 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RaptorQDecoder, RaptorQEncoder, RaptorQError } from '../../../src/net/raptorq/index.ts';
+import { isPrime } from '../../../src/net/raptorq/params.ts';
+import { paramsForK, RaptorQDecoder, RaptorQEncoder, RaptorQError } from '../../../src/net/raptorq/index.ts';
 
 type Pattern = 'sources' | 'repairs' | 'mixed' | 'shuffled';
 
@@ -101,20 +102,73 @@ describe('raptorq round trips', () => {
     for (let k = 1; k <= 40; k++) roundTrip(4 * k - (k % 3), 4, 'repairs', k);
   });
 
+  it('random K in 1..2605 (prime P included), symbols of 4..32 bytes, a random mix of sources and repairs', () => {
+    // K whose P is prime: there TON's P1 (> P) and RFC 6330's (>= P) differ (params.ts).
+    const primeP = Array.from({ length: 2605 }, (_, i) => i + 1).filter((K) => isPrime(paramsForK(K).P));
+    expect(primeP.length).toBe(608);
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer({ min: 1, max: 2605 }), fc.constantFrom(...primeP)),
+        fc.integer({ min: 4, max: 32 }),
+        fc.integer({ min: 0, max: 31 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: 0, max: 1_000_000 }),
+        fc.integer(),
+        (K, symbolSize, short, loss, repairStart, seed) => {
+          const size = Math.max(1, K * symbolSize - (short % symbolSize));
+          const data = randomBytes(size, seed);
+          const enc = new RaptorQEncoder(data, symbolSize);
+          expect(enc.k).toBe(K);
+          let s = seed >>> 0 || 1;
+          const rnd = (): number => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+          const ids: number[] = [];
+          for (let id = 0; id < K; id++) if (rnd() >= loss) ids.push(id);
+          for (let i = 0; i < K + 40; i++) ids.push(K + repairStart + i);
+          for (let i = ids.length - 1; i > 0; i--) {
+            const j = Math.floor(rnd() * (i + 1));
+            [ids[i], ids[j]] = [ids[j], ids[i]];
+          }
+          const dec = new RaptorQDecoder(size, symbolSize, size);
+          let used = 0;
+          for (const id of ids) {
+            used++;
+            if (dec.addSymbol(id, enc.symbol(id))) break;
+          }
+          expect(dec.done).toBe(true);
+          expect(used - K).toBeLessThanOrEqual(10);
+          expect(Buffer.from(dec.data()).equals(Buffer.from(data))).toBe(true);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it('keeps taking symbols when K of them do not determine the data', () => {
     // About 1% of K-symbol sets are singular: find one and check the decoder takes K+1 (or more) and is right.
     const size = 10_000;
     const data = randomBytes(size, 11);
     const enc = new RaptorQEncoder(data);
     let needed = 0;
+    let singular = 0;
     for (let start = enc.k; needed <= enc.k; start += enc.k) {
       const dec = new RaptorQDecoder(size);
       needed = 0;
       for (let id = start; !dec.addSymbol(id, enc.symbol(id)); id++) needed++;
       needed++;
       expect(Buffer.from(dec.data()).equals(Buffer.from(data))).toBe(true);
+      singular = start;
     }
     expect(needed).toBeGreaterThan(enc.k);
+
+    // The same K repairs fill every source slot; then sources take their slots back, each moving the repair
+    // there to the overflow, until the set decodes.
+    const dec = new RaptorQDecoder(size);
+    for (let id = singular; id < singular + enc.k; id++)
+      expect(dec.addSymbol(id, enc.symbol(id))).toBe(false);
+    let x = 0;
+    while (!dec.addSymbol(x, enc.symbol(x))) x++;
+    expect(dec.received).toBe(enc.k + x + 1);
+    expect(Buffer.from(dec.data()).equals(Buffer.from(data))).toBe(true);
   });
 
   it('decodes with the largest symbol ids (ISI beyond 2^31)', () => {

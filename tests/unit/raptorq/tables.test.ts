@@ -44,6 +44,9 @@ describe('raptorq tables', () => {
     for (let i = 0; i < rows; i++) {
       const p = paramsForK(SYSTEMATIC_INDICES[i * 5]);
       expect(isPrime(p.W) && isPrime(p.S) && isPrime(p.P1)).toBe(true);
+      // TON's rule (params.ts): the smallest prime strictly greater than P
+      expect(p.P1).toBeGreaterThan(p.P);
+      for (let q = p.P + 1; q < p.P1; q++) expect(isPrime(q)).toBe(false);
       expect(p.P).toBeGreaterThanOrEqual(p.H);
       expect(p.Kp + p.S).toBeGreaterThanOrEqual(p.W);
     }
