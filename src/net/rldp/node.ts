@@ -78,6 +78,13 @@ export interface RldpNodeOptions {
   random?: (n: number) => Uint8Array;
   /** Peers whose state is kept while idle (learned version, RTT); least recently used ones are forgotten. */
   maxIdlePeers?: number;
+  /**
+   * Every RLDP message from a peer (part, confirm or complete) sets the version of everything we send it next,
+   * answers included, unless the version was set with setPeerVersion: tonutils-go keeps one `useV2` flag per peer
+   * that handleMessage flips on each message (adnl/rldp/client.go), and sends answers with it. Default false:
+   * an answer goes in the version its query arrived in, as C++ does.
+   */
+  followPeerVersion?: boolean;
 }
 
 export interface RldpNodeStats {
@@ -130,6 +137,7 @@ export class RldpNode {
   readonly #defaultVersion: RldpVersion;
   readonly #versions: Set<RldpVersion>;
   readonly #maxIdlePeers: number;
+  readonly #followPeerVersion: boolean;
   /** Peer connections, least recently used first. */
   readonly #connections = new Map<string, Connection>();
   /** The connection #connection() returned last (the most recently used one). */
@@ -162,6 +170,7 @@ export class RldpNode {
     if (!this.#versions.has(this.#defaultVersion))
       throw new RangeError('defaultVersion is not among versions');
     this.#maxIdlePeers = options.maxIdlePeers ?? 4096;
+    this.#followPeerVersion = options.followPeerVersion ?? false;
     this.#host = {
       limits,
       budget: {
@@ -419,6 +428,7 @@ export class RldpNode {
       const m = decodeRldpWire(data);
       if (m === null) return;
       connection = this.#connection(peer);
+      if (this.#followPeerVersion && !connection.pinned) connection.version = m.version;
       connection.receive(m, this.#now());
     } catch (error) {
       if (error instanceof RldpError) {
@@ -519,8 +529,9 @@ export class RldpNode {
         }
         this.counters.queriesServed++;
         const payload = encodeRldpAnswer(queryId, data);
-        // Always in the version the query arrived in (DIGEST §7.4).
-        connection.send(answerId, payload, version, this.#now() + left, () => {});
+        // In the version the query arrived in (DIGEST §7.4), or the peer's latest one when following it.
+        const answerVersion = this.#followPeerVersion ? connection.version : version;
+        connection.send(answerId, payload, answerVersion, this.#now() + left, () => {});
       })
       .catch(() => {
         this.counters.answersDropped++;
