@@ -10,29 +10,16 @@
  */
 import { AdnlNode } from '../net/adnl/index.ts';
 import { generateKeyPair } from '../net/crypto/index.ts';
-import { DhtClient, parseDhtConfig, type DhtConfig } from '../net/dht/index.ts';
-import {
-  CachingResolver,
-  CrossCheckResolver,
-  dnsHintsForConfig,
-  LiteDnsSource,
-  liteDnsSources,
-  SourceResolver,
-  type DnsResolution,
-  type DnsResolver,
-} from '../net/dns/index.ts';
+import { DhtClient, type DhtConfig } from '../net/dht/index.ts';
+import { CachingResolver, type DnsResolution, type DnsResolver } from '../net/dns/index.ts';
 import {
   Gateway,
   type GatewayFetchInit,
   type GatewayRequestLog,
   type GatewayResponse,
 } from '../net/gateway/index.ts';
-import {
-  LitePool,
-  liteServersFromConfig,
-  type LiteServerEntry,
-  type LiteServerStatus,
-} from '../net/lite/index.ts';
+import { LiteError, LitePool, type LiteServerStatus } from '../net/lite/index.ts';
+import { stackFromConfig, type DnsTrust } from '../net/stack/index.ts';
 import {
   bridgeTcpUrl,
   bridgeUdpUrl,
@@ -50,7 +37,7 @@ import type { Settings } from './settings.ts';
 const CONNECT_TIMEOUT_MS = 8_000;
 const QUERY_TIMEOUT_MS = 10_000;
 
-export type Trust = 'cross-checked' | 'single-source';
+export type Trust = DnsTrust;
 
 /** A DNS resolution as the gateway saw it: where it came from and whether the IndexedDB cache answered. */
 export interface ResolutionNote {
@@ -138,42 +125,37 @@ export class TonStack {
   constructor(settings: Settings) {
     this.settings = settings;
     const config = configOf(settings);
-    const servers: LiteServerEntry[] = liteServersFromConfig(config);
     const bridges = settings.bridgeUrls;
-    this.pool = new LitePool({
-      servers,
-      // Servers are named by key: the bridge's config may list them in another order.
-      connector: (server) => async (): Promise<ByteStream> =>
-        (
-          await firstBridge(bridges, (bridge) =>
-            connectWebSocketStream(bridgeTcpUrl(bridge, { key: server.publicKey }), {
-              connectTimeoutMs: CONNECT_TIMEOUT_MS,
-            }),
-          )
-        )[0],
-      queryTimeoutMs: QUERY_TIMEOUT_MS,
-      connectTimeoutMs: CONNECT_TIMEOUT_MS,
-      // No background polling: it would keep the worker alive with no TON tab open (INTERCEPTION.md).
-      healthCheckIntervalMs: 0,
-      maxAttempts: Math.min(3, servers.length),
+    const stack = stackFromConfig(config, {
+      pool: (servers) =>
+        new LitePool({
+          servers,
+          // Servers are named by key: the bridge's config may list them in another order.
+          connector: (server) => async (): Promise<ByteStream> =>
+            (
+              await firstBridge(bridges, (bridge) =>
+                connectWebSocketStream(bridgeTcpUrl(bridge, { key: server.publicKey }), {
+                  connectTimeoutMs: CONNECT_TIMEOUT_MS,
+                }),
+              )
+            )[0],
+          queryTimeoutMs: QUERY_TIMEOUT_MS,
+          connectTimeoutMs: CONNECT_TIMEOUT_MS,
+          // No background polling: it would keep the worker alive with no TON tab open (INTERCEPTION.md).
+          healthCheckIntervalMs: 0,
+          maxAttempts: Math.min(3, servers.length),
+        }),
     });
-    const crossCheck = servers.length >= 2;
-    this.trust = crossCheck ? 'cross-checked' : 'single-source';
-    // Mainnet's compiled-in DNS hints, or the config's own (the devnet's): every hop asked at once (walk.ts).
-    const hints = dnsHintsForConfig(config) ?? undefined;
-    const walk: DnsResolver = crossCheck
-      ? new CrossCheckResolver(liteDnsSources(this.pool, { hints }))
-      : new SourceResolver(new LiteDnsSource(this.pool, { hints }));
-    this.#recording = new RecordingResolver(new CachingResolver(walk, new IdbDnsCacheStore()), this.trust);
+    if (!stack.dns)
+      throw stack.serversError ?? new LiteError('no-server', 'the network config has no liteservers');
+    this.pool = stack.dns.pool;
+    this.trust = stack.dns.trust;
+    this.#recording = new RecordingResolver(
+      new CachingResolver(stack.dns.resolver, new IdbDnsCacheStore()),
+      this.trust,
+    );
     this.resolver = this.#recording;
-    let dhtConfig: DhtConfig | null = null;
-    try {
-      const parsed = parseDhtConfig(config);
-      if (parsed.staticNodes.length > 0) dhtConfig = parsed;
-    } catch {
-      // no usable DHT section: .ton names resolve, but their sites cannot be found (stage 'dht')
-    }
-    this.#dhtConfig = dhtConfig;
+    this.#dhtConfig = stack.dht;
   }
 
   /** The latest resolution of a name that went through the gateway's resolver. */

@@ -25,8 +25,7 @@ import {
 import { Blockchain, createShardAccount, LocalBlockchainStorage } from '@ton/sandbox';
 import { createHash } from 'node:crypto';
 import { buildBlock, fileHash } from './tlb/block.ts';
-import { FULL_SHARD, type ExtBlkRef } from './tlb/common.ts';
-import { dictPath } from './tlb/hashmap.ts';
+import { dictPath, FULL_SHARD, type ExtBlkRef } from '../net/tlb/index.ts';
 import {
   buildMcStateExtra,
   buildShardAccounts,
@@ -495,7 +494,13 @@ export class DevnetChain {
     accountsCell: Cell,
   ): DevnetBlock {
     const block: DevnetBlock = {
-      id: { workchain, shard: FULL_SHARD, seqno: 0, rootHash: ref.rootHash, fileHash: ref.fileHash },
+      id: {
+        workchain,
+        shard: FULL_SHARD,
+        seqno: 0,
+        rootHash: Buffer.from(ref.rootHash),
+        fileHash: Buffer.from(ref.fileHash),
+      },
       block: null,
       state,
       utime,

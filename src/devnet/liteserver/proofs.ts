@@ -1,6 +1,6 @@
 /**
  * Proof BoCs in liteserver answers (DIGEST §3 "Proof checking"), built from the devnet's real block and state
- * cells (tlb/merkle.ts):
+ * cells (src/net/tlb/merkle.ts):
  * - block proof: MERKLE_PROOF of the Block, revealing BlockInfo and the state_update (whose new_hash is the state
  *   root hash);
  * - state proof: MERKLE_PROOF of the ShardStateUnsplit, revealing what the answer is about (the path to one
@@ -9,9 +9,7 @@
  */
 import type { Cell } from '@ton/core';
 import { MASTERCHAIN, type DevnetBlock } from '../chain.ts';
-import { serializeBocRoots } from '../tlb/boc.ts';
-import { dictPath } from '../tlb/hashmap.ts';
-import { merkleProof } from '../tlb/merkle.ts';
+import { dictPath, merkleProof, serializeBocRoots } from '../../net/tlb/index.ts';
 
 /** MERKLE_PROOF of the block revealing its info and state_update; null for the zero state (no block). */
 export function blockProof(block: DevnetBlock): Cell | null {

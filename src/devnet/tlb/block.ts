@@ -9,9 +9,9 @@
  * no signatures. The MERKLE_UPDATE's two refs are pruned branches of the old and new state roots.
  */
 import { beginCell, type Cell } from '@ton/core';
-import { createHash } from 'node:crypto';
-import { storeExtBlkRef, storeGrams, storeShardIdent, type ExtBlkRef } from './common.ts';
-import { prunedBranch } from './merkle.ts';
+import { sha256 } from '../../net/crypto/index.ts';
+import { prunedBranch, storeExtBlkRef, storeShardIdent, type ExtBlkRef } from '../../net/tlb/index.ts';
+import { storeGrams } from './common.ts';
 import { storeShardHashes, type ShardDescr } from './shard-state.ts';
 
 export interface BlockInput {
@@ -131,7 +131,5 @@ export function buildBlock(input: BlockInput): BuiltBlock {
 
 /** sha256 of the cell's BoC (how the devnet defines a file hash). */
 export function fileHash(root: Cell): Buffer {
-  return createHash('sha256')
-    .update(root.toBoc({ idx: false, crc32: true }))
-    .digest();
+  return Buffer.from(sha256(root.toBoc({ idx: false, crc32: true })));
 }

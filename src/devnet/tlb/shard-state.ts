@@ -15,8 +15,14 @@ import {
   type Cell,
   type ShardAccount,
 } from '@ton/core';
-import { storeExtBlkRef, storeGrams, storeShardIdent, type ExtBlkRef } from './common.ts';
-import { storeHashmapAugE, type AugOps } from './hashmap.ts';
+import {
+  storeExtBlkRef,
+  storeHashmapAugE,
+  storeShardIdent,
+  type AugOps,
+  type ExtBlkRef,
+} from '../../net/tlb/index.ts';
+import { storeGrams } from './common.ts';
 
 export interface StateAccount {
   address: Address;

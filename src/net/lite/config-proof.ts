@@ -8,7 +8,8 @@
  * Pruned branches off the path are skipped, never parsed. (Checking the proof against a trusted state hash is
  * the job of the proof layer; this only extracts.)
  */
-import { CellType, type Cell, type Slice } from '@ton/core';
+import { CellType, type Cell } from '@ton/core';
+import { dictPath } from '../tlb/index.ts';
 import { cellFromBoc } from './boc.ts';
 import { LiteError } from './errors.ts';
 
@@ -30,7 +31,7 @@ export function configParamsFromProof(configProof: Uint8Array, ids: readonly num
     }
     return out;
   } catch (error) {
-    if (error instanceof LiteError) throw error;
+    if (error instanceof LiteError) throw error; // TlbError and @ton/core's slice errors become bad-answer
     throw new LiteError('bad-answer', `config proof: ${(error as Error).message}`, { cause: error });
   }
 }
@@ -63,49 +64,9 @@ function notPruned(cell: Cell | undefined, what: string): Cell {
   return cell;
 }
 
-/** Bits needed for `#<= m` (ceil(log2(m + 1))). */
-function lenBits(m: number): number {
-  return m === 0 ? 0 : 32 - Math.clz32(m);
-}
-
-/** Reads an HmLabel with at most `m` bits (hml_short / hml_long / hml_same); returns its bits as a number. */
-function readLabel(cs: Slice, m: number): { len: number; bits: number } {
-  if (!cs.loadBit()) {
-    // hml_short$0 len:(Unary ~n) s:(n * Bit)
-    let len = 0;
-    while (cs.loadBit()) {
-      if (++len > m) throw new LiteError('bad-answer', 'dictionary label too long');
-    }
-    return { len, bits: len === 0 ? 0 : cs.loadUint(len) };
-  }
-  if (!cs.loadBit()) {
-    // hml_long$10 n:(#<= m) s:(n * Bit)
-    const len = cs.loadUint(lenBits(m));
-    if (len > m) throw new LiteError('bad-answer', 'dictionary label too long');
-    return { len, bits: len === 0 ? 0 : cs.loadUint(len) };
-  }
-  // hml_same$11 v:Bit n:(#<= m)
-  const v = cs.loadBit();
-  const len = cs.loadUint(lenBits(m));
-  if (len > m) throw new LiteError('bad-answer', 'dictionary label too long');
-  return { len, bits: v && len > 0 ? 2 ** len - 1 : 0 };
-}
-
-/** Looks `key` (n-bit, n <= 32) up in a non-empty `Hashmap n ^Cell`; undefined if absent. */
+/** Looks `key` (n-bit) up in a non-empty `Hashmap n ^Cell`; undefined if absent. */
 function lookupHashmap(root: Cell, key: number, n: number): Cell | undefined {
-  let node = root;
-  let remaining = n;
-  for (;;) {
-    if (node.isExotic) throw new LiteError('bad-answer', `config proof prunes the path to param ${key | 0}`);
-    const cs = node.beginParse();
-    const label = readLabel(cs, remaining);
-    const want = label.len === 0 ? 0 : Math.floor(key / 2 ** (remaining - label.len)) % 2 ** label.len;
-    if (want !== label.bits) return undefined;
-    remaining -= label.len;
-    if (remaining === 0) return cs.loadRef(); // hmn_leaf value:^Cell
-    const bit = Math.floor(key / 2 ** (remaining - 1)) % 2;
-    remaining -= 1;
-    node = node.refs[bit];
-    if (!node) throw new LiteError('bad-answer', 'dictionary fork without both branches');
-  }
+  const { leaf, pruned } = dictPath(root, n, BigInt(key));
+  if (pruned) throw new LiteError('bad-answer', `config proof prunes the path to param ${key | 0}`);
+  return leaf ? leaf.loadRef() : undefined; // hmn_leaf value:^Cell
 }

@@ -4,7 +4,7 @@
  * ports >= 1024 (no well-known services such as DNS or NTP; TON nodes listen on high ports). Devnet mode adds
  * loopback (127.0.0.0/8) — and nothing else.
  */
-import { parseIpv4 } from '../../net/transport/ipv4.ts';
+import { parseIpv4 } from '../../net/transport/index.ts';
 
 export type Ipv4Class =
   | 'public'

@@ -6,27 +6,20 @@
  */
 import { readFileSync } from 'node:fs';
 import {
-  CrossCheckResolver,
-  dnsHintsForConfig,
   DnsError,
   dnsCategoryLabel,
   describeDnsBytes,
   errorToJson,
   EXIT_ACCOUNT_INACTIVE,
-  LiteDnsSource,
-  liteDnsSources,
   normalizeDnsName,
   parseDnsCategory,
   recordToJson,
   resolutionToJson,
-  SourceResolver,
-  type DnsHints,
   type DnsHop,
   type DnsRecordJson,
   type DnsResolution,
-  type DnsResolver,
 } from '../../net/dns/index.ts';
-import { LiteError, LitePool, liteServersFromConfig, type LiteServerEntry } from '../../net/lite/index.ts';
+import { stackFromConfig } from '../../net/stack/index.ts';
 import { bridgeTcpUrl } from '../../net/transport/index.ts';
 import { parseOptions } from '../args.ts';
 import { CliError, type Command } from '../command.ts';
@@ -85,13 +78,8 @@ export const resolveCommand: Command = {
       throw new CliError((error as Error).message, 2);
     }
 
-    const { pool, hints } = openPool(values.config, values.bridge, timeoutMs);
+    const { pool, resolver, trust } = openDns(values.config, values.bridge, timeoutMs, values.single);
     try {
-      const crossCheck = !values.single && pool.servers.length >= 2;
-      const resolver: DnsResolver = crossCheck
-        ? new CrossCheckResolver(liteDnsSources(pool, { hints }))
-        : new SourceResolver(new LiteDnsSource(pool, { hints }));
-      const trust = crossCheck ? 'cross-checked' : 'single-source';
       try {
         const res = await resolver.resolve(name, category);
         if (values.json) {
@@ -118,23 +106,14 @@ export const resolveCommand: Command = {
   },
 };
 
-/** The pool of the config's liteservers, and the config's DNS hints (hints.ts: public network or dns_hints). */
-function openPool(
-  configFile: string,
-  bridge: string | undefined,
-  timeoutMs: number,
-): { pool: LitePool; hints: DnsHints | undefined } {
-  let servers: LiteServerEntry[];
-  let hints: DnsHints | undefined;
+/** DNS over the config's liteservers (stackFromConfig: cross-checked on two unless --single, the network's hints). */
+function openDns(configFile: string, bridge: string | undefined, timeoutMs: number, single: boolean) {
+  let config: unknown;
   try {
-    const config: unknown = JSON.parse(readFileSync(configFile, 'utf8'));
-    servers = liteServersFromConfig(config);
-    hints = dnsHintsForConfig(config) ?? undefined;
+    config = JSON.parse(readFileSync(configFile, 'utf8'));
   } catch (error) {
-    const detail = error instanceof LiteError || error instanceof SyntaxError ? error.message : String(error);
-    throw new CliError(`cannot use config ${configFile}: ${detail}`);
+    throw new CliError(`cannot use config ${configFile}: ${(error as Error).message}`);
   }
-  if (servers.length === 0) throw new CliError(`${configFile}: no liteservers`);
   if (bridge !== undefined) {
     try {
       bridgeTcpUrl(bridge, { server: 0 });
@@ -142,8 +121,14 @@ function openPool(
       throw new CliError((error as Error).message, 2);
     }
   }
-  const pool = cliLitePool(servers, bridge, timeoutMs);
-  return { pool, hints };
+  const stack = stackFromConfig(config, {
+    pool: (servers) => cliLitePool(servers, bridge, timeoutMs),
+    single,
+  });
+  if (stack.serversError)
+    throw new CliError(`cannot use config ${configFile}: ${stack.serversError.message}`);
+  if (!stack.dns) throw new CliError(`${configFile}: no liteservers`);
+  return stack.dns;
 }
 
 function formatRecord(r: DnsRecordJson): string {

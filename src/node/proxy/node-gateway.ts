@@ -1,24 +1,15 @@
 /**
- * A Gateway (src/net/gateway) for Node hosts (`tonsite fetch`, `tonsite proxy`): DNS through the liteservers of a
- * global config (cross-checked on two when it has several; with the network's DNS hints), the DHT of the same config, ADNL over direct UDP or,
- * with a bridge, over its /udp relay (and the liteservers over its /tcp route).
+ * A Gateway (src/net/gateway) for Node hosts (`tonsite fetch`, `tonsite proxy`): the stack of a global config
+ * (stackFromConfig: DNS through its liteservers with the network's hints, its DHT), ADNL over direct UDP or, with a
+ * bridge, over its /udp relay (and the liteservers over its /tcp route).
  */
 import { readFileSync } from 'node:fs';
 import { WebSocket } from 'ws';
 import { AdnlNode } from '../../net/adnl/index.ts';
 import { generateKeyPair } from '../../net/crypto/index.ts';
-import { DhtClient, parseDhtConfig, type DhtConfig } from '../../net/dht/index.ts';
-import {
-  CrossCheckResolver,
-  dnsHintsForConfig,
-  LiteDnsSource,
-  liteDnsSources,
-  SourceResolver,
-  type DnsHints,
-  type DnsResolver,
-} from '../../net/dns/index.ts';
+import { DhtClient } from '../../net/dht/index.ts';
 import { Gateway, type GatewayOptions, type StaticPeer } from '../../net/gateway/index.ts';
-import { liteServersFromConfig, type LiteServerEntry } from '../../net/lite/index.ts';
+import { stackFromConfig } from '../../net/stack/index.ts';
 import { bridgeUdpUrl, openRelaySocket, type DatagramSocket } from '../../net/transport/index.ts';
 import { CliError } from '../command.ts';
 import { cliLitePool } from '../lite-pool.ts';
@@ -65,20 +56,6 @@ function readConfig(file: string): Record<string, unknown> {
   }
 }
 
-function liteResolver(
-  servers: LiteServerEntry[],
-  hints: DnsHints | undefined,
-  bridge: string | undefined,
-  timeoutMs: number,
-) {
-  const pool = cliLitePool(servers, bridge, timeoutMs);
-  const resolver: DnsResolver =
-    servers.length >= 2
-      ? new CrossCheckResolver(liteDnsSources(pool, { hints }))
-      : new SourceResolver(new LiteDnsSource(pool, { hints }));
-  return { pool, resolver };
-}
-
 export async function createNodeGateway(options: NodeGatewayOptions): Promise<NodeGateway> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const bridge = options.bridge;
@@ -89,26 +66,14 @@ export async function createNodeGateway(options: NodeGatewayOptions): Promise<No
       throw new CliError(`--bridge: ${(error as Error).message}`, 2);
     }
   }
-  let dhtConfig: DhtConfig | null = null;
-  let lite: ReturnType<typeof liteResolver> | null = null;
-  if (options.configFile) {
-    const config = readConfig(options.configFile);
-    try {
-      const parsed = parseDhtConfig(config);
-      if (parsed.staticNodes.length > 0) dhtConfig = parsed;
-    } catch {
-      // no usable dht section: .ton/.adnl hosts then need --peer
-    }
-    let servers: LiteServerEntry[];
-    try {
-      servers = liteServersFromConfig(config);
-    } catch {
-      servers = []; // no usable liteservers: .ton names then fail at stage dns
-    }
-    // The network's DNS hints (mainnet/testnet by zero state, or the config's dns_hints section, e.g. the devnet's).
-    const hints = dnsHintsForConfig(config) ?? undefined;
-    if (servers.length > 0) lite = liteResolver(servers, hints, bridge, timeoutMs);
-  }
+  // The config's liteservers (DNS, with the network's hints) and DHT; without a config only --peer works.
+  const stack = options.configFile
+    ? stackFromConfig(readConfig(options.configFile), {
+        pool: (servers) => cliLitePool(servers, bridge, timeoutMs),
+      })
+    : null;
+  const dhtConfig = stack?.dht ?? null;
+  const lite = stack?.dns ?? null;
   const openSocket = async (): Promise<DatagramSocket> => {
     try {
       return bridge === undefined

@@ -14,9 +14,14 @@ import {
 import { createShardAccount } from '@ton/sandbox';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { serializeBocRoots } from '../../../src/devnet/tlb/boc.ts';
-import { dictPath, storeHashmapAugE, type AugOps } from '../../../src/devnet/tlb/hashmap.ts';
-import { merkleProof, prunedBranch } from '../../../src/devnet/tlb/merkle.ts';
+import {
+  dictPath,
+  merkleProof,
+  prunedBranch,
+  serializeBocRoots,
+  storeHashmapAugE,
+  type AugOps,
+} from '../../../src/net/tlb/index.ts';
 import { buildShardAccounts } from '../../../src/devnet/tlb/shard-state.ts';
 
 const NO_EXTRA: AugOps<null> = { storeExtra: () => {}, add: () => null, empty: null };

@@ -7,7 +7,7 @@ import { Address } from '@ton/core';
 import { LiteErrorCode, LiteServerError } from '../../../net/lite/errors.ts';
 import type { TlCtor } from '../../../net/tl/index.ts';
 import type { DevnetAccount, DevnetBlock } from '../../chain.ts';
-import { prunedBranch } from '../../tlb/merkle.ts';
+import { prunedBranch } from '../../../net/tlb/index.ts';
 import { resolveBlock, toTlBlockIdExt } from '../block-ids.ts';
 import { accountKeep, blockAndStateProof, shardProof } from '../proofs.ts';
 import type { HandlerContext } from './context.ts';

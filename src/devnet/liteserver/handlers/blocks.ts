@@ -2,7 +2,7 @@
 import { LiteErrorCode, LiteServerError } from '../../../net/lite/errors.ts';
 import type { TlCtor } from '../../../net/tl/index.ts';
 import { MASTERCHAIN, type DevnetBlock } from '../../chain.ts';
-import { FULL_SHARD } from '../../tlb/common.ts';
+import { FULL_SHARD } from '../../../net/tlb/index.ts';
 import { resolveBlock, toTlBlockIdExt } from '../block-ids.ts';
 import { blockProof } from '../proofs.ts';
 import type { HandlerContext } from './context.ts';

@@ -5,7 +5,7 @@
  */
 import { LiteErrorCode, LiteServerError } from '../../../net/lite/errors.ts';
 import type { TlCtor } from '../../../net/tl/index.ts';
-import { merkleProof } from '../../tlb/merkle.ts';
+import { merkleProof } from '../../../net/tlb/index.ts';
 import { resolveBlock, toTlBlockIdExt } from '../block-ids.ts';
 import { blockProof, configKeep } from '../proofs.ts';
 import type { HandlerContext } from './context.ts';

@@ -6,8 +6,7 @@
  */
 import { LiteErrorCode, LiteServerError } from '../../../net/lite/errors.ts';
 import type { TlCtor } from '../../../net/tl/index.ts';
-import { serializeBocRoots } from '../../tlb/boc.ts';
-import { merkleProof } from '../../tlb/merkle.ts';
+import { merkleProof, serializeBocRoots } from '../../../net/tlb/index.ts';
 import { GetMethodFailure, runGetMethod } from '../../tvm.ts';
 import { toTlBlockIdExt } from '../block-ids.ts';
 import { accountKeep, blockAndStateProof, shardProof, subtree } from '../proofs.ts';

@@ -4,7 +4,7 @@
  * Only UDP over IPv4 is used; other address kinds (udp6, tunnel, reverse, quic) are skipped when read.
  */
 import type { TlConstructors } from '../../tl/index.ts';
-import { formatIpv4, isValidPort, parseIpv4 } from '../../transport/ipv4.ts';
+import { formatIpv4, isValidPort, parseIpv4 } from '../../transport/index.ts';
 import { AdnlError } from '../errors.ts';
 
 /** One UDP endpoint: dotted IPv4 + port. */

@@ -4,10 +4,12 @@
  *   ahm_edge label node:(HashmapAugNode m X Y)                      leaf: extra:Y value:X; fork: ^ ^ extra:Y
  *   ahme_empty$0 extra:Y | ahme_root$1 root:^(HashmapAug n X Y) extra:Y = HashmapAugE n X Y
  * @ton/core writes plain dictionaries but not augmented ones (ShardAccounts needs DepthBalanceInfo extras at every
- * fork), so the devnet has its own writer. `dictPath` walks either kind (it only reads labels and refs) and returns
+ * fork), so this is our writer (the devnet's states). `dictPath` walks either kind (it only reads labels and refs) and returns
  * the cells on the way to one key — what a Merkle proof for that key must keep.
  */
 import { beginCell, type Builder, type Cell, type Slice } from '@ton/core';
+import { TlbError } from './errors.ts';
+import { keyBits, loadHmLabel, storeHmLabel } from './hm-label.ts';
 
 export interface AugEntry<Y> {
   key: bigint;
@@ -20,38 +22,6 @@ export interface AugOps<Y> {
   storeExtra(b: Builder, extra: Y): void;
   add(a: Y, b: Y): Y;
   empty: Y;
-}
-
-/** Bits needed for `#<= m`: ceil(log2(m + 1)). */
-function lenBits(m: number): number {
-  return Math.ceil(Math.log2(m + 1));
-}
-
-/** Writes HmLabel for `bits` (a '0'/'1' string) with max length m, choosing the shortest of short/long/same. */
-export function storeLabel(b: Builder, bits: string, m: number): void {
-  const n = bits.length;
-  const k = lenBits(m);
-  const shortLen = 2 + 2 * n;
-  const longLen = 2 + k + n;
-  const same = n > 0 && (/^0+$/.test(bits) || /^1+$/.test(bits));
-  const sameLen = same ? 3 + k : Infinity;
-  if (shortLen <= longLen && shortLen <= sameLen) {
-    b.storeBit(0); // hml_short$0 len:(Unary ~n) s:(n * Bit)
-    for (let i = 0; i < n; i++) b.storeBit(1);
-    b.storeBit(0);
-    for (const c of bits) b.storeBit(c === '1');
-  } else if (longLen <= sameLen) {
-    b.storeUint(0b10, 2).storeUint(n, k); // hml_long$10 n:(#<= m) s:(n * Bit)
-    for (const c of bits) b.storeBit(c === '1');
-  } else {
-    b.storeUint(0b11, 2)
-      .storeBit(bits[0] === '1')
-      .storeUint(n, k); // hml_same$11 v:Bit n:(#<= m)
-  }
-}
-
-function keyBits(key: bigint, n: number): string {
-  return key.toString(2).padStart(n, '0');
 }
 
 /** Builds a non-empty HashmapAug n X Y; returns the root cell and the total extra. */
@@ -67,7 +37,7 @@ function buildAug<Y>(
     common = common.slice(0, i);
   }
   const b = beginCell();
-  storeLabel(b, common, n);
+  storeHmLabel(b, common, n);
   const l = common.length;
   if (l === n) {
     const leaf = entries[0].e;
@@ -101,43 +71,35 @@ export function storeHashmapAugE<Y>(b: Builder, n: number, entries: AugEntry<Y>[
   return extra;
 }
 
-function readLabel(s: Slice, m: number): string {
-  const readBits = (n: number) => {
-    let bits = '';
-    for (let i = 0; i < n; i++) bits += s.loadBit() ? '1' : '0';
-    return bits;
-  };
-  if (!s.loadBit()) {
-    let n = 0; // hml_short$0: unary length
-    while (s.loadBit()) n++;
-    return readBits(n);
-  }
-  const same = s.loadBit(); // hml_long$10 / hml_same$11
-  if (!same) return readBits(s.loadUint(lenBits(m)));
-  const v = s.loadBit() ? '1' : '0';
-  return v.repeat(s.loadUint(lenBits(m)));
-}
-
 /**
  * Cells from a (non-empty) Hashmap/HashmapAug root down to the leaf of `key`, root first; the leaf is last, and
  * `leaf` is its slice positioned after the label (at the extra, for HashmapAug; at the value, for Hashmap).
- * Returns the cells visited even when the key is absent (they prove its absence), with `leaf` = null.
+ * Returns the cells visited even when the key is absent (they prove its absence), with `leaf` = null; `pruned` is
+ * true when the walk stopped at a pruned branch (a Merkle proof that does not cover the key: neither found nor
+ * absent). TlbError('malformed') for a label over its bound or a fork without both refs.
  */
-export function dictPath(root: Cell, n: number, key: bigint): { cells: Cell[]; leaf: Slice | null } {
+export function dictPath(
+  root: Cell,
+  n: number,
+  key: bigint,
+): { cells: Cell[]; leaf: Slice | null; pruned: boolean } {
   const want = keyBits(key, n);
   const cells: Cell[] = [];
   let cell = root;
   let pos = 0;
   for (;;) {
     cells.push(cell);
-    if (cell.isExotic) return { cells, leaf: null };
+    if (cell.isExotic) return { cells, leaf: null, pruned: true };
     const s = cell.beginParse();
-    const label = readLabel(s, n - pos);
-    if (want.slice(pos, pos + label.length) !== label) return { cells, leaf: null };
+    const label = loadHmLabel(s, n - pos);
+    if (want.slice(pos, pos + label.length) !== label) return { cells, leaf: null, pruned: false };
     pos += label.length;
-    if (pos === n) return { cells, leaf: s };
-    const next = want[pos] === '1' ? 1 : 0;
-    cell = cell.refs[next];
+    if (pos === n) return { cells, leaf: s, pruned: false };
+    // hmn_fork#_ left:^(Hashmap n X) right:^(Hashmap n X) (block.tlb line 27)
+    const next = cell.refs[want[pos] === '1' ? 1 : 0];
+    if (!next || cell.refs.length < 2)
+      throw new TlbError('malformed', 'dictionary fork without both branches');
+    cell = next;
     pos += 1;
   }
 }

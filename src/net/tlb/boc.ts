@@ -4,6 +4,7 @@
  * magic, has_idx:1 has_crc32c:1 has_cache_bits:1 flags:2 size:3, off_bytes:8, cells, roots, absent,
  * tot_cells_size, root_list, cell data (d1 d2 data refs), crc32c.
  */
+import { Buffer } from 'buffer';
 import { crc32c, type Cell } from '@ton/core';
 
 function bytesFor(n: number): number {
