@@ -2,7 +2,8 @@
  * RLDP over real loopback UDP: two AdnlNodes (each with its own 4 MiB-buffer UDP socket) with an RldpNode on each.
  * A 20 MB answer (ten 2,000,000-byte parts, one transfer) arrives byte-identical (sha256) with 10% and 30% of the
  * client's datagrams lost in both directions by the fault-injecting socket (RLDP v2 and v1), and through the
- * bridge's WebSocket datagram relay.
+ * bridge's WebSocket datagram relay. A second server cuts its answers into 1 MiB parts as tonutils-go v1.x sites do
+ * (rldp.PartSize = 1<<20); those arrive too, in both versions.
  */
 import { createHash } from 'node:crypto';
 import WebSocket from 'ws';
@@ -22,7 +23,15 @@ const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 let body: Uint8Array;
 let bodyHash: string;
-let server: { adnl: AdnlNode; rldp: RldpNode; port: number; publicKey: Uint8Array };
+interface Server {
+  adnl: AdnlNode;
+  rldp: RldpNode;
+  port: number;
+  publicKey: Uint8Array;
+}
+let server: Server;
+/** Sends 1 MiB parts, like a tonutils-go v1.x site. */
+let mibServer: Server;
 let bridge: BridgeServer;
 const closers: { close(): void }[] = [];
 
@@ -37,15 +46,8 @@ beforeAll(async () => {
     body[i] = x;
   }
   bodyHash = sha(body);
-  const socket = await openUdpSocket({ host: '127.0.0.1' });
-  const port = socket.address().port;
-  const keyPair = generateKeyPair();
-  const adnl = new AdnlNode({ socket, keyPair, addresses: [{ host: '127.0.0.1', port }] });
-  const rldp = new RldpNode(adnl);
-  // A 1-byte query answers 'pong' (warms up the ADNL channel); [n, 2] gets the first n MB of the 20 MB body.
-  rldp.onQuery = async (_peer, data) =>
-    data.length === 1 ? new TextEncoder().encode('pong') : body.subarray(0, data[0] * 1_000_000);
-  server = { adnl, rldp, port, publicKey: keyPair.publicKey };
+  server = await startServer(2_000_000);
+  mibServer = await startServer(1 << 20);
   bridge = await startBridge({
     destinations: [],
     logger: silentLogger,
@@ -53,18 +55,32 @@ beforeAll(async () => {
   });
 });
 
+async function startServer(partSize: number): Promise<Server> {
+  const socket = await openUdpSocket({ host: '127.0.0.1' });
+  const port = socket.address().port;
+  const keyPair = generateKeyPair();
+  const adnl = new AdnlNode({ socket, keyPair, addresses: [{ host: '127.0.0.1', port }] });
+  const rldp = new RldpNode(adnl, { partSize });
+  // A 1-byte query answers 'pong' (warms up the ADNL channel); [n, 2] gets the first n MB of the 20 MB body.
+  rldp.onQuery = async (_peer, data) =>
+    data.length === 1 ? new TextEncoder().encode('pong') : body.subarray(0, data[0] * 1_000_000);
+  return { adnl, rldp, port, publicKey: keyPair.publicKey };
+}
+
 afterAll(async () => {
   for (const c of closers) c.close();
-  server?.rldp.close();
-  server?.adnl.close();
+  for (const s of [server, mibServer]) {
+    s?.rldp.close();
+    s?.adnl.close();
+  }
   await bridge?.close();
 });
 
-async function client(socket: DatagramSocket): Promise<{ rldp: RldpNode; peer: AdnlPeer }> {
+async function client(socket: DatagramSocket, to = server): Promise<{ rldp: RldpNode; peer: AdnlPeer }> {
   const adnl = new AdnlNode({ socket, keyPair: generateKeyPair() });
   const rldp = new RldpNode(adnl);
   closers.push(rldp, adnl);
-  const peer = adnl.addPeer(server.publicKey, { host: '127.0.0.1', port: server.port });
+  const peer = adnl.addPeer(to.publicKey, { host: '127.0.0.1', port: to.port });
   return { rldp, peer };
 }
 
@@ -93,6 +109,21 @@ describe('RLDP over loopback UDP', () => {
       const stats = rldp.stats(peer.id);
       expect(stats.version).toBe(version);
       expect(stats.bytesIn).toBeGreaterThanOrEqual(mb * 1_000_000);
+      expect(rldp.counters).toMatchObject({ malformed: 0, refused: 0, badPayloads: 0 });
+    });
+  }
+
+  for (const [version, mb] of [
+    [2, 8],
+    [1, 4],
+  ] as const) {
+    it(`v${version}: ${mb} MB answer in 1 MiB parts (a tonutils-go v1.x site) with 10% loss is byte-identical`, async () => {
+      const udp = await openUdpSocket({ host: '127.0.0.1' });
+      const faulty = new FaultySocket(udp, { loss: 0.1 });
+      const { rldp, peer } = await client(faulty, mibServer);
+      const answer = await download(rldp, peer, version, mb);
+      expect(sha(answer)).toBe(sha(body.subarray(0, mb * 1_000_000)));
+      expect(faulty.stats.lost).toBeGreaterThan(mb * 50);
       expect(rldp.counters).toMatchObject({ malformed: 0, refused: 0, badPayloads: 0 });
     });
   }

@@ -3,6 +3,19 @@
  * ACK_DELAY_MS later (one confirm covers every symbol of that interval); an unanswered v2 confirm is repeated with
  * doubling delays up to ACK_RESENDS times, so the sender learns the final received_count even if one was lost.
  * v1 confirms carry only the highest seqno and are not repeated.
+ *
+ * Why this cadence stays (DIGEST §7.3; rldp-transcript.json): a C++ rldp2 sender is driven by our acks. Its
+ * congestion window starts at Bbr::get_window_size's floor of 10 symbols and its pacer at 10 symbols/s
+ * (Pacer::Options initial_speed); only RldpSender::on_ack, and only when max_seqno advanced, takes symbols out of
+ * flight and gives the RTT and bandwidth samples (rtt = now - sent_at, ack_delay passed as 0) that open both. So
+ * any ack later than the C++ receiver's own (RldpReceiver::on_received: ack_delay 1 ms after a new symbol) slows
+ * every C++ transfer. tonutils-go v1.x senders read confirms the other way: recoverySender (adnl/rldp/client.go)
+ * sends max(1, K/300) new symbols on its next 1 ms tick whenever a confirm arrived after its last recovery send,
+ * whatever the confirm says, which clocks the 11-14 % surplus seen from them while we drain a burst; but under
+ * loss those confirms are the only fast way to get more symbols out of it (without them: one round per 50 ms).
+ * Newer tonutils-go recovers on a timer and feeds confirms to a BBRv2 controller, wanting them timely too. No one
+ * cadence serves all three, and a sender cannot be told from its symbols (our devnet's tonutils-like peers are
+ * ack-clocked senders with 1 MiB parts), so we keep C++'s.
  */
 import { encodeConfirm } from './codec.ts';
 import type { InboundPart, InboundTransfer } from './inbound.ts';

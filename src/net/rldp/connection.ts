@@ -18,9 +18,10 @@ import {
 } from './codec.ts';
 import { PacingController } from './congestion.ts';
 import { RldpError } from './errors.ts';
-import { InboundTransfer, validatePart, type InboundBudget } from './inbound.ts';
+import { InboundTransfer, type InboundBudget } from './inbound.ts';
 import { RLDP_SYMBOL_SIZE, type RldpLimits, type RldpVersion } from './limits.ts';
 import { OutboundTransfer } from './outbound.ts';
+import { checkPartDeclaration, decidePartSize, type PartRules } from './part-layout.ts';
 import { SendQueue } from './send-queue.ts';
 
 /** Repeated `complete` for symbols of a finished part at most this often. */
@@ -51,6 +52,9 @@ export interface RldpPeerStats {
 export interface ConnectionHost {
   readonly limits: RldpLimits;
   readonly budget: InboundBudget;
+  /** What part sizes incoming transfers may use, and the part size of the transfers we send. */
+  readonly partRules: PartRules;
+  readonly partSize: number;
   send(peer: AdnlPeer, data: Uint8Array): void;
   /** Admission of an unsolicited inbound transfer against the node-wide count (true = admitted and counted). */
   admitUnsolicited(): boolean;
@@ -149,7 +153,16 @@ export class Connection {
       return;
     }
     this.#sending.add(
-      new OutboundTransfer(id.slice(), key, version, data, deadline, MAX_ACTIVE_PARTS, onDone),
+      new OutboundTransfer(
+        id.slice(),
+        key,
+        version,
+        data,
+        deadline,
+        MAX_ACTIVE_PARTS,
+        onDone,
+        this.#host.partSize,
+      ),
     );
     this.#host.wake(this, 0);
   }
@@ -217,7 +230,10 @@ export class Connection {
         }
         return;
       }
-      t = this.#admit(key, m, now);
+      const admitted = this.#admit(key, m, now);
+      // A first symbol that cannot tell the part size yet is not taken: nothing is created for it.
+      if (admitted === null) return;
+      t = admitted;
     }
     if (t.version !== m.version) throw new RldpError('refused', 'RLDP version changed within a transfer');
     this.stats.symbolsIn++;
@@ -226,26 +242,31 @@ export class Connection {
       const due = this.#acks.onSymbol(t, t.parts.get(m.part)!, now);
       if (due !== null) this.#host.wake(this, due);
     } else if (result === 'part-done') {
-      t.completeSentAt[m.part] = now;
+      t.noteCompleteSent(m.part, now);
       this.#host.send(this.peer, encodeComplete(t.version, t.id, m.part));
       if (t.done) this.#finishInbound(t, now);
     } else if (result === 'part-already-done') {
-      if (now - t.completeSentAt[m.part] >= COMPLETE_REPEAT_MS) {
-        t.completeSentAt[m.part] = now;
+      if (now - t.completeSentAt(m.part) >= COMPLETE_REPEAT_MS) {
+        t.noteCompleteSent(m.part, now);
         this.#host.send(this.peer, encodeComplete(t.version, t.id, m.part));
       }
     }
   }
 
-  /** Size limits are checked here, before anything is allocated for the transfer (DIGEST §7.1). */
-  #admit(key: string, m: RldpPartMessage, now: number): InboundTransfer {
+  /**
+   * Size limits and the part's declaration are checked here, before anything is allocated for the transfer
+   * (DIGEST §7.1, part-layout.ts). Null: the symbol cannot tell the part size yet and is not taken.
+   */
+  #admit(key: string, m: RldpPartMessage, now: number): InboundTransfer | null {
     const limits = this.#host.limits;
     const expected = this.#expected.get(key);
     const limit = Math.min(expected ? expected.limit : limits.maxIncomingTransfer, limits.maxTransferSize);
     if (!(m.totalSize >= 1 && m.totalSize <= limit)) {
       throw new RldpError('refused', `transfer of ${m.totalSize} bytes is above the limit of ${limit}`);
     }
-    validatePart(m, m.totalSize);
+    const rules = this.#host.partRules;
+    checkPartDeclaration(m, m.totalSize, rules);
+    if (decidePartSize(m.totalSize, m.part, m.dataSize, rules) === null) return null;
     if (!expected) {
       if (this.#unsolicited >= limits.maxInboundPerPeer || !this.#host.admitUnsolicited()) {
         throw new RldpError('refused', 'too many incoming transfers');
@@ -262,6 +283,7 @@ export class Connection {
       deadline,
       limits.maxInboundPartsPerTransfer,
       this.#host.budget,
+      rules,
     );
     this.#inbound.set(key, t);
     if (!this.pinned) this.version = m.version;

@@ -1,21 +1,20 @@
 /**
  * Receiving one transfer (DIGEST §7.1–7.3; C++ rldp2 InboundTransfer/RldpReceiver/Ack, rldp v1 RldpTransferReceiver).
  * The transfer's size was checked against its limit before this object exists; here every part is checked again
- * (index, fec data_size = the part's length, symbol size 768) before its decoder is allocated, and at most
- * `maxParts` parts are decoded at once. The acknowledgement state follows C++ Ack::on_got_packet: max_seqno is
- * the highest seqno received + 1, bit i of the mask is symbol max_seqno-1-i, count is distinct symbols.
+ * (fec parameters, and data_size against the part size pinned from the first part that decides it: part-layout.ts)
+ * before its decoder is allocated, and at most `maxParts` parts are decoded at once. The acknowledgement state
+ * follows C++ Ack::on_got_packet: max_seqno is the highest seqno received + 1, bit i of the mask is symbol
+ * max_seqno-1-i, count is distinct symbols.
  */
 import { RaptorQDecoder, RaptorQError } from '../raptorq/index.ts';
-import { RldpError } from './errors.ts';
+import { partCount, RLDP_SYMBOL_SIZE, type RldpVersion } from './limits.ts';
 import {
-  partCount,
-  partLength,
-  RLDP_MAX_SEQNO,
-  RLDP_PART_SIZE,
-  RLDP_SYMBOL_SIZE,
-  symbolsCount,
-  type RldpVersion,
-} from './limits.ts';
+  checkPartDeclaration,
+  checkPinnedPart,
+  decidePartSize,
+  refused,
+  type PartRules,
+} from './part-layout.ts';
 import type { RldpPartMessage } from './codec.ts';
 
 /**
@@ -77,21 +76,24 @@ export class InboundTransfer {
   readonly key: string;
   readonly version: RldpVersion;
   readonly totalSize: number;
-  readonly partsTotal: number;
-  /** Our limit for it (bytes) and whether we asked for it (an answer to our query). */
+  /** Bytes of every part but the last, and the number of parts: 0 until pinned by the first part that decides it. */
+  partSize = 0;
+  partsTotal = 0;
+  /** Whether we asked for it (an answer to our query). */
   readonly solicited: boolean;
   readonly deadline: number;
   readonly parts = new Map<number, InboundPart>();
-  /** Finished parts: 1 byte each (a transfer has at most a few dozen parts under our size limits). */
-  readonly finished: Uint8Array;
-  /** When complete was last sent for each finished part (rate limit for repeats). */
-  readonly completeSentAt: Float64Array;
+  /** Finished parts, 1 byte each; allocated when the part size is pinned (at most maxPartsPerTransfer). */
+  #finished: Uint8Array | null = null;
+  /** When complete was last sent for each finished part (rate limit for repeats); allocated with #finished. */
+  #completeSentAt: Float64Array | null = null;
   finishedCount = 0;
   /** The reassembled transfer (allocated when the first part of a multi-part transfer finishes). */
   buffer: Uint8Array | null = null;
   bytesReceived = 0;
   readonly #maxParts: number;
   readonly #budget: InboundBudget;
+  readonly #rules: PartRules;
   #reserved = 0;
 
   constructor(
@@ -103,34 +105,50 @@ export class InboundTransfer {
     deadline: number,
     maxParts: number,
     budget: InboundBudget,
+    rules: PartRules,
   ) {
     this.id = id.slice();
     this.key = key;
     this.version = version;
     this.totalSize = totalSize;
-    this.partsTotal = partCount(totalSize);
     this.solicited = solicited;
     this.deadline = deadline;
-    this.finished = new Uint8Array(this.partsTotal);
-    this.completeSentAt = new Float64Array(this.partsTotal);
     this.#maxParts = maxParts;
     this.#budget = budget;
+    this.#rules = rules;
   }
 
   get done(): boolean {
-    return this.finishedCount === this.partsTotal;
+    return this.partsTotal > 0 && this.finishedCount === this.partsTotal;
+  }
+
+  /** When complete was last sent for finished part `part` (-Infinity: never). */
+  completeSentAt(part: number): number {
+    return this.#completeSentAt?.[part] ?? -Infinity;
+  }
+
+  noteCompleteSent(part: number, now: number): void {
+    if (this.#completeSentAt && part < this.partsTotal) this.#completeSentAt[part] = now;
   }
 
   /**
    * Takes one messagePart of this transfer. RldpError('refused') if it contradicts the transfer (its part index,
-   * fec parameters or symbol do not fit); RaptorQError cannot escape.
+   * fec parameters, part size or symbol do not fit); 'deferred' while the part size cannot be told from it
+   * (decidePartSize); RaptorQError cannot escape.
    */
   receive(m: RldpPartMessage): SymbolResult {
     if (m.totalSize !== this.totalSize) throw refused('total_size changed within the transfer');
-    validatePart(m, this.totalSize);
+    checkPartDeclaration(m, this.totalSize, this.#rules);
     const p = m.part;
     const expected = m.dataSize;
-    if (this.finished[p]) return 'part-already-done';
+    if (this.partSize === 0) {
+      const size = decidePartSize(this.totalSize, p, expected, this.#rules);
+      if (size === null) return 'deferred';
+      this.#pin(size);
+    } else {
+      checkPinnedPart(p, expected, this.totalSize, this.partSize);
+    }
+    if (this.#finished![p]) return 'part-already-done';
     let part = this.parts.get(p);
     if (!part) {
       if (this.parts.size >= this.#maxParts) return 'deferred';
@@ -152,6 +170,14 @@ export class InboundTransfer {
     return 'part-done';
   }
 
+  /** Fixes the part size (checked against the limits by decidePartSize) and the per-part state it sizes. */
+  #pin(size: number): void {
+    this.partSize = size;
+    this.partsTotal = partCount(this.totalSize, size);
+    this.#finished = new Uint8Array(this.partsTotal);
+    this.#completeSentAt = new Float64Array(this.partsTotal);
+  }
+
   #finishPart(part: InboundPart): void {
     const data = part.decoder.data();
     this.parts.delete(part.index);
@@ -162,9 +188,9 @@ export class InboundTransfer {
     } else {
       // The whole transfer was admitted under its limit (checked before this object existed).
       this.buffer ??= new Uint8Array(this.totalSize);
-      this.buffer.set(data, part.index * RLDP_PART_SIZE);
+      this.buffer.set(data, part.index * this.partSize);
     }
-    this.finished[part.index] = 1;
+    this.#finished![part.index] = 1;
     this.finishedCount++;
   }
 
@@ -174,26 +200,4 @@ export class InboundTransfer {
     if (this.#reserved > 0) this.#budget.release(this.#reserved);
     this.#reserved = 0;
   }
-}
-
-/**
- * Checks a messagePart against the transfer size it claims (already within our limit): part index in range, fec
- * raptorQ with symbol_size 768, data_size equal to that part's length, matching symbols_count, a whole symbol and
- * a sane seqno. RldpError('refused') otherwise. Nothing is allocated before this passes.
- */
-export function validatePart(m: RldpPartMessage, totalSize: number): void {
-  const p = m.part;
-  if (!(p >= 0 && p < partCount(totalSize))) throw refused(`part ${p} out of range`);
-  const expected = partLength(totalSize, p);
-  if (m.fec !== 'raptorQ') throw refused(`fec.${m.fec} is not supported`);
-  if (m.symbolSize !== RLDP_SYMBOL_SIZE) throw refused(`symbol_size ${m.symbolSize} is not 768`);
-  if (m.dataSize !== expected)
-    throw refused(`fec data_size ${m.dataSize} is not the part length ${expected}`);
-  if (m.symbolsCount !== symbolsCount(expected)) throw refused(`symbols_count ${m.symbolsCount} is wrong`);
-  if (m.data.length !== RLDP_SYMBOL_SIZE) throw refused(`symbol of ${m.data.length} bytes`);
-  if (!(m.seqno >= 0 && m.seqno <= RLDP_MAX_SEQNO)) throw refused(`seqno ${m.seqno} out of range`);
-}
-
-function refused(what: string): RldpError {
-  return new RldpError('refused', `RLDP part refused: ${what}`);
 }

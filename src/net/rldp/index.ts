@@ -15,6 +15,7 @@ export {
 export type { RldpPeerStats } from './connection.ts';
 export {
   DEFAULT_RLDP_LIMITS,
+  RLDP_MAX_PART_SIZE,
   RLDP_MAX_SEQNO,
   RLDP_PART_SIZE,
   RLDP_SYMBOL_SIZE,
@@ -46,4 +47,5 @@ export {
   encodeRldpQuery,
   type RldpPayload,
 } from './message.ts';
+export { checkPartDeclaration, checkPinnedPart, decidePartSize, type PartRules } from './part-layout.ts';
 export { PacingController, type PacingSnapshot } from './congestion.ts';

@@ -18,7 +18,13 @@ import { decodeRldpWire, isRldpWireId, peekId, wireVersion } from './codec.ts';
 import { Connection, type ConnectionHost, type RldpPeerStats } from './connection.ts';
 import { RldpError } from './errors.ts';
 import type { InboundTransfer } from './inbound.ts';
-import { DEFAULT_RLDP_LIMITS, type RldpLimits, type RldpVersion } from './limits.ts';
+import {
+  DEFAULT_RLDP_LIMITS,
+  RLDP_MAX_PART_SIZE,
+  RLDP_PART_SIZE,
+  type RldpLimits,
+  type RldpVersion,
+} from './limits.ts';
 import { Scheduler } from './scheduler.ts';
 import {
   answerOverhead,
@@ -85,6 +91,17 @@ export interface RldpNodeOptions {
    * an answer goes in the version its query arrived in, as C++ does.
    */
   followPeerVersion?: boolean;
+  /**
+   * Receive like a C++ rldp2 node (RldpConnection::receive_raw_obj): a part's data_size must be exactly
+   * min(2,000,000, remaining) and symbol_size 768; parts of other sizes (tonutils-go v1.x's 1 MiB) are refused.
+   * Default false: any part size the sender declares, up to RLDP_MAX_PART_SIZE and consistent within the transfer.
+   */
+  strictInboundParts?: boolean;
+  /**
+   * Bytes per part of the transfers we send (default RLDP_PART_SIZE = 2,000,000, the only size C++ rldp2 receivers
+   * take; a tonutils-go v1.x-like peer sends 1 << 20). 1..RLDP_MAX_PART_SIZE.
+   */
+  partSize?: number;
 }
 
 export interface RldpNodeStats {
@@ -171,8 +188,14 @@ export class RldpNode {
       throw new RangeError('defaultVersion is not among versions');
     this.#maxIdlePeers = options.maxIdlePeers ?? 4096;
     this.#followPeerVersion = options.followPeerVersion ?? false;
+    const partSize = options.partSize ?? RLDP_PART_SIZE;
+    if (!Number.isSafeInteger(partSize) || partSize < 1 || partSize > RLDP_MAX_PART_SIZE) {
+      throw new RangeError(`RLDP partSize must be within 1..${RLDP_MAX_PART_SIZE}`);
+    }
     this.#host = {
       limits,
+      partRules: { strict: options.strictInboundParts ?? false, maxParts: limits.maxPartsPerTransfer },
+      partSize,
       budget: {
         reserve: (bytes) => {
           if (this.#inboundBytes + bytes > limits.maxInboundBytes) return false;

@@ -1,6 +1,7 @@
 /**
  * Sending one transfer (DIGEST §7.1–7.3; C++ rldp2 OutboundTransfer/RldpSender, rldp v1 RldpTransferSender).
- * The data is cut into 2,000,000-byte parts; each part streams RaptorQ symbols with fresh seqnos (a fountain code
+ * The data is cut into parts of the node's part size (2,000,000 bytes unless set: C++ rldp2 receivers take no other,
+ * DIGEST §7.4; a tonutils-go v1.x-like devnet peer uses 1 MiB); each part streams RaptorQ symbols with fresh seqnos (a fountain code
  * never repeats a symbol: a lost one is replaced by a new repair symbol) until the receiver says `complete`.
  *
  * Source symbols (seqno < K) are plain chunks of the data, so a part whose K symbols all arrive never builds the
@@ -47,8 +48,8 @@ export class OutboundPart {
 
   constructor(transfer: OutboundTransfer, index: number) {
     this.index = index;
-    const offset = index * RLDP_PART_SIZE;
-    const size = partLength(transfer.data.length, index);
+    const offset = index * transfer.partSize;
+    const size = partLength(transfer.data.length, index, transfer.partSize);
     this.data = transfer.data.subarray(offset, offset + size);
     this.k = symbolsCount(size);
     this.header = {
@@ -170,6 +171,8 @@ export class OutboundTransfer {
   readonly version: RldpVersion;
   readonly data: Uint8Array;
   readonly partsTotal: number;
+  /** Bytes of every part but the last. */
+  readonly partSize: number;
   readonly deadline: number;
   /** Parts being sent, in order; parts before `nextPart` not in here are complete. */
   readonly active: OutboundPart[] = [];
@@ -188,12 +191,14 @@ export class OutboundTransfer {
     deadline: number,
     maxActive: number,
     onDone: (error?: Error) => void,
+    partSize = RLDP_PART_SIZE,
   ) {
     this.id = id;
     this.key = key;
     this.version = version;
     this.data = data;
-    this.partsTotal = partCount(data.length);
+    this.partSize = partSize;
+    this.partsTotal = partCount(data.length, partSize);
     this.deadline = deadline;
     // The v1 receiver takes only its current part (C++ RldpTransferReceiverImpl): one part at a time.
     this.#maxActive = version === 1 ? 1 : maxActive;

@@ -4,69 +4,8 @@
  * (counted), never memory.
  */
 import { describe, expect, it } from 'vitest';
-import type { AdnlPeer } from '../../../src/net/adnl/index.ts';
-import {
-  decodeRldpWire,
-  encodeRldpQuery,
-  messagePartSize,
-  RldpNode,
-  writeMessagePart,
-  type PartHeader,
-  type RldpNodeOptions,
-  type RldpVersion,
-} from '../../../src/net/rldp/index.ts';
-
-function peer(tag: number): AdnlPeer {
-  const id = new Uint8Array(32).fill(tag);
-  return { id, publicKey: id, address: { host: '127.0.0.1', port: 40000 + tag } };
-}
-
-/** A node on a transport we drive by hand: inject() delivers bytes as if `from` sent them; sent collects output. */
-function harness(options: RldpNodeOptions = {}) {
-  const sent: { to: AdnlPeer; data: Uint8Array }[] = [];
-  const transport = {
-    onCustom: null as ((p: AdnlPeer, d: Uint8Array) => void) | null,
-    sendCustom(to: AdnlPeer, data: Uint8Array) {
-      sent.push({ to, data: data.slice() });
-    },
-  };
-  const node = new RldpNode(transport, options);
-  return {
-    node,
-    sent,
-    inject(from: AdnlPeer, data: Uint8Array) {
-      transport.onCustom!(from, data);
-    },
-  };
-}
-
-interface Craft extends Partial<PartHeader> {
-  seqno?: number;
-  symbol?: Uint8Array;
-}
-
-function part(c: Craft): Uint8Array {
-  const symbolSize = c.symbolSize ?? 768;
-  const out = new Uint8Array(messagePartSize(symbolSize));
-  const at = writeMessagePart(
-    out,
-    0,
-    {
-      version: c.version ?? 2,
-      transferId: c.transferId ?? new Uint8Array(32).fill(1),
-      part: c.part ?? 0,
-      totalSize: c.totalSize ?? 1000,
-      dataSize: c.dataSize ?? c.totalSize ?? 1000,
-      symbolSize,
-      symbolsCount: c.symbolsCount ?? Math.ceil((c.dataSize ?? c.totalSize ?? 1000) / symbolSize),
-    },
-    c.seqno ?? 0,
-  );
-  if (c.symbol) out.set(c.symbol, at);
-  return out;
-}
-
-const inverted = (id: Uint8Array) => id.map((b) => ~b & 0xff);
+import { decodeRldpWire, encodeRldpQuery, type RldpVersion } from '../../../src/net/rldp/index.ts';
+import { harness, inverted, part, peer, type Craft } from './wire.ts';
 
 describe('answers to our queries', () => {
   it('symbols of an enormous answer transfer are refused without allocating', async () => {
@@ -130,9 +69,14 @@ describe('unsolicited transfers', () => {
   });
 
   it('fec parameters must match the part: data_size, symbol_size 768, symbols_count, raptorQ, index, symbol length', () => {
-    const h = harness();
+    for (const strict of [false, true]) check(strict);
+  });
+
+  function check(strict: boolean): void {
+    const h = harness({ strictInboundParts: strict });
     const bad: Craft[] = [
-      { totalSize: 1000, dataSize: 999 },
+      // A 999-byte part 0 of 1000 bytes is a part size of 999 (two parts) unless we receive like C++ rldp2.
+      strict ? { totalSize: 1000, dataSize: 999 } : { totalSize: 1000, dataSize: 1001 },
       { totalSize: 1000, dataSize: 1000, symbolsCount: 3 },
       { totalSize: 1000, dataSize: 1000, symbolSize: 512 },
       { totalSize: 1000, part: 1 },
@@ -154,7 +98,7 @@ describe('unsolicited transfers', () => {
     expect(h.node.counters.refused).toBe(bad.length + 2);
     expect(h.node.usage()).toMatchObject({ decoderBytes: 0, unsolicitedTransfers: 0 });
     h.node.close();
-  });
+  }
 
   it('at most maxInboundPerPeer / maxInboundTotal half-received transfers; they expire', async () => {
     const h = harness({ limits: { maxInboundPerPeer: 4, maxInboundTotal: 6, inboundTimeoutMs: 100 } });
