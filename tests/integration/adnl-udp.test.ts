@@ -3,9 +3,12 @@
  * then the same through the bridge's `/udp` relay (devnet mode, RelaySocket over `ws`), then both again with 20%
  * loss and 50 ms delay injected on the client's socket (FaultySocket, both directions).
  *
- * Under loss, the CALLER retries: AdnlNode.query(..., { attempts }) resends the same query id every timeoutMs
- * (AdnlNode never retries on its own). The channel handshake needs no retry logic of its own: createChannel /
- * confirmChannel ride on every root packet until the channel is ready.
+ * Under loss, resends happen only when the CALLER allows them: AdnlNode.query(..., { attempts }) resends the same
+ * query id at the peer's retransmission timeout (at most every timeoutMs) within attempts × timeoutMs. The channel
+ * handshake needs no retry logic of its own: createChannel / confirmChannel ride on every root packet until the
+ * channel is ready. Last, a server that drops the queries of a new peer's first packet (tonutils-go's first-contact
+ * race, reproduced with dropFirstContactQueries) costs the client one resend at the first-contact RTO, not a 1.5 s
+ * timeout.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -166,5 +169,41 @@ describe('ADNL-UDP over loopback', () => {
     } finally {
       await lossyBridge.close();
     }
+  });
+});
+
+describe("a server that drops the queries of a new peer's first packet (tonutils-go first-contact race)", () => {
+  it('costs a plain query one resend at the first-contact RTO, far below its 1.5 s timeout', async () => {
+    const socket = await openUdpSocket({ host: '127.0.0.1' });
+    const { host, port } = socket.address();
+    const key = generateKeyPair();
+    let consulted = 0;
+    const racy = new AdnlNode({
+      socket,
+      keyPair: key,
+      addresses: [{ host, port }],
+      dropFirstContactQueries: () => {
+        consulted++;
+        return true;
+      },
+    });
+    closers.push(() => racy.close());
+    racy.onQuery = async (_peer, q) => q.slice().reverse();
+    const node = new AdnlNode({ socket: await directSocket(), keyPair: generateKeyPair() });
+    closers.push(() => node.close());
+    const peer = node.addPeer(key.publicKey, { host, port });
+    // Nothing measured yet: the first resend waits the initial RTO, not the caller's 1.5 s.
+    const firstWait = node.retransmitTimeoutOf(peer);
+    expect(firstWait).toBeLessThan(1500);
+    expect(await node.query(peer, ping(300), 1500, { attempts: 4 })).toEqual(ping(300).reverse());
+    expect(racy.stats.dropped['first-contact']).toBe(1);
+    // Dropped once, sent twice: one resend, after firstWait (the server stayed silent: no first-packet trigger).
+    expect([node.stats.queryResends, node.stats.firstContactResends]).toEqual([1, 0]);
+    // Later packets of this peer are not dropped, and the knob was asked once.
+    for (let i = 1; i < 3; i++) {
+      expect(await node.query(peer, ping(300 + i), 1500, { attempts: 4 })).toEqual(ping(300 + i).reverse());
+    }
+    expect(racy.stats.dropped['first-contact']).toBe(1);
+    expect(consulted).toBe(1);
   });
 });

@@ -3,12 +3,25 @@
  * ADNL-UDP and RLDP to the demo sites, over direct UDP and through the bridge's /udp relay, with an RLDP v2
  * site (alice.ton) and an RLDP v1-only one (the same content by its .adnl name). Every demo resource must be
  * byte-identical (sha256) to the file served; POST bodies, several Set-Cookie headers, redirects and Range
- * requests must come through as the site sent them; failures carry their stage.
+ * requests must come through as the site sent them; failures carry their stage. Last, a site that drops the
+ * queries and custom messages of a new peer's first packet (tonutils-go's first-contact race, reproduced with
+ * AdnlNode's dropFirstContactQueries) costs a cold fetch no retransmission timeout.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIG_FILE_PATH, DEMO_COOKIES, bigFileBytes } from '../../src/devnet/sites/index.ts';
-import type { Gateway } from '../../src/net/gateway/index.ts';
-import { headerValue, headerValues } from '../../src/net/http/index.ts';
+import { AdnlNode } from '../../src/net/adnl/index.ts';
+import { adnlIdToText, generateKeyPair } from '../../src/net/crypto/index.ts';
+import { Gateway } from '../../src/net/gateway/index.ts';
+import {
+  answerCapabilitiesQuery,
+  capabilitiesOf,
+  headerValue,
+  headerValues,
+  HttpError,
+  HttpServer,
+} from '../../src/net/http/index.ts';
+import { RldpNode } from '../../src/net/rldp/index.ts';
+import { openUdpSocket } from '../../src/node/udp-socket.ts';
 import { createNodeGateway, type NodeGateway } from '../../src/node/proxy/node-gateway.ts';
 import { readBody, sha256Hex, startSiteDevnet, type SiteDevnet } from './helpers/site-devnet.ts';
 
@@ -147,5 +160,64 @@ describe('failures name their stage', () => {
     expect(log.stages.map((s) => s.stage)).toEqual(['dns', 'connect', 'request', 'body']);
     expect(log.stages.every((s) => s.ms >= 0)).toBe(true);
     expect(log.status).toBe(200);
+  });
+});
+
+describe("a site that drops the queries of a new peer's first packet (tonutils-go first-contact race)", () => {
+  async function racySite() {
+    const socket = await openUdpSocket({ host: '127.0.0.1' });
+    const address = { host: '127.0.0.1', port: socket.address().port };
+    const keyPair = generateKeyPair();
+    let dropped = 0;
+    const adnl = new AdnlNode({
+      socket,
+      keyPair,
+      addresses: [address],
+      dropFirstContactQueries: () => ++dropped > 0, // every new peer loses its first packet's queries
+    });
+    const rldp = new RldpNode(adnl);
+    const http = new HttpServer(rldp, () => ({
+      status: 200,
+      headers: [['Content-Type', 'text/plain']],
+      body: new TextEncoder().encode('first contact'),
+    }));
+    rldp.onQuery = (peer, data, ctx) =>
+      http.handleQuery(peer, data, ctx) ?? Promise.reject(new HttpError('protocol', 'not HTTP'));
+    adnl.onQuery = async (_peer, query) =>
+      answerCapabilitiesQuery(query, capabilitiesOf(true))?.answer ?? null;
+    return {
+      peer: { publicKey: keyPair.publicKey, address },
+      host: `${adnlIdToText(adnl.id)}.adnl`,
+      adnl,
+      close() {
+        http.close();
+        rldp.close();
+        adnl.close();
+      },
+    };
+  }
+
+  it("a cold .adnl fetch resends the capabilities query on the site's first packet, not after a timeout", async () => {
+    const site = await racySite();
+    // Resends by timer would come only after the caller's 1.5 s (initial RTO far above it): any resend that
+    // happens is the first-packet trigger's.
+    const client = new AdnlNode({
+      socket: await openUdpSocket({ host: '127.0.0.1' }),
+      keyPair: generateKeyPair(),
+      limits: { initialRtoMs: 60_000 },
+    });
+    const gateway = new Gateway({ adnl: client, peers: [site.peer], dht: null });
+    try {
+      const res = await gateway.fetch(`http://${site.host}/`);
+      expect(res.status).toBe(200);
+      expect(new TextDecoder().decode(await readBody(res.body))).toBe('first contact');
+      expect(res.site.rldpVersion).toBe(2);
+      expect(site.adnl.stats.dropped['first-contact']).toBe(1);
+      expect([client.stats.queryResends, client.stats.firstContactResends]).toEqual([0, 1]);
+    } finally {
+      await gateway.close();
+      client.close();
+      site.close();
+    }
   });
 });

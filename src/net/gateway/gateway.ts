@@ -32,6 +32,7 @@ import {
 } from '../http/index.ts';
 import { RldpNode } from '../rldp/index.ts';
 import type { StorageClient } from '../storage/index.ts';
+import { BodyEndGate, firstResponse, mayGoEarly } from './early-request.ts';
 import { GatewayError, type GatewayStage } from './errors.ts';
 import type { GatewayRequestLog, StageTiming, TimingStage } from './log.ts';
 import { createStorageClient, fetchBagSite, type GatewayStorageOptions } from './storage-site.ts';
@@ -88,7 +89,10 @@ export interface GatewayOptions {
   /** Offer RLDP2 in capabilities (default true); false = speak RLDP v1 only. */
   rldp2?: boolean;
   http?: HttpClientOptions;
-  /** One capabilities query attempt (default 1.5 s) and attempts (default 4). */
+  /**
+   * Capabilities query: the longest wait for one send (default 1.5 s) and the budget in sends (default 4); the
+   * ADNL node resends sooner, at the peer's retransmission timeout and when the peer's first packet arrives.
+   */
   handshakeTimeoutMs?: number;
   handshakeAttempts?: number;
   /** How long a resolved host → ADNL id stays cached (default 5 min). */
@@ -321,28 +325,30 @@ export class Gateway {
           else pendingEnd = end;
         },
       };
-      // A request that opens the connection goes out with the capabilities query, in RLDP v1 (every site speaks
-      // it), instead of one round trip after it. Only without a body: nothing has to be replayed if the
-      // handshake fails; the request is then cancelled.
+      // A request that opens the connection goes out with the capabilities query, in the same flush, in RLDP2
+      // when we speak it (early-request.ts: which version an unknown peer accepts). Only safe methods without a
+      // body: it may have to be sent again in v1, and it is cancelled if the handshake fails.
       let early: Promise<HttpResponse> | null = null;
+      const earlyVersion: 1 | 2 = this.#ours & 1n ? 2 : 1;
+      const earlyGate = new BodyEndGate(request.onBodyEnd!);
       const cancelEarly = new AbortController();
       let connected!: { resolve: () => void; reject: (e: unknown) => void };
       const handshake = new Promise<void>((resolve, reject) => (connected = { resolve, reject }));
       handshake.catch(() => undefined);
-      const sendEarly =
-        init.body == null
-          ? (peer: AdnlPeer): void => {
-              tRequest = this.#now();
-              init.signal?.addEventListener('abort', () => cancelEarly.abort(), { once: true });
-              early = http.request(peer, {
-                ...request,
-                signal: cancelEarly.signal,
-                rldpVersion: 1,
-                partsAfter: handshake, // the body then goes in the version the capabilities chose
-              });
-              early.catch(() => undefined); // awaited below, unless the connection fails first
-            }
-          : undefined;
+      const sendEarly = mayGoEarly(method, init.body != null)
+        ? (peer: AdnlPeer): void => {
+            tRequest = this.#now();
+            init.signal?.addEventListener('abort', () => cancelEarly.abort(), { once: true });
+            early = http.request(peer, {
+              ...request,
+              onBodyEnd: (end) => earlyGate.push(end),
+              signal: cancelEarly.signal,
+              rldpVersion: earlyVersion,
+              partsAfter: handshake, // the body then goes in the version the capabilities chose
+            });
+            early.catch(() => undefined); // awaited below, unless the connection fails first
+          }
+        : undefined;
       // Resolution and connection are shared with concurrent requests: an abort only stops waiting for them.
       let conn: Connection;
       try {
@@ -363,8 +369,25 @@ export class Gateway {
 
       let response;
       try {
-        if (early) response = await (early as Promise<HttpResponse>);
-        else {
+        if (early && conn.version === earlyVersion) {
+          earlyGate.open();
+          response = await (early as Promise<HttpResponse>);
+        } else if (early) {
+          // No RLDP2 bit: the peer may have taken the early request anyway (tonutils-go) or dropped it (v1
+          // only). Ask again in v1 now; the first head wins, the other request is cancelled.
+          const cancelLate = new AbortController();
+          init.signal?.addEventListener('abort', () => cancelLate.abort(), { once: true });
+          const lateGate = new BodyEndGate(request.onBodyEnd!);
+          const late = http.request(conn.peer, {
+            ...request,
+            onBodyEnd: (end) => lateGate.push(end),
+            signal: cancelLate.signal,
+          });
+          response = await firstResponse([
+            { response: early, gate: earlyGate, cancel: () => cancelEarly.abort() },
+            { response: late, gate: lateGate, cancel: () => cancelLate.abort() },
+          ]);
+        } else {
           tRequest = this.#now();
           response = await http.request(conn.peer, request);
         }

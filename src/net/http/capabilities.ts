@@ -1,7 +1,9 @@
 /**
  * http.proxy.getCapabilities / http.proxy.capabilities (DIGEST §8.1): a plain ADNL query (not RLDP) each side
  * sends with its own capabilities; the answer carries the other side's. Bit 0 (value 1) = RLDP2. The RLDP version
- * for a peer is chosen from it (C++ rldp-http-proxy; tonutils-go answers 0 = RLDP v1 only).
+ * for a peer is chosen from it (C++ rldp-http-proxy). tonutils-go's HTTP server answers 0 yet takes both versions
+ * (adnl/rldp/http/server.go: "server supports both v2 and v1 by default"), so 0 means "RLDP2 not promised", not
+ * "RLDP2 refused" (see src/net/gateway/early-request.ts).
  */
 import type { AdnlPeer } from '../adnl/index.ts';
 import { TlError, tlDecode, tlEncode } from '../tl/index.ts';
@@ -61,7 +63,10 @@ export function answerCapabilitiesQuery(
   return { answer: encodeCapabilities(ours), peerCapabilities };
 }
 
-/** Asks `peer` for its capabilities. HttpError 'timeout' when it does not answer (each attempt `timeoutMs`). */
+/**
+ * Asks `peer` for its capabilities. HttpError 'timeout' when it does not answer within `attempts` × `timeoutMs`;
+ * the ADNL node resends it meanwhile (at the peer's retransmission timeout, at most every `timeoutMs`).
+ */
 export async function queryCapabilities(
   adnl: AdnlQuerier,
   peer: AdnlPeer,

@@ -61,8 +61,8 @@ export interface HttpRequestInit {
   /** Called once when the response body has been read to the end, failed or was cancelled. */
   onBodyEnd?: (result: BodyEnd) => void;
   /**
-   * RLDP version of the http.request transfer only (default: the peer's). A request sent before
-   * http.proxy.getCapabilities has answered goes in v1, which every site speaks; the body's
+   * RLDP version of the http.request transfer only (default: the peer's). The gateway sends a request before
+   * http.proxy.getCapabilities has answered in RLDP2 (src/net/gateway/early-request.ts); the body's
    * getNextPayloadPart queries then use the peer's version as set by then.
    */
   rldpVersion?: 1 | 2;

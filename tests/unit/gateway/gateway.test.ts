@@ -164,6 +164,17 @@ async function traceQueries(w: World, delayMs: number): Promise<string[]> {
   return events;
 }
 
+/** Makes the site's RLDP drop rldp2 transfers (RldpNode `versions: [1]`, an old rldp-http-proxy). */
+async function dropRldp2(w: World): Promise<void> {
+  const stack = (w.gateway as unknown as { stack(): Promise<{ rldp: GatewayRldp }> }).stack();
+  const { rldp } = await stack;
+  const query = rldp.query.bind(rldp);
+  rldp.query = (peer, data, opts) => {
+    const version = opts.version ?? w.versions.at(-1)?.[1] ?? 2;
+    return version === 2 ? new Promise<Uint8Array>(() => {}) : query(peer, data, opts);
+  };
+}
+
 const hello: HttpHandler = (req) => ({
   status: 200,
   headers: [
@@ -232,19 +243,72 @@ describe('Gateway', () => {
     expect([w.dhtCalls, w.capsCalls]).toEqual([1, 1]);
   });
 
-  it('sends the request that opens a connection with the capabilities query, in RLDP v1', async () => {
+  it('sends the request that opens a connection with the capabilities query, in RLDP2', async () => {
     const w = world(hello);
     const events = await traceQueries(w, 20); // the capabilities answer is a round trip away
     const res = await w.gateway.fetch(`http://${siteHost}/`);
     expect(await new Response(res.body).text()).toBe('hello');
     // The request went out before the capabilities answer; the body's parts after it, in the peer's version.
-    expect(events.slice(0, 3)).toEqual(['caps asked', 'rldp v1', 'caps answered']);
+    expect(events.slice(0, 3)).toEqual(['caps asked', 'rldp v2', 'caps answered']);
     expect(events.slice(3).every((e) => e === 'rldp vpeer')).toBe(true);
     expect((await res.done).stages.map((s) => s.stage)).toEqual(['dht', 'handshake', 'request', 'body']);
     // A second request on the open connection uses the negotiated version.
     events.length = 0;
     await new Response((await w.gateway.fetch(`http://${siteHost}/x`)).body).text();
     expect(events[0]).toBe('rldp vpeer');
+  });
+
+  it('a site without RLDP2 that drops rldp2 (old C++ or v1-only): asked again in v1 at once', async () => {
+    let served = 0;
+    const w = world(
+      (req) => {
+        served++;
+        return hello(req);
+      },
+      { siteCaps: 0n, requestTimeoutMs: 2000 },
+    );
+    await dropRldp2(w);
+    const events = await traceQueries(w, 20);
+    const res = await w.gateway.fetch(`http://${siteHost}/`);
+    expect(await new Response(res.body).text()).toBe('hello');
+    expect(events.slice(0, 4)).toEqual(['caps asked', 'rldp v2', 'caps answered', 'rldp vpeer']);
+    expect(res.site.rldpVersion).toBe(1);
+    expect(served).toBe(1);
+    const log = await res.done;
+    expect([log.bytes, log.error, log.stages.map((s) => s.stage)]).toEqual([
+      5,
+      undefined,
+      ['dht', 'handshake', 'request', 'body'],
+    ]);
+  });
+
+  it('a site answering capabilities 0 that takes rldp2 anyway (tonutils-go): the first head wins', async () => {
+    let served = 0;
+    const logs: unknown[] = [];
+    const w = world(
+      (req) => {
+        served++;
+        return { ...hello(req), body: text(`hello ${served}`) };
+      },
+      { siteCaps: 0n, onRequestLog: (l) => logs.push(l) },
+    );
+    w.site.delayMs = 5;
+    const res = await w.gateway.fetch(`http://${siteHost}/`);
+    // The early (RLDP2) request was answered first; the v1 one sent after the capabilities is cancelled.
+    expect(await new Response(res.body).text()).toBe('hello 1');
+    expect(served).toBeLessThanOrEqual(2); // the site may see the request twice: only safe methods go early
+    const log = await res.done;
+    expect([log.bytes, log.error]).toEqual([7, undefined]);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(logs).toHaveLength(1);
+  });
+
+  it('unsafe methods without a body wait for the handshake too (they would not be sent twice)', async () => {
+    const w = world(hello);
+    const events = await traceQueries(w, 0);
+    const res = await w.gateway.fetch(`http://${siteHost}/`, { method: 'DELETE' });
+    await new Response(res.body).text();
+    expect(events.slice(0, 3)).toEqual(['caps asked', 'caps answered', 'rldp vpeer']);
   });
 
   it('a request with a body waits for the handshake (nothing to replay if it fails)', async () => {

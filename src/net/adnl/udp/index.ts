@@ -34,4 +34,5 @@ export {
 } from './packet.ts';
 export { PartReassembler, splitMessage, type AdnlPartMessage, type ReassemblerOptions } from './parts.ts';
 export { packetRandoms, pooledRandom, type RandomSource } from './random.ts';
+export { RttEstimator, type RtoBounds, type RttFigures } from './rtt.ts';
 export { SeqnoWindow } from './seqno-window.ts';

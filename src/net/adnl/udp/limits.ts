@@ -62,6 +62,16 @@ export interface AdnlUdpLimits {
   maxAnnouncedAddresses: number;
   /** Channel silent for this long while we send: fall back to signed root packets (lets a restarted peer resync). */
   channelSilenceMs: number;
+  /**
+   * Query retransmission timeout (rtt.ts) before anything was measured on this node: 250 ms, the period at which
+   * tonutils-go's ADNL client resends an unanswered query (DIGEST §4; rldp-transcript.json first_contact_race).
+   * A peer never measured starts from the node's estimate over all peers once there is one.
+   */
+  initialRtoMs: number;
+  /** Bounds of the retransmission timeout, and the timer granularity G of RFC 6298. */
+  minRtoMs: number;
+  maxRtoMs: number;
+  rtoGranularityMs: number;
 }
 
 export const DEFAULT_ADNL_UDP_LIMITS: AdnlUdpLimits = {
@@ -73,4 +83,8 @@ export const DEFAULT_ADNL_UDP_LIMITS: AdnlUdpLimits = {
   reassemblyTimeoutMs: 10_000,
   maxAnnouncedAddresses: 8,
   channelSilenceMs: 10_000,
+  initialRtoMs: 250,
+  minRtoMs: 50,
+  maxRtoMs: 10_000,
+  rtoGranularityMs: 10,
 };

@@ -12,8 +12,14 @@
  * confirm_seqno not above what we sent, then delivery of each message. Every malformed or unauthenticated datagram
  * is dropped and counted in `stats.dropped`; nothing from the wire can throw out of the socket callback.
  *
- * Queries are not retried unless the caller asks (`attempts`): a retry resends the same adnl.message.query (same
- * query_id) in a new packet after each `timeoutMs`; the first answer wins. Servers may thus see a query twice.
+ * Queries are resent only if the caller allows it (`attempts` > 1; its budget is `attempts` × `timeoutMs`): the
+ * same adnl.message.query (same query_id) goes out again whenever the peer's retransmission timeout passes
+ * (rtt.ts: RFC 6298 SRTT/RTTVAR per peer, Karn's rule, ×2 backoff; a peer never measured starts from the node's
+ * estimate over all peers), and at once when the first packet from a peer arrives while a query sent to it is
+ * unanswered — a tonutils-go server drops the queries of a new peer's first packet when it wins the race against
+ * the goroutine installing the peer's handlers (tonutils-go v1.14.1 adnl/gateway.go registerClient: the connection
+ * handler runs in `go func()`; rldp-transcript.json first_contact_race), while it still answers later packets.
+ * The first answer wins; servers may thus see a query twice.
  *
  * Randomness, clock and channel keys are injectable so runs can be replayed byte for byte (random.ts).
  */
@@ -63,6 +69,7 @@ import {
 import { PartReassembler, splitMessage } from './parts.ts';
 import { PeerState, type AdnlPeer } from './peer.ts';
 import { packetRandoms, pooledRandom, type RandomSource } from './random.ts';
+import { RttEstimator, type RtoBounds, type RttFigures } from './rtt.ts';
 
 export interface AdnlNodeOptions {
   socket: DatagramSocket;
@@ -90,10 +97,25 @@ export interface AdnlNodeOptions {
    * (src/node/native-crypto.ts); the bytes on the wire are the same.
    */
   crypto?: SymmetricPrimitives;
+  /** Monotonic milliseconds for query round trips (default performance.now). */
+  now?: () => number;
+  /**
+   * Reproduces tonutils-go's first-contact race on the serving side (devnet peers). Consulted once per new peer:
+   * on the first packet accepted from a peer we have never heard from and have no channel with. When it returns
+   * true, that packet's queries and custom messages are dropped silently while the rest of it (createChannel,
+   * address list, ...) is processed — what tonutils-go v1.14.1 does when the packet is handled before the
+   * goroutine its adnl/gateway.go registerClient starts has installed the peer's query and custom handlers.
+   */
+  dropFirstContactQueries?: () => boolean;
 }
 
 export interface AdnlQueryOptions {
-  /** Total sends of the query (default 1 = no retry); each waits `timeoutMs` for the answer. */
+  /**
+   * The caller's budget in sends: the query fails after `attempts` × `timeoutMs` (default 1 = sent once, never
+   * resent). With more, it is resent when the peer's retransmission timeout passes (backing off ×2, never waiting
+   * longer than `timeoutMs`) and when the peer's first packet arrives while it is unanswered, until that budget
+   * is spent.
+   */
   attempts?: number;
 }
 
@@ -101,6 +123,9 @@ export interface AdnlNodeStats {
   datagramsIn: number;
   datagramsOut: number;
   packetsAccepted: number;
+  /** Queries resent because their retransmission timeout passed / because the peer's first packet arrived. */
+  queryResends: number;
+  firstContactResends: number;
   /** Dropped incoming datagrams/packets/messages by reason. */
   dropped: Record<string, number>;
 }
@@ -122,8 +147,18 @@ interface PendingQuery {
   peerKey: string;
   peer: AdnlPeer;
   message: AdnlMessage;
-  attemptsLeft: number;
-  timeoutMs: number;
+  /** Resends allowed (attempts > 1); none waits longer than `maxWaitMs` (the caller's timeoutMs). */
+  retransmit: boolean;
+  maxWaitMs: number;
+  /** The caller's budget (attempts × timeoutMs) and how much of it the timers have used. */
+  budgetMs: number;
+  spentMs: number;
+  /** The running timer's length and when it was set (now()). */
+  waitMs: number;
+  armedAt: number;
+  /** now() at the first send; `resent` once sent again (its answer then gives no RTT sample). */
+  sentAt: number;
+  resent: boolean;
   timer: ReturnType<typeof setTimeout>;
   resolve: (answer: Uint8Array) => void;
   reject: (error: Error) => void;
@@ -144,11 +179,23 @@ export class AdnlNode {
   readonly reinitDate: number;
   onQuery: ((peer: AdnlPeer, query: Uint8Array) => Promise<Uint8Array | null>) | null = null;
   onCustom: ((peer: AdnlPeer, data: Uint8Array) => void) | null = null;
-  readonly stats: AdnlNodeStats = { datagramsIn: 0, datagramsOut: 0, packetsAccepted: 0, dropped: {} };
+  readonly stats: AdnlNodeStats = {
+    datagramsIn: 0,
+    datagramsOut: 0,
+    packetsAccepted: 0,
+    queryResends: 0,
+    firstContactResends: 0,
+    dropped: {},
+  };
 
   readonly #socket: DatagramSocket;
   readonly #keyPair: KeyPair;
   readonly #clock: () => number;
+  readonly #now: () => number;
+  readonly #dropFirstContact: (() => boolean) | null;
+  readonly #rto: RtoBounds;
+  /** Round trips over all peers: the first-contact estimate for a peer never measured. */
+  readonly #allRtt: RttEstimator;
   readonly #random: RandomSource;
   readonly #generateChannelKey: () => KeyPair;
   readonly #identityEncryption: boolean;
@@ -189,6 +236,17 @@ export class AdnlNode {
     for (const [name, value] of Object.entries(this.#limits)) {
       if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`ADNL limit ${name} must be > 0`);
     }
+    const l = this.#limits;
+    if (l.minRtoMs > l.maxRtoMs) throw new RangeError('ADNL limit minRtoMs must be <= maxRtoMs');
+    this.#rto = {
+      initialRtoMs: l.initialRtoMs,
+      minRtoMs: l.minRtoMs,
+      maxRtoMs: l.maxRtoMs,
+      granularityMs: l.rtoGranularityMs,
+    };
+    this.#allRtt = new RttEstimator(this.#rto);
+    this.#now = options.now ?? (globalThis.performance ? () => globalThis.performance.now() : Date.now);
+    this.#dropFirstContact = options.dropFirstContactQueries ?? null;
     this.reinitDate = options.reinitDate ?? this.#nowSeconds();
     const addresses = (options.addresses ?? []).slice(0, this.#limits.maxAnnouncedAddresses);
     this.#addressList = encodeAddressList(addresses, this.reinitDate, this.reinitDate);
@@ -242,6 +300,17 @@ export class AdnlNode {
     return this.#peers.get(keyOf(peer.id))?.announced.slice() ?? [];
   }
 
+  /** Round-trip figures of our queries to `peer` (null until one was answered without a resend or timed out). */
+  rttOf(peer: AdnlPeer): RttFigures | null {
+    return this.#peers.get(keyOf(peer.id))?.rtt?.figures() ?? null;
+  }
+
+  /** The retransmission timeout a query to `peer` would start with now (ms). */
+  retransmitTimeoutOf(peer: AdnlPeer): number {
+    const state = this.#peers.get(keyOf(peer.id));
+    return state ? this.#rtoOf(state) : this.#firstContactRto();
+  }
+
   /**
    * Sends `query` (boxed TL) and resolves with the answer bytes. AdnlError kinds: 'timeout' (no answer after
    * `attempts` × `timeoutMs`), 'closed', 'overloaded' (too many queries pending), 'protocol' (query too large).
@@ -271,17 +340,26 @@ export class AdnlNode {
       query: query.slice(), // sent in a microtask (and maybe resent): the caller may reuse its buffer
     };
     const key = keyOf(queryId);
+    const retransmit = attempts > 1;
+    const now = this.#now();
     return new Promise<Uint8Array>((resolve, reject) => {
       const pending: PendingQuery = {
         peerKey: state.key,
         peer,
         message,
-        attemptsLeft: attempts - 1,
-        timeoutMs,
-        timer: setTimeout(() => this.#queryTimeout(key), timeoutMs),
+        retransmit,
+        maxWaitMs: timeoutMs,
+        budgetMs: timeoutMs * attempts,
+        spentMs: 0,
+        waitMs: 0,
+        armedAt: now,
+        sentAt: now,
+        resent: false,
+        timer: undefined as unknown as ReturnType<typeof setTimeout>,
         resolve,
         reject,
       };
+      this.#arm(key, pending, retransmit ? Math.min(timeoutMs, this.#rtoOf(state)) : timeoutMs);
       this.#queries.set(key, pending);
       this.#enqueue(state, message);
     });
@@ -355,6 +433,15 @@ export class AdnlNode {
     const state = this.#peers.get(keyOf(peer.id));
     if (state) return state;
     return this.#createPeer(adnlKeyId(peer.publicKey), peer.publicKey, peer.address);
+  }
+
+  /** The first-contact estimate: the RTO over all peers once anything was measured, else the initial one. */
+  #firstContactRto(): number {
+    return this.#allRtt.samples > 0 ? this.#allRtt.rto : this.#rto.initialRtoMs;
+  }
+
+  #rtoOf(peer: PeerState): number {
+    return peer.rtt?.rto ?? this.#firstContactRto();
   }
 
   #touch(peer: PeerState): void {
@@ -608,7 +695,13 @@ export class AdnlNode {
     peer.lastReceivedAt = this.#clock();
     this.#touch(peer);
     this.stats.packetsAccepted++;
-    for (const message of packetMessages(packet)) this.#deliver(peer, message, 0);
+    const firstContact = !peer.heard;
+    peer.heard = true;
+    const dropQueries =
+      firstContact && !peer.channelReady && this.#dropFirstContact !== null && this.#dropFirstContact();
+    for (const message of packetMessages(packet)) this.#deliver(peer, message, 0, dropQueries);
+    // Whatever this packet answered is settled by now; what is still pending may have been lost to the race.
+    if (firstContact) this.#resendOnFirstContact(peer);
   }
 
   #learnAddresses(peer: PeerState, packet: AdnlPacketContents, source: AdnlAddress): void {
@@ -641,7 +734,8 @@ export class AdnlNode {
     peer.reinitDate = date;
   }
 
-  #deliver(peer: PeerState, message: AdnlMessage, depth: number): void {
+  /** `dropQueries`: the first-contact race reproduced (dropFirstContactQueries): queries and customs are lost. */
+  #deliver(peer: PeerState, message: AdnlMessage, depth: number, dropQueries: boolean): void {
     switch (message._) {
       case 'adnl.message.createChannel':
         this.#createChannel(peer, message.key, message.date);
@@ -655,12 +749,14 @@ export class AdnlNode {
         }
         return;
       case 'adnl.message.query':
+        if (dropQueries) return this.#drop('first-contact');
         this.#serveQuery(peer, message.query_id, message.query);
         return;
       case 'adnl.message.answer':
         this.#answer(peer, message.query_id, message.answer);
         return;
       case 'adnl.message.custom':
+        if (dropQueries) return this.#drop('first-contact');
         if (this.onCustom) this.#callUser(() => this.onCustom?.(peer, message.data));
         return;
       case 'adnl.message.nop':
@@ -685,7 +781,7 @@ export class AdnlNode {
           if (!(error instanceof TlError)) throw error;
           return this.#drop('part-message');
         }
-        this.#deliver(peer, inner, depth + 1);
+        this.#deliver(peer, inner, depth + 1, dropQueries);
         return;
       }
       default:
@@ -739,20 +835,66 @@ export class AdnlNode {
     if (!pending || pending.peerKey !== peer.key) return this.#drop('answer-unknown');
     this.#queries.delete(key);
     clearTimeout(pending.timer);
+    if (!pending.resent) {
+      // Karn's rule: only a query sent once tells which send the answer belongs to.
+      const ms = this.#now() - pending.sentAt;
+      (peer.rtt ??= new RttEstimator(this.#rto, this.#rtoOf(peer))).sample(ms);
+      this.#allRtt.sample(ms);
+    }
     pending.resolve(answer);
+  }
+
+  /** (Re)starts the query's timer for `waitMs`, within what is left of its budget. */
+  #arm(key: string, pending: PendingQuery, waitMs: number): void {
+    pending.waitMs = Math.max(0, Math.min(waitMs, pending.budgetMs - pending.spentMs));
+    pending.armedAt = this.#now();
+    pending.timer = setTimeout(() => this.#queryTimeout(key), pending.waitMs);
   }
 
   #queryTimeout(key: string): void {
     const pending = this.#queries.get(key);
     if (!pending) return;
-    if (pending.attemptsLeft > 0 && !this.#closed) {
-      pending.attemptsLeft--;
-      pending.timer = setTimeout(() => this.#queryTimeout(key), pending.timeoutMs);
-      this.#enqueue(this.#stateOf(pending.peer), pending.message);
+    pending.spentMs += pending.waitMs;
+    const left = pending.budgetMs - pending.spentMs;
+    if (pending.retransmit && left > 0 && !this.#closed) {
+      const peer = this.#stateOf(pending.peer);
+      if (left < Math.min(this.#rto.minRtoMs, pending.maxWaitMs)) {
+        // Too little left for an answer to a new send to matter: wait out the budget for the sends made.
+        this.#arm(key, pending, left);
+        return;
+      }
+      // RFC 6298 §5.5: back the peer's RTO off, once per timeout round (other queries to it may expire too).
+      const rtt = (peer.rtt ??= new RttEstimator(this.#rto, this.#rtoOf(peer)));
+      if (rtt.rto <= pending.waitMs) rtt.backoff();
+      pending.resent = true;
+      this.stats.queryResends++;
+      const next = Math.max(rtt.rto, Math.min(this.#rto.maxRtoMs, pending.waitMs * 2));
+      this.#arm(key, pending, Math.min(pending.maxWaitMs, next));
+      this.#enqueue(peer, pending.message);
       return;
     }
     this.#queries.delete(key);
-    pending.reject(new AdnlError('timeout', `ADNL query timed out after ${pending.timeoutMs} ms`));
+    pending.reject(new AdnlError('timeout', `ADNL query timed out after ${pending.budgetMs} ms`));
+  }
+
+  /**
+   * The peer's first packet arrived: a query sent to it before and still unanswered was most likely dropped by
+   * the first-contact race (see the file comment), not lost on the path: send it again now rather than after
+   * its timeout.
+   */
+  #resendOnFirstContact(peer: PeerState): void {
+    if (this.#queries.size === 0 || this.#closed) return;
+    const now = this.#now();
+    for (const [key, pending] of this.#queries) {
+      if (pending.peerKey !== peer.key || !pending.retransmit) continue;
+      if (pending.budgetMs - pending.spentMs <= 0) continue;
+      clearTimeout(pending.timer);
+      pending.spentMs += Math.min(pending.waitMs, Math.max(0, now - pending.armedAt));
+      pending.resent = true;
+      this.stats.firstContactResends++;
+      this.#arm(key, pending, Math.min(pending.maxWaitMs, this.#rtoOf(peer)));
+      this.#enqueue(peer, pending.message);
+    }
   }
 
   #callUser(fn: () => void): void {

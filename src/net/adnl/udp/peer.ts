@@ -6,6 +6,7 @@
 import type { KeyPair } from '../../crypto/index.ts';
 import type { AdnlAddress } from './address.ts';
 import type { ChannelKeys } from './channel.ts';
+import type { RttEstimator } from './rtt.ts';
 import { SeqnoWindow } from './seqno-window.ts';
 
 /** A remote ADNL identity as the layers above see it. */
@@ -40,6 +41,10 @@ export class PeerState implements AdnlPeer {
   channelReady = false;
   /** clock() ms of the last accepted packet (0 = never). */
   lastReceivedAt = 0;
+  /** Set by the first packet accepted from the peer (first contact is over). */
+  heard = false;
+  /** Round trips of our queries to the peer (null until measured or backed off). */
+  rtt: RttEstimator | null = null;
 
   constructor(
     readonly id: Uint8Array,
