@@ -26,6 +26,7 @@ import {
   type RldpVersion,
 } from './limits.ts';
 import { Scheduler } from './scheduler.ts';
+import { TonutilsCadence } from './tonutils-cadence.ts';
 import {
   answerOverhead,
   decodeRldpPayload,
@@ -91,6 +92,11 @@ export interface RldpNodeOptions {
    * an answer goes in the version its query arrived in, as C++ does.
    */
   followPeerVersion?: boolean;
+  /**
+   * How our transfers are sent: 'paced' (default: C++ rldp2-like pacing, congestion.ts) or 'tonutils' (a
+   * tonutils-go v1.x sender's fast burst and confirm-clocked recovery symbols, tonutils-cadence.ts; devnet peers).
+   */
+  sendCadence?: 'paced' | 'tonutils';
   /**
    * Receive like a C++ rldp2 node (RldpConnection::receive_raw_obj): a part's data_size must be exactly
    * min(2,000,000, remaining) and symbol_size 768; parts of other sizes (tonutils-go v1.x's 1 MiB) are refused.
@@ -196,6 +202,7 @@ export class RldpNode {
       limits,
       partRules: { strict: options.strictInboundParts ?? false, maxParts: limits.maxPartsPerTransfer },
       partSize,
+      ...(options.sendCadence === 'tonutils' && { makeCadence: () => new TonutilsCadence() }),
       budget: {
         reserve: (bytes) => {
           if (this.#inboundBytes + bytes > limits.maxInboundBytes) return false;
