@@ -13,7 +13,7 @@ export type ProfileAdnlOptions = Pick<AdnlNodeOptions, 'encryptWithIdentityKey'>
   dropFirstContactQueries?: () => boolean;
 };
 
-/** RLDP options of a profile (RldpNode `partSize`: bytes per part we send; `strictInboundParts`: C++ rule). */
+/** RLDP options of a profile. */
 export type ProfileRldpOptions = Pick<
   RldpNodeOptions,
   'versions' | 'defaultVersion' | 'followPeerVersion'
@@ -38,6 +38,7 @@ export function rldpOptionsOf(profile: PeerProfile): ProfileRldpOptions {
     followPeerVersion: r.followPeerVersion,
     partSize: r.partSize,
     ...(r.strictInboundParts && { strictInboundParts: true }),
+    ...(r.sendCadence !== 'paced' && { sendCadence: r.sendCadence }),
   };
 }
 

@@ -15,7 +15,8 @@
  * - `tonutils`: xssnick/tonutils-go v1.14 (the server inside tonutils reverse-proxy). RLDP v1 until the peer
  *   speaks v2 (NewClient leaves useV2 unset); one `useV2` flag per peer flipped by every RLDP message received
  *   (adnl/rldp/client.go handleMessage) and used for everything sent, answers included; 1 MiB parts
- *   (`PartSize = 1 << 20`, prepareNextPart); root packets encrypted with the identity key; and the first-contact
+ *   (`PartSize = 1 << 20`, prepareNextPart), sent as a fast burst of K + K/33 symbols and then a few new repair
+ *   symbols per confirm or recovery tick (recoverySender; src/net/rldp/tonutils-cadence.ts); root packets encrypted with the identity key; and the first-contact
  *   race: adnl/gateway.go registerClient starts the connection handler (which installs the query handlers) in a new
  *   goroutine while the listener goes on with the first packet, whose queries are then often dropped
  *   (vectors/tonutils-go/rldp-transcript.json `first_contact_race`: 21 of 29 cold fetches from a site).
@@ -54,6 +55,8 @@ export interface PeerProfile {
     strictInboundParts: boolean;
     /** Every message from a peer sets the version we send it next, answers included (tonutils-go useV2). */
     followPeerVersion: boolean;
+    /** Our paced sender (C++ rldp2-like), or tonutils-go v1.x's burst + confirm-clocked recovery symbols. */
+    sendCadence: 'paced' | 'tonutils';
   };
   http: {
     /** Our http.proxy.getCapabilities answer carries the RLDP2 bit. */
@@ -92,6 +95,7 @@ export function peerProfile(kind: PeerKind, options: PeerProfileOptions = {}): P
           partSize: CPP_PART_SIZE,
           strictInboundParts: false,
           followPeerVersion: false,
+          sendCadence: 'paced',
         },
         http: { announceRldp2: !v1Only, pinVersionFromCapabilities: true },
       };
@@ -106,6 +110,7 @@ export function peerProfile(kind: PeerKind, options: PeerProfileOptions = {}): P
           partSize: CPP_PART_SIZE,
           strictInboundParts: true,
           followPeerVersion: false,
+          sendCadence: 'paced',
         },
         http: { announceRldp2: true, pinVersionFromCapabilities: true },
       };
@@ -122,6 +127,7 @@ export function peerProfile(kind: PeerKind, options: PeerProfileOptions = {}): P
           partSize: TONUTILS_PART_SIZE,
           strictInboundParts: false,
           followPeerVersion: true,
+          sendCadence: 'tonutils',
         },
         // The reverse-proxy site answered capabilities = 1 (rldp-transcript.json `rldp_version`).
         http: { announceRldp2: true, pinVersionFromCapabilities: false },

@@ -90,6 +90,7 @@ describe('profiles as layer options', () => {
       defaultVersion: 1,
       followPeerVersion: true,
       partSize: 1 << 20,
+      sendCadence: 'tonutils',
     });
     expect(capabilitiesAnswerOf(go)).toBe(CAPABILITY_RLDP2);
     expect(pinnedVersionFor(go, CAPABILITY_RLDP2)).toBeNull();
