@@ -58,6 +58,8 @@ export interface ConnectionHost {
   readonly partSize: number;
   /** Another implementation's send cadence for this connection's transfers (default: our paced sender). */
   makeCadence?: () => SendCadence;
+  /** When we confirm received symbols (default: C++ rldp2's, ack-queue.ts). */
+  readonly ackCadence?: 'cpp' | 'tonutils';
   send(peer: AdnlPeer, data: Uint8Array): void;
   /** Admission of an unsolicited inbound transfer against the node-wide count (true = admitted and counted). */
   admitUnsolicited(): boolean;
@@ -95,7 +97,7 @@ export class Connection {
   #unsolicited = 0;
   readonly #expected = new Map<string, Expected>();
   readonly #completed = new Map<string, Completed>();
-  readonly #acks = new AckQueue();
+  readonly #acks: AckQueue;
   #lastKey = '';
   #lastId: Uint8Array | null = null;
   lastActivity = 0;
@@ -116,6 +118,7 @@ export class Connection {
     this.key = key;
     this.version = version;
     this.#cadence = host.makeCadence?.() ?? null;
+    this.#acks = new AckQueue(host.ackCadence);
   }
 
   /** True while anything is in progress (the node keeps idle connections only as a bounded cache). */
@@ -245,7 +248,9 @@ export class Connection {
     const result = t.receive(m);
     if (result === 'accepted') {
       const due = this.#acks.onSymbol(t, t.parts.get(m.part)!, now);
-      if (due !== null) this.#host.wake(this, due);
+      // Due now (the tonutils cadence confirms on the very symbol): at once, as tonutils-go does.
+      if (due !== null && due <= now) this.#flushAcks(now);
+      else if (due !== null) this.#host.wake(this, due);
     } else if (result === 'part-done') {
       t.noteCompleteSent(m.part, now);
       this.#host.send(this.peer, encodeComplete(t.version, t.id, m.part));

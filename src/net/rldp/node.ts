@@ -98,6 +98,11 @@ export interface RldpNodeOptions {
    */
   sendCadence?: 'paced' | 'tonutils';
   /**
+   * When we confirm received symbols: 'cpp' (default: 1 ms after new symbols, v2 confirms repeated with backoff, C++
+   * rldp2 RldpReceiver) or 'tonutils' (every 10 symbols or 20 ms, each once; ack-queue.ts; devnet peers).
+   */
+  ackCadence?: 'cpp' | 'tonutils';
+  /**
    * Receive like a C++ rldp2 node (RldpConnection::receive_raw_obj): a part's data_size must be exactly
    * min(2,000,000, remaining) and symbol_size 768; parts of other sizes (tonutils-go v1.x's 1 MiB) are refused.
    * Default false: any part size the sender declares, up to RLDP_MAX_PART_SIZE and consistent within the transfer.
@@ -203,6 +208,7 @@ export class RldpNode {
       partRules: { strict: options.strictInboundParts ?? false, maxParts: limits.maxPartsPerTransfer },
       partSize,
       ...(options.sendCadence === 'tonutils' && { makeCadence: () => new TonutilsCadence() }),
+      ...(options.ackCadence && { ackCadence: options.ackCadence }),
       budget: {
         reserve: (bytes) => {
           if (this.#inboundBytes + bytes > limits.maxInboundBytes) return false;
