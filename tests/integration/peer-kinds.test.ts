@@ -4,7 +4,8 @@
  * (tonutils.alice.ton: RLDP v1 first, 1 MiB parts, version following the last message, first-contact race) and as
  * our own (alice.ton). Every demo resource must be byte-identical (sha256) from each, in RLDP v2 and, where the
  * site speaks it, v1 (a client that offers only v1), over direct UDP and the bridge's UDP relay, with 0 % and 10 %
- * injected loss (both directions of the client's socket). The 20 MiB file once per kind × path × loss.
+ * injected loss (both directions of the client's socket); a POST body round-trips (the site pulls it from us, so
+ * each kind's receiver cadence is on the path). The 20 MiB file once per kind × path × loss.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { peerProfile, type PeerKind } from '../../src/devnet/peers/index.ts';
@@ -91,6 +92,19 @@ describe.each(PATHS)('over %s UDP', (path) => {
           expect(res.site.rldpVersion, file).toBe(version);
           expect((await res.done).error, file).toBeUndefined();
         }
+      });
+
+      it('a POST body round-trips (pulled by the site from us)', async () => {
+        const gw = clients.get(clientKey(path, loss, 2))!.gateway;
+        const body = new Uint8Array(300_000).map((_, i) => (i * 31 + 7) & 0xff);
+        const res = await gw.fetch(`http://${HOSTS[kind]}/echo`, {
+          method: 'POST',
+          headers: [['Content-Type', 'application/x-test']],
+          body,
+        });
+        expect(res.status).toBe(200);
+        expect(headerValue(res.headers, 'x-body-sha256')).toBe(sha256Hex(body));
+        expect(sha256Hex(await readBody(res.body))).toBe(sha256Hex(body));
       });
 
       it('the 20 MiB file byte-identical', async () => {

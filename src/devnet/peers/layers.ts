@@ -39,6 +39,7 @@ export function rldpOptionsOf(profile: PeerProfile): ProfileRldpOptions {
     partSize: r.partSize,
     ...(r.strictInboundParts && { strictInboundParts: true }),
     ...(r.sendCadence !== 'paced' && { sendCadence: r.sendCadence }),
+    ...(r.ackCadence !== 'cpp' && { ackCadence: r.ackCadence }),
   };
 }
 

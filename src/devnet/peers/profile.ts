@@ -16,7 +16,8 @@
  *   speaks v2 (NewClient leaves useV2 unset); one `useV2` flag per peer flipped by every RLDP message received
  *   (adnl/rldp/client.go handleMessage) and used for everything sent, answers included; 1 MiB parts
  *   (`PartSize = 1 << 20`, prepareNextPart), sent as a fast burst of K + K/33 symbols and then a few new repair
- *   symbols per confirm or recovery tick (recoverySender; src/net/rldp/tonutils-cadence.ts); root packets encrypted with the identity key; and the first-contact
+ *   symbols per confirm or recovery tick (recoverySender; src/net/rldp/tonutils-cadence.ts); as a receiver it
+ *   confirms every 10 symbols or 20 ms (handleMessage; src/net/rldp/ack-queue.ts); root packets encrypted with the identity key; and the first-contact
  *   race: adnl/gateway.go registerClient starts the connection handler (which installs the query handlers) in a new
  *   goroutine while the listener goes on with the first packet, whose queries are then often dropped
  *   (vectors/tonutils-go/rldp-transcript.json `first_contact_race`: 21 of 29 cold fetches from a site).
@@ -57,6 +58,8 @@ export interface PeerProfile {
     followPeerVersion: boolean;
     /** Our paced sender (C++ rldp2-like), or tonutils-go v1.x's burst + confirm-clocked recovery symbols. */
     sendCadence: 'paced' | 'tonutils';
+    /** C++ rldp2's confirms (1 ms, repeated), or tonutils-go's (every 10 symbols or 20 ms, once). */
+    ackCadence: 'cpp' | 'tonutils';
   };
   http: {
     /** Our http.proxy.getCapabilities answer carries the RLDP2 bit. */
@@ -96,6 +99,7 @@ export function peerProfile(kind: PeerKind, options: PeerProfileOptions = {}): P
           strictInboundParts: false,
           followPeerVersion: false,
           sendCadence: 'paced',
+          ackCadence: 'cpp',
         },
         http: { announceRldp2: !v1Only, pinVersionFromCapabilities: true },
       };
@@ -111,6 +115,7 @@ export function peerProfile(kind: PeerKind, options: PeerProfileOptions = {}): P
           strictInboundParts: true,
           followPeerVersion: false,
           sendCadence: 'paced',
+          ackCadence: 'cpp',
         },
         http: { announceRldp2: true, pinVersionFromCapabilities: true },
       };
@@ -128,6 +133,7 @@ export function peerProfile(kind: PeerKind, options: PeerProfileOptions = {}): P
           strictInboundParts: false,
           followPeerVersion: true,
           sendCadence: 'tonutils',
+          ackCadence: 'tonutils',
         },
         // The reverse-proxy site answered capabilities = 1 (rldp-transcript.json `rldp_version`).
         http: { announceRldp2: true, pinVersionFromCapabilities: false },

@@ -91,6 +91,7 @@ describe('profiles as layer options', () => {
       followPeerVersion: true,
       partSize: 1 << 20,
       sendCadence: 'tonutils',
+      ackCadence: 'tonutils',
     });
     expect(capabilitiesAnswerOf(go)).toBe(CAPABILITY_RLDP2);
     expect(pinnedVersionFor(go, CAPABILITY_RLDP2)).toBeNull();

@@ -25,6 +25,11 @@ function seqnos(out: Uint8Array[]): number[] {
   });
 }
 
+const open: { close(): void }[] = [];
+afterEach(() => {
+  for (const o of open.splice(0)) o.close();
+});
+
 describe('TonutilsCadence', () => {
   it('bursts K + K/33 symbols, then 4 new ones on the next tick, on a confirm and every 50 ms', () => {
     const c = new TonutilsCadence();
@@ -90,7 +95,36 @@ describe('TonutilsCadence', () => {
   });
 });
 
-const open: { close(): void }[] = [];
-afterEach(() => {
-  for (const o of open.splice(0)) o.close();
+describe('the tonutils receiver cadence', () => {
+  it('confirms on the first symbol and then every 10th (within 20 ms), each once, and completes on decode', async () => {
+    const p = pipe();
+    const client = new RldpNode(p.a);
+    const server = new RldpNode(p.b, {
+      ...rldpOptionsOf(peerProfile('tonutils')),
+      maxIncomingTransfer: 1 << 20,
+    });
+    open.push(client, server, p);
+    server.onQuery = async () => Uint8Array.of(1);
+    const confirms: { seqno: number; at: number }[] = [];
+    const send = p.b.sendCustom.bind(p.b);
+    p.b.sendCustom = (peer, d) => {
+      const m = decodeRldpWire(d.slice());
+      if (m?.kind === 'confirm') confirms.push({ seqno: m.seqno, at: performance.now() });
+      send(peer, d);
+    };
+    // 100,000 bytes: K = 131 source symbols, all arriving within a few ms on the in-memory path.
+    await client.query(p.b.remote, new Uint8Array(100_000), {
+      maxAnswerSize: 100,
+      timeoutMs: 10_000,
+      version: 2,
+    });
+    // v2 max_seqno = highest + 1: the first symbol is confirmed at once, then every 10th, or one that comes more
+    // than 20 ms after the last confirm; the symbol that decodes sends complete instead.
+    expect(confirms[0].seqno).toBe(1);
+    expect(confirms.length).toBeGreaterThanOrEqual(13);
+    for (let i = 1; i < confirms.length; i++) {
+      const gap = confirms[i].seqno - confirms[i - 1].seqno;
+      if (gap !== 10) expect(confirms[i].at - confirms[i - 1].at).toBeGreaterThan(20);
+    }
+  });
 });
