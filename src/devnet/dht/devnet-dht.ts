@@ -20,6 +20,7 @@ import {
 } from '../../net/dht/index.ts';
 import type { DatagramSocket } from '../../net/transport/index.ts';
 import { startDevnetAdnlServer } from '../adnl-server.ts';
+import { peerProfile, type PeerKind } from '../peers/index.ts';
 
 export interface DevnetDhtOptions {
   /** Number of DHT nodes (default 3). */
@@ -41,10 +42,16 @@ export interface DevnetDhtOptions {
   republishIntervalMs?: number;
   /** Lifetime of published values (default 3600 s, the most a DHT node accepts). */
   valueTtlSeconds?: number;
+  /**
+   * Peer kind of each node by index (src/devnet/peers; default `ours`). The DHT differs only at the ADNL level:
+   * a `tonutils` node has tonutils-go's first-contact race (its DHT server sits on the same adnl/gateway.go).
+   */
+  kinds?: PeerKind[];
 }
 
 export interface DevnetDhtNode {
   index: number;
+  kind: PeerKind;
   id: Uint8Array;
   publicKey: Uint8Array;
   address: AdnlAddress;
@@ -82,15 +89,17 @@ export async function startDevnetDht(options: DevnetDhtOptions = {}): Promise<De
       const seed = options.seeds?.[index];
       const keyPair = seed ? keyPairFromSeed(seed) : generateKeyPair();
       const wrap = options.wrapSocket;
+      const kind = options.kinds?.[index] ?? 'ours';
       const { adnlNode: adnl, address } = await startDevnetAdnlServer({
         keyPair,
         host,
         port: options.ports?.[index],
         wrapSocket: wrap && ((udp) => wrap(udp, index)),
+        profile: peerProfile(kind),
       });
       const server = new DhtServer({ keyPair, addresses: [address], networkId, k: options.k });
       server.attach(adnl);
-      nodes.push({ index, id: server.id, publicKey: keyPair.publicKey, address, server, adnl });
+      nodes.push({ index, kind, id: server.id, publicKey: keyPair.publicKey, address, server, adnl });
     }
   } catch (error) {
     for (const n of nodes) n.adnl.close();

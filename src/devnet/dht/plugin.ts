@@ -33,6 +33,7 @@ export function devnetDhtPlugin(options: Omit<DevnetDhtOptions, 'host'> = {}): D
         config: { dht: started.config },
         endpoints: {
           dhtNodes: started.nodes.map((n) => ({
+            kind: n.kind,
             host: n.address.host,
             port: n.address.port,
             key: base64Encode(n.publicKey),

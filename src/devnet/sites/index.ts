@@ -9,6 +9,8 @@ export {
   demoSiteFiles,
   demoSiteHandler,
   demoSiteKey,
+  demoSiteProfile,
+  demoSitesWithKinds,
   type DemoSiteSpec,
 } from './demo-sites.ts';
 export {

@@ -8,7 +8,15 @@ import type { DevnetPlugin } from '../devnet.ts';
 import type { DevnetDhtPlugin } from '../dht/index.ts';
 import { loadDemoDomains, type DemoDomainsSpec } from '../dns/demo-spec.ts';
 import type { DatagramSocket } from '../../net/transport/index.ts';
-import { DEMO_SITES, demoSiteHandler, demoSiteKey, type DemoSiteSpec } from './demo-sites.ts';
+import type { PeerKind } from '../peers/index.ts';
+import {
+  DEMO_SITES,
+  demoSiteHandler,
+  demoSiteKey,
+  demoSiteProfile,
+  demoSitesWithKinds,
+  type DemoSiteSpec,
+} from './demo-sites.ts';
 import { startSiteServer, type SiteServer } from './site-server.ts';
 
 export interface DevnetSitesPlugin extends DevnetPlugin {
@@ -20,6 +28,8 @@ export interface DevnetSitesPlugin extends DevnetPlugin {
 export interface DevnetSitesOptions {
   dht: DevnetDhtPlugin;
   sites?: DemoSiteSpec[];
+  /** Peer kinds by site name, replacing the specs' (`tonsite demo --site-kind alice=tonutils`). */
+  kinds?: Record<string, PeerKind>;
   /** The demo names to check the site records against (default: demo-domains.json). */
   domains?: DemoDomainsSpec;
   wrapSocket?: (socket: DatagramSocket, site: string) => DatagramSocket;
@@ -31,6 +41,7 @@ export interface SiteEndpoint {
   adnl: string;
   address: string;
   rldp: 'v1' | 'v2';
+  kind: PeerKind;
 }
 
 export function siteEndpoint(site: SiteServer, domain: string): SiteEndpoint {
@@ -40,6 +51,7 @@ export function siteEndpoint(site: SiteServer, domain: string): SiteEndpoint {
     adnl: `${site.adnl}.adnl`,
     address: `${site.address.host}:${site.address.port}`,
     rldp: site.rldpVersion === 2 ? 'v2' : 'v1',
+    kind: site.kind,
   };
 }
 
@@ -62,7 +74,7 @@ export function devnetSitesPlugin(options: DevnetSitesOptions): DevnetSitesPlugi
     sites,
     ready,
     async start({ host }) {
-      const specs = options.sites ?? DEMO_SITES;
+      const specs = demoSitesWithKinds(options.kinds, options.sites ?? DEMO_SITES);
       const domains = options.domains ?? loadDemoDomains();
       const dht = await options.dht.ready;
       try {
@@ -70,9 +82,9 @@ export function devnetSitesPlugin(options: DevnetSitesOptions): DevnetSitesPlugi
           const keyPair = demoSiteKey(spec.name);
           const site = await startSiteServer({
             name: spec.name,
-            handler: demoSiteHandler(spec.name),
+            handler: demoSiteHandler(spec.content ?? spec.name),
             keyPair,
-            rldpVersion: spec.rldpVersion,
+            profile: demoSiteProfile(spec),
             host,
             wrapSocket: options.wrapSocket ? (s) => options.wrapSocket!(s, spec.name) : undefined,
           });

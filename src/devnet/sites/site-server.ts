@@ -1,29 +1,40 @@
 /**
  * One TON Site on loopback: the server side of our own stack — ADNL-UDP (AdnlNode) → RLDP (RldpNode) → HTTP over
- * RLDP (HttpServer) — answering http.proxy.getCapabilities on ADNL. A v1-only site answers capabilities 0 and
- * ignores every rldp2 message (RldpNode `versions: [1]`), as an old C++ rldp-http-proxy would.
+ * RLDP (HttpServer) — answering http.proxy.getCapabilities on ADNL, behaving on the wire as its peer profile says
+ * (src/devnet/peers: ours, cpp, tonutils). A v1-only `ours` site answers capabilities 0 and ignores every rldp2
+ * message (RldpNode `versions: [1]`), as an old C++ rldp-http-proxy would; a `cpp` site ignores every rldp.* one.
  */
 import { AdnlNode, type AdnlAddress } from '../../net/adnl/index.ts';
 import { adnlIdToText, type KeyPair } from '../../net/crypto/index.ts';
 import {
   answerCapabilitiesQuery,
-  capabilitiesOf,
   HttpError,
   HttpServer,
-  rldpVersionFor,
   type HttpHandler,
   type HttpServerOptions,
 } from '../../net/http/index.ts';
 import { RldpNode } from '../../net/rldp/index.ts';
 import type { DatagramSocket } from '../../net/transport/index.ts';
 import { startDevnetAdnlServer } from '../adnl-server.ts';
+import {
+  capabilitiesAnswerOf,
+  peerProfile,
+  pinnedVersionFor,
+  rldpOptionsOf,
+  type PeerKind,
+  type PeerProfile,
+} from '../peers/index.ts';
 
 export interface SiteServerOptions {
   name: string;
   handler: HttpHandler;
   keyPair: KeyPair;
-  /** 2 = speaks RLDP v1 and v2 and announces RLDP2; 1 = RLDP v1 only. */
-  rldpVersion: 1 | 2;
+  /**
+   * How the site behaves on the wire (default: kind `ours`, RLDP v1 only when rldpVersion is 1).
+   */
+  profile?: PeerProfile;
+  /** Kind `ours` without a profile: 2 = speaks RLDP v1 and v2 and announces RLDP2 (default); 1 = RLDP v1 only. */
+  rldpVersion?: 1 | 2;
   host?: string;
   port?: number;
   /** Wraps the UDP socket (fault injection: FaultySocket). */
@@ -39,6 +50,9 @@ export interface SiteServer {
   publicKey: Uint8Array;
   keyPair: KeyPair;
   address: AdnlAddress;
+  kind: PeerKind;
+  profile: PeerProfile;
+  /** The best version the site speaks (2 when it announces RLDP2). */
   rldpVersion: 1 | 2;
   adnlNode: AdnlNode;
   rldpNode: RldpNode;
@@ -47,19 +61,21 @@ export interface SiteServer {
 }
 
 export async function startSiteServer(options: SiteServerOptions): Promise<SiteServer> {
-  const { adnlNode, address } = await startDevnetAdnlServer(options);
-  const v1Only = options.rldpVersion === 1;
-  // A v1-only node ignores every rldp2 message, as an old C++ rldp-http-proxy would.
-  const rldpNode = new RldpNode(adnlNode, { versions: v1Only ? [1] : [1, 2] });
+  const profile = options.profile ?? peerProfile('ours', { rldp1Only: options.rldpVersion === 1 });
+  const { adnlNode, address } = await startDevnetAdnlServer({ ...options, profile });
+  // Versions not spoken are ignored as unknown custom messages (an old proxy: rldp2.*; C++ 2026.06: rldp.*).
+  const rldpNode = new RldpNode(adnlNode, rldpOptionsOf(profile));
   const http = new HttpServer(rldpNode, options.handler, options.http);
   rldpNode.onQuery = (peer, data, ctx) =>
     http.handleQuery(peer, data, ctx) ?? Promise.reject(new HttpError('protocol', 'not an HTTP query'));
-  const ours = capabilitiesOf(!v1Only);
+  const ours = capabilitiesAnswerOf(profile);
   adnlNode.onQuery = async (peer, query) => {
     const served = answerCapabilitiesQuery(query, ours);
     if (!served) return null;
-    // Our own transfers to this client (request-body pulls) use the best version both sides speak.
-    rldpNode.setPeerVersion(peer.id, v1Only ? 1 : rldpVersionFor(served.peerCapabilities));
+    // Our own transfers to this client (request-body pulls) use the best version both sides speak, unless the
+    // profile follows the traffic instead (tonutils-go).
+    const pinned = pinnedVersionFor(profile, served.peerCapabilities);
+    if (pinned !== null) rldpNode.setPeerVersion(peer.id, pinned);
     return served.answer;
   };
   return {
@@ -69,7 +85,9 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
     publicKey: options.keyPair.publicKey,
     keyPair: options.keyPair,
     address,
-    rldpVersion: options.rldpVersion,
+    kind: profile.kind,
+    profile,
+    rldpVersion: profile.http.announceRldp2 ? 2 : 1,
     adnlNode,
     rldpNode,
     http,

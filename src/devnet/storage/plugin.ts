@@ -11,6 +11,7 @@ import type { DatagramSocket } from '../../net/transport/index.ts';
 import type { DevnetPlugin } from '../devnet.ts';
 import type { DevnetDhtPlugin } from '../dht/index.ts';
 import { loadDemoDomains, type DemoDomainsSpec } from '../dns/demo-spec.ts';
+import { peerProfile, type PeerKind } from '../peers/index.ts';
 import { demoBags, type DemoBag } from './demo-bags.ts';
 import { startSeeder, type Seeder } from './seeder.ts';
 
@@ -23,6 +24,8 @@ export interface DevnetStorageOptions {
   /** The demo names to check the bag records against (default: demo-domains.json). */
   domains?: DemoDomainsSpec;
   wrapSocket?: (socket: DatagramSocket, seeder: number) => DatagramSocket;
+  /** Peer kind of each seeder by index (src/devnet/peers; default `ours` for every one). */
+  kinds?: PeerKind[];
 }
 
 export interface DevnetStoragePlugin extends DevnetPlugin {
@@ -75,6 +78,7 @@ export function devnetStoragePlugin(options: DevnetStorageOptions): DevnetStorag
             bags: bags.map((b) => b.bag),
             host,
             wrapSocket: options.wrapSocket ? (s) => options.wrapSocket!(s, i) : undefined,
+            profile: peerProfile(options.kinds?.[i] ?? 'ours'),
           });
           seeders.push(seeder);
           await dht.publishAddress(seeder.keyPair, seeder.address);
@@ -102,6 +106,7 @@ export function devnetStoragePlugin(options: DevnetStorageOptions): DevnetStorag
               size: bag.info.fileSize,
             })),
             seeders: seeders.map((s) => ({
+              kind: s.kind,
               adnl: `${s.adnl}.adnl`,
               address: `${s.address.host}:${s.address.port}`,
               peer: `${hexOf(s.keyPair.publicKey)}@${s.address.host}:${s.address.port}`,

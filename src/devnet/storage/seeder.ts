@@ -1,7 +1,8 @@
 /**
  * One storage seeder on loopback: the server side of our own stack — ADNL-UDP (AdnlNode) → RLDP (RldpNode) →
- * StorageServer — seeding the bags it is given. stop() closes it at once (what a killed seeder looks like to
- * its peers: silence).
+ * StorageServer — seeding the bags it is given, behaving on the wire as its peer profile says (src/devnet/peers;
+ * a `tonutils` seeder models tonutils-storage: its first-contact race, 1 MiB RLDP parts, versions following the
+ * peer). stop() closes it at once (what a killed seeder looks like to its peers: silence).
  */
 import { AdnlNode, type AdnlAddress } from '../../net/adnl/index.ts';
 import { adnlIdToText, type KeyPair } from '../../net/crypto/index.ts';
@@ -9,6 +10,7 @@ import { RldpNode } from '../../net/rldp/index.ts';
 import { StorageServer, type SeededBag } from '../../net/storage/index.ts';
 import type { DatagramSocket } from '../../net/transport/index.ts';
 import { startDevnetAdnlServer } from '../adnl-server.ts';
+import { peerProfile, rldpOptionsOf, type PeerKind, type PeerProfile } from '../peers/index.ts';
 
 export interface SeederOptions {
   keyPair: KeyPair;
@@ -17,9 +19,12 @@ export interface SeederOptions {
   port?: number;
   /** Wraps the UDP socket (fault injection). */
   wrapSocket?: (socket: DatagramSocket) => DatagramSocket;
+  /** How the seeder behaves on the wire (default: kind `ours`). */
+  profile?: PeerProfile;
 }
 
 export interface Seeder {
+  kind: PeerKind;
   keyPair: KeyPair;
   adnlId: Uint8Array;
   /** 55-character text form of the ADNL id. */
@@ -33,8 +38,9 @@ export interface Seeder {
 }
 
 export async function startSeeder(options: SeederOptions): Promise<Seeder> {
-  const { adnlNode, address } = await startDevnetAdnlServer(options);
-  const rldpNode = new RldpNode(adnlNode);
+  const profile = options.profile ?? peerProfile('ours');
+  const { adnlNode, address } = await startDevnetAdnlServer({ ...options, profile });
+  const rldpNode = new RldpNode(adnlNode, rldpOptionsOf(profile));
   const server = new StorageServer({ adnl: adnlNode, rldp: rldpNode, keyPair: options.keyPair });
   for (const bag of options.bags) server.addBag(bag);
   adnlNode.onQuery = (peer, query) => server.handleAdnlQuery(peer, query) ?? Promise.resolve(null);
@@ -42,6 +48,7 @@ export async function startSeeder(options: SeederOptions): Promise<Seeder> {
     server.handleRldpQuery(peer, data, ctx) ?? Promise.reject(new Error('not a storage query'));
   let stopped = false;
   return {
+    kind: profile.kind,
     keyPair: options.keyPair,
     adnlId: adnlNode.id,
     adnl: adnlIdToText(adnlNode.id),

@@ -25,6 +25,14 @@ export const ACK_DELAY_MS = 1;
 /** Repeats of an unanswered v2 confirm (C++ RldpReceiver: up to 7, delays ×2 each). */
 export const ACK_RESENDS = 7;
 
+/**
+ * tonutils-go's receiver (adnl/rldp/client.go, handleMessage at v1.14.1: "send confirm for each 10 packets or after
+ * 20 ms"): a confirm right on the symbol that makes 10 since the last one, or that comes 20 ms after it; sent once.
+ * Devnet peers that behave like tonutils-go use it (RldpNode `ackCadence: 'tonutils'`).
+ */
+export const TONUTILS_CONFIRM_EVERY = 10;
+export const TONUTILS_CONFIRM_MS = 20;
+
 interface PendingAck {
   transfer: InboundTransfer;
   part: InboundPart;
@@ -32,9 +40,16 @@ interface PendingAck {
 
 export class AckQueue {
   readonly #pending: PendingAck[] = [];
+  /** tonutils cadence: symbols since the last confirm of a part, and when that was. */
+  readonly #tonutils: WeakMap<InboundPart, { since: number; at: number }> | null;
+
+  constructor(cadence: 'cpp' | 'tonutils' = 'cpp') {
+    this.#tonutils = cadence === 'tonutils' ? new WeakMap() : null;
+  }
 
   /** `part` got a new symbol at `now`; returns when the next confirm is due if that moved earlier, else null. */
   onSymbol(transfer: InboundTransfer, part: InboundPart, now: number): number | null {
+    if (this.#tonutils) return this.#onSymbolTonutils(transfer, part, now);
     part.ackResends = 0;
     if (part.ackDueAt === 0) {
       part.ackDueAt = now + ACK_DELAY_MS;
@@ -47,6 +62,19 @@ export class AckQueue {
       return part.ackDueAt;
     }
     return null;
+  }
+
+  #onSymbolTonutils(transfer: InboundTransfer, part: InboundPart, now: number): number | null {
+    let c = this.#tonutils!.get(part);
+    if (!c) this.#tonutils!.set(part, (c = { since: 0, at: -Infinity }));
+    c.since++;
+    if (c.since < TONUTILS_CONFIRM_EVERY && now - c.at <= TONUTILS_CONFIRM_MS) return null;
+    c.since = 0;
+    c.at = now;
+    part.ackResends = ACK_RESENDS; // sent once, never repeated
+    if (part.ackDueAt === 0) this.#pending.push({ transfer, part });
+    part.ackDueAt = now || Number.MIN_VALUE; // 0 means "none due"
+    return part.ackDueAt;
   }
 
   /**

@@ -23,6 +23,7 @@ import { RLDP_SYMBOL_SIZE, type RldpLimits, type RldpVersion } from './limits.ts
 import { OutboundTransfer } from './outbound.ts';
 import { checkPartDeclaration, decidePartSize, type PartRules } from './part-layout.ts';
 import { SendQueue } from './send-queue.ts';
+import type { SendCadence } from './tonutils-cadence.ts';
 
 /** Repeated `complete` for symbols of a finished part at most this often. */
 const COMPLETE_REPEAT_MS = 5;
@@ -55,6 +56,10 @@ export interface ConnectionHost {
   /** What part sizes incoming transfers may use, and the part size of the transfers we send. */
   readonly partRules: PartRules;
   readonly partSize: number;
+  /** Another implementation's send cadence for this connection's transfers (default: our paced sender). */
+  makeCadence?: () => SendCadence;
+  /** When we confirm received symbols (default: C++ rldp2's, ack-queue.ts). */
+  readonly ackCadence?: 'cpp' | 'tonutils';
   send(peer: AdnlPeer, data: Uint8Array): void;
   /** Admission of an unsolicited inbound transfer against the node-wide count (true = admitted and counted). */
   admitUnsolicited(): boolean;
@@ -86,12 +91,13 @@ export class Connection {
   readonly pacing = new PacingController();
   readonly #host: ConnectionHost;
   readonly #sending = new SendQueue();
+  readonly #cadence: SendCadence | null;
   readonly #outbound = this.#sending.transfers;
   readonly #inbound = new Map<string, InboundTransfer>();
   #unsolicited = 0;
   readonly #expected = new Map<string, Expected>();
   readonly #completed = new Map<string, Completed>();
-  readonly #acks = new AckQueue();
+  readonly #acks: AckQueue;
   #lastKey = '';
   #lastId: Uint8Array | null = null;
   lastActivity = 0;
@@ -111,6 +117,8 @@ export class Connection {
     this.peer = peer;
     this.key = key;
     this.version = version;
+    this.#cadence = host.makeCadence?.() ?? null;
+    this.#acks = new AckQueue(host.ackCadence);
   }
 
   /** True while anything is in progress (the node keeps idle connections only as a bounded cache). */
@@ -240,7 +248,9 @@ export class Connection {
     const result = t.receive(m);
     if (result === 'accepted') {
       const due = this.#acks.onSymbol(t, t.parts.get(m.part)!, now);
-      if (due !== null) this.#host.wake(this, due);
+      // Due now (the tonutils cadence confirms on the very symbol): at once, as tonutils-go does.
+      if (due !== null && due <= now) this.#flushAcks(now);
+      else if (due !== null) this.#host.wake(this, due);
     } else if (result === 'part-done') {
       t.noteCompleteSent(m.part, now);
       this.#host.send(this.peer, encodeComplete(t.version, t.id, m.part));
@@ -326,6 +336,7 @@ export class Connection {
     if (!t || t.version !== m.version) return;
     const part = t.part(m.part);
     if (!part) return;
+    this.#cadence?.onConfirm(part, now);
     // v2 max_seqno is the highest seqno + 1; v1 confirms the highest seqno itself (DIGEST §7.2–7.3).
     const v2 = m.version === 2;
     const ack = part.onAck(v2 ? m.seqno : m.seqno + 1, v2 ? m.receivedCount : 0);
@@ -378,7 +389,10 @@ export class Connection {
 
   /** Sends what pacing and the window allow (send-queue.ts); returns when to try again. */
   #pump(now: number): number {
-    const r = this.#sending.pump(now, this.pacing, (data) => this.#host.send(this.peer, data));
+    const emit = (data: Uint8Array): void => this.#host.send(this.peer, data);
+    const r = this.#cadence
+      ? this.#cadence.pump(this.#outbound.values(), now, emit)
+      : this.#sending.pump(now, this.pacing, emit);
     this.stats.symbolsOut += r.sent;
     this.stats.retransmits += r.repairs;
     return r.wake;

@@ -30,6 +30,7 @@ import {
   type RldpVersion,
 } from './limits.ts';
 import { Scheduler } from './scheduler.ts';
+import { TonutilsCadence } from './tonutils-cadence.ts';
 import {
   answerOverhead,
   decodeRldpPayload,
@@ -88,6 +89,23 @@ export interface RldpNodeOptions {
   random?: (n: number) => Uint8Array;
   /** Peers whose state is kept while idle (learned version, RTT); least recently used ones are forgotten. */
   maxIdlePeers?: number;
+  /**
+   * Every RLDP message from a peer (part, confirm or complete) sets the version of everything we send it next,
+   * answers included, unless the version was set with setPeerVersion: tonutils-go keeps one `useV2` flag per peer
+   * that handleMessage flips on each message (adnl/rldp/client.go), and sends answers with it. Default false:
+   * an answer goes in the version its query arrived in, as C++ does.
+   */
+  followPeerVersion?: boolean;
+  /**
+   * How our transfers are sent: 'paced' (default: C++ rldp2-like pacing, congestion.ts) or 'tonutils' (a
+   * tonutils-go v1.x sender's fast burst and confirm-clocked recovery symbols, tonutils-cadence.ts; devnet peers).
+   */
+  sendCadence?: 'paced' | 'tonutils';
+  /**
+   * When we confirm received symbols: 'cpp' (default: 1 ms after new symbols, v2 confirms repeated with backoff, C++
+   * rldp2 RldpReceiver) or 'tonutils' (every 10 symbols or 20 ms, each once; ack-queue.ts; devnet peers).
+   */
+  ackCadence?: 'cpp' | 'tonutils';
   /**
    * Receive like a C++ rldp2 node (RldpConnection::receive_raw_obj): a part's data_size must be exactly
    * min(2,000,000, remaining) and symbol_size 768; parts of other sizes (tonutils-go v1.x's 1 MiB) are refused.
@@ -153,6 +171,7 @@ export class RldpNode {
   readonly #defaultVersion: RldpVersion;
   readonly #versions: Set<RldpVersion>;
   readonly #maxIdlePeers: number;
+  readonly #followPeerVersion: boolean;
   /** Peer connections, least recently used first. */
   readonly #connections = new Map<string, Connection>();
   /** The connection #connection() returned last (the most recently used one). */
@@ -185,6 +204,7 @@ export class RldpNode {
     if (!this.#versions.has(this.#defaultVersion))
       throw new RangeError('defaultVersion is not among versions');
     this.#maxIdlePeers = options.maxIdlePeers ?? 4096;
+    this.#followPeerVersion = options.followPeerVersion ?? false;
     const partSize = options.partSize ?? RLDP_PART_SIZE;
     if (!Number.isSafeInteger(partSize) || partSize < 1 || partSize > RLDP_MAX_PART_SIZE) {
       throw new RangeError(`RLDP partSize must be within 1..${RLDP_MAX_PART_SIZE}`);
@@ -193,6 +213,8 @@ export class RldpNode {
       limits,
       partRules: { strict: options.strictInboundParts ?? false, maxParts: limits.maxPartsPerTransfer },
       partSize,
+      ...(options.sendCadence === 'tonutils' && { makeCadence: () => new TonutilsCadence() }),
+      ...(options.ackCadence && { ackCadence: options.ackCadence }),
       budget: {
         reserve: (bytes) => {
           if (this.#inboundBytes + bytes > limits.maxInboundBytes) return false;
@@ -448,6 +470,7 @@ export class RldpNode {
       const m = decodeRldpWire(data);
       if (m === null) return;
       connection = this.#connection(peer);
+      if (this.#followPeerVersion && !connection.pinned) connection.version = m.version;
       connection.receive(m, this.#now());
     } catch (error) {
       if (error instanceof RldpError) {
@@ -548,8 +571,9 @@ export class RldpNode {
         }
         this.counters.queriesServed++;
         const payload = encodeRldpAnswer(queryId, data);
-        // Always in the version the query arrived in (DIGEST §7.4).
-        connection.send(answerId, payload, version, this.#now() + left, () => {});
+        // In the version the query arrived in (DIGEST §7.4), or the peer's latest one when following it.
+        const answerVersion = this.#followPeerVersion ? connection.version : version;
+        connection.send(answerId, payload, answerVersion, this.#now() + left, () => {});
       })
       .catch(() => {
         this.counters.answersDropped++;

@@ -13,9 +13,11 @@ import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { Devnet } from '../../devnet/index.ts';
 import type { DevnetDhtPlugin } from '../../devnet/dht/index.ts';
+import type { PeerKind } from '../../devnet/peers/index.ts';
 import type { DevnetStoragePlugin } from '../../devnet/storage/index.ts';
 import { parseOptions } from '../args.ts';
 import { CliError, type Command } from '../command.ts';
+import { siteKindsOption } from './devnet.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const DEMO_URL = 'http://alice.ton/';
@@ -33,22 +35,18 @@ export interface DemoNetwork {
 }
 
 /**
- * The devnet with everything the demo needs: DNS names, DHT, the demo sites over RLDP (alice.ton, docs.alice.ton),
- * TON Storage seeders with the static.ton site bag.
+ * The devnet with everything the demo needs (src/devnet/plugins.ts, the same list as `tonsite devnet`): DNS names,
+ * DHT, the demo sites over RLDP (alice.ton, docs.alice.ton, and alice's content from a C++-like and a
+ * tonutils-like site), TON Storage seeders with the static.ton site bag. `siteKinds` changes a site's peer kind.
  */
-export async function startDemoNetwork(options: { bridgePort?: number } = {}): Promise<DemoNetwork> {
+export async function startDemoNetwork(
+  options: { bridgePort?: number; siteKinds?: Record<string, PeerKind> } = {},
+): Promise<DemoNetwork> {
   // Loaded lazily: the sandbox's WASM TVM is only needed here.
   const { startDevnet } = await import('../../devnet/index.ts');
-  const { devnetDhtPlugin } = await import('../../devnet/dht/index.ts');
-  const { devnetDnsPlugin } = await import('../../devnet/dns/plugin.ts');
-  const { devnetSitesPlugin } = await import('../../devnet/sites/index.ts');
-  const { devnetStoragePlugin } = await import('../../devnet/storage/index.ts');
-  const dht = devnetDhtPlugin();
-  const storage = devnetStoragePlugin({ dht });
-  const devnet = await startDevnet({
-    bridgePort: options.bridgePort,
-    plugins: [devnetDnsPlugin(), dht, devnetSitesPlugin({ dht }), storage],
-  });
+  const { devnetPlugins } = await import('../../devnet/plugins.ts');
+  const { plugins, dht, storage } = devnetPlugins({ siteKinds: options.siteKinds });
+  const devnet = await startDevnet({ bridgePort: options.bridgePort, plugins });
   if (!devnet.endpoints.bridge) throw new Error('devnet started without a bridge');
   return {
     devnet,
@@ -144,9 +142,10 @@ export const demoCommand: Command = {
   summary: 'devnet + bridge + Chromium with the extension, on the demo TON Site',
   usage: [
     'Usage: tonsite demo [--headless] [--screenshot FILE] [--popup-screenshot FILE] [--no-build] [--url URL]',
+    '                    [--site-kind NAME=KIND,...]',
     '',
-    'Starts the devnet (liteserver, TON DNS, DHT, demo sites alice.ton and docs.alice.ton, TON Storage seeders with',
-    'the static.ton bag, the bridge), builds',
+    'Starts the devnet (liteserver, TON DNS, DHT, demo sites alice.ton, docs.alice.ton, cpp-node.alice.ton and',
+    'tonutils.alice.ton, TON Storage seeders with the static.ton bag, the bridge), builds',
     'the extension (npm run build), launches Chromium with it configured for the devnet and opens the demo site.',
     'Headful when a display exists ($DISPLAY); --headless (implied without a display) runs without a window.',
     'Runs until the browser window is closed or Ctrl-C.',
@@ -155,6 +154,8 @@ export const demoCommand: Command = {
     '  --popup-screenshot FILE  also write a PNG of the popup for that tab',
     '  --url URL                the page to open (default http://alice.ton/)',
     '  --no-build               use the existing dist/',
+    '  --site-kind NAME=KIND    how a demo site behaves: ours, cpp or tonutils (e.g. alice=tonutils); the',
+    '                           sites cpp-node.alice.ton and tonutils.alice.ton run those kinds by default',
   ].join('\n'),
   async run(args) {
     const { values } = parseOptions(args, {
@@ -163,7 +164,9 @@ export const demoCommand: Command = {
       'popup-screenshot': { type: 'string' },
       url: { type: 'string', default: DEMO_URL },
       'no-build': { type: 'boolean', default: false },
+      'site-kind': { type: 'string' },
     });
+    const siteKinds = await siteKindsOption(values['site-kind']);
     if (!existsSync(CHROMIUM)) throw new CliError(`${CHROMIUM} not found: apt-get install -y chromium`);
     if (!values['no-build']) {
       const build = spawnSync('npm', ['run', 'build', '--silent'], {
@@ -173,7 +176,7 @@ export const demoCommand: Command = {
     }
     const shots = values.screenshot !== undefined || values['popup-screenshot'] !== undefined;
     const headless = values.headless || shots || !process.env.DISPLAY;
-    const network = await startDemoNetwork().catch((error: Error) => {
+    const network = await startDemoNetwork({ siteKinds }).catch((error: Error) => {
       throw new CliError(`devnet failed to start: ${error.message}`);
     });
     let browser: DemoBrowser | null = null;

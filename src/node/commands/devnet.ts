@@ -1,13 +1,15 @@
 /** `tonsite devnet`: the local network (liteservers + bridge on loopback) until SIGINT/SIGTERM. */
 import { parseOptions } from '../args.ts';
 import { parseHostPort, stderrLogger, untilShutdownSignal } from '../bridge/index.ts';
+import type { PeerKind } from '../../devnet/peers/index.ts';
 import { CliError, type Command } from '../command.ts';
 
 export const devnetCommand: Command = {
   name: 'devnet',
   summary: 'local TON network on loopback: liteservers, bridge, global config',
   usage: [
-    'Usage: tonsite devnet [--dir DIR] [--liteservers N] [--bridge HOST:PORT] [--block-interval MS] [--verbose]',
+    'Usage: tonsite devnet [--dir DIR] [--liteservers N] [--bridge HOST:PORT] [--block-interval MS]',
+    '                      [--site-kind NAME=KIND,...] [--verbose]',
     '',
     'Starts a devnet chain (TVM from @ton/sandbox) with N liteservers speaking ADNL-TCP and the WebSocket',
     'bridge, all on 127.0.0.1 (ephemeral ports unless given), writes DIR/global-config.json for clients and',
@@ -19,6 +21,8 @@ export const devnetCommand: Command = {
     '  --bridge HOST:PORT    bridge listen address (default 127.0.0.1:0)',
     '  --ports P1,P2,...     liteserver ports (default: ephemeral)',
     '  --block-interval MS   a new masterchain block every MS milliseconds (default 2000)',
+    '  --site-kind NAME=KIND how a demo site behaves on the wire: ours, cpp (ton 2026.06) or tonutils',
+    '                        (tonutils-go v1.14); e.g. alice=cpp (sites: alice, docs, alice-cpp, alice-tonutils)',
     '  --verbose             bridge logs on stderr',
   ].join('\n'),
   async run(args) {
@@ -28,6 +32,7 @@ export const devnetCommand: Command = {
       bridge: { type: 'string', default: '127.0.0.1:0' },
       ports: { type: 'string' },
       'block-interval': { type: 'string', default: '2000' },
+      'site-kind': { type: 'string' },
       verbose: { type: 'boolean', default: false },
     });
     const liteservers = intOption(values.liteservers, '--liteservers', 1, 64);
@@ -39,13 +44,11 @@ export const devnetCommand: Command = {
       throw new CliError((error as Error).message, 2);
     }
     const liteserverPorts = values.ports?.split(',').map((p) => intOption(p, '--ports', 0, 65535));
+    const siteKinds = await siteKindsOption(values['site-kind']);
     // Loaded lazily: the sandbox's WASM TVM is only needed by this command.
     const { startDevnet } = await import('../../devnet/index.ts');
-    const { devnetDhtPlugin } = await import('../../devnet/dht/index.ts');
-    const { devnetDnsPlugin } = await import('../../devnet/dns/plugin.ts');
-    const { devnetSitesPlugin } = await import('../../devnet/sites/index.ts');
-    const { devnetStoragePlugin } = await import('../../devnet/storage/index.ts');
-    const dht = devnetDhtPlugin();
+    const { devnetPlugins } = await import('../../devnet/plugins.ts');
+    const { plugins } = devnetPlugins({ siteKinds });
     const devnet = await startDevnet({
       dir: values.dir,
       liteservers,
@@ -54,10 +57,7 @@ export const devnetCommand: Command = {
       bridgePort: bridge.port,
       blockIntervalMs,
       bridgeLogger: values.verbose ? stderrLogger : undefined,
-      // DNS contracts + ConfigParam 4 (`dnsRoot`, `dnsNames` endpoints); DHT nodes (config `dht`, `dhtNodes`);
-      // the demo TON Sites over RLDP, published in that DHT (`sites`); TON Storage seeders of the demo bags
-      // (static.ton's site bag, a 20 MiB file), published in that DHT too (`storage`).
-      plugins: [devnetDnsPlugin(), dht, devnetSitesPlugin({ dht }), devnetStoragePlugin({ dht })],
+      plugins, // src/devnet/plugins.ts: DNS, DHT, the demo sites of every peer kind, storage seeders
     }).catch((error: Error) => {
       throw new CliError(`devnet failed to start: ${error.message}`);
     });
@@ -67,6 +67,19 @@ export const devnetCommand: Command = {
     return 0;
   },
 };
+
+/** --site-kind NAME=KIND,... (shared with `tonsite demo`). */
+export async function siteKindsOption(
+  text: string | undefined,
+): Promise<Record<string, PeerKind> | undefined> {
+  if (text === undefined) return undefined;
+  const { parseKindAssignments } = await import('../../devnet/peers/index.ts');
+  try {
+    return parseKindAssignments(text);
+  } catch (error) {
+    throw new CliError(`--site-kind: ${(error as Error).message}`, 2);
+  }
+}
 
 function intOption(text: string, flag: string, min: number, max: number): number {
   const n = /^\d{1,10}$/.test(text) ? Number(text) : NaN;
