@@ -19,7 +19,7 @@ import {
   type GatewayResponse,
 } from '../net/gateway/index.ts';
 import { LiteError, LitePool, type LiteServerStatus } from '../net/lite/index.ts';
-import { stackFromConfig, type DnsTrust } from '../net/stack/index.ts';
+import { builtInNetworkConfig, stackFromConfig, type DnsTrust } from '../net/stack/index.ts';
 import {
   bridgeTcpUrl,
   bridgeUdpUrl,
@@ -31,7 +31,6 @@ import {
 import { IdbDhtCache } from './dht-cache.ts';
 import { IdbDnsCacheStore } from './dns-cache.ts';
 import { IdbPieceCache } from './piece-cache.ts';
-import mainnetConfig from './global-config-mainnet.json';
 import type { Settings } from './settings.ts';
 
 const CONNECT_TIMEOUT_MS = 8_000;
@@ -78,7 +77,7 @@ class RecordingResolver implements DnsResolver {
 }
 
 function configOf(settings: Settings): Record<string, unknown> {
-  return settings.network.config ?? (mainnetConfig as Record<string, unknown>);
+  return settings.network.config ?? (builtInNetworkConfig('mainnet') as Record<string, unknown>);
 }
 
 async function firstBridge<T>(bridges: string[], open: (bridge: string) => Promise<T>): Promise<[T, string]> {

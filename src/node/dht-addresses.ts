@@ -3,7 +3,6 @@
  * distinct ADNL id is looked up in the DHT of the same global config, over direct UDP or, with `--bridge`,
  * through the bridge's /udp relay.
  */
-import { readFileSync } from 'node:fs';
 import { WebSocket } from 'ws';
 import type { DnsResolution } from '../net/dns/index.ts';
 import { lookupAdnlAddresses, type AdnlAddressLookupJson } from '../net/dht/index.ts';
@@ -30,16 +29,11 @@ export function adnlIdsOf(res: DnsResolution): Uint8Array[] {
 /** The DHT lookups for the ADNL records of `res`, or undefined when it has none. */
 export async function dhtAddressesFor(
   res: DnsResolution,
-  opts: { configFile: string; bridge?: string; timeoutMs: number },
+  opts: { config: unknown; bridge?: string; timeoutMs: number },
 ): Promise<AdnlAddressLookupJson[] | undefined> {
   const adnlIds = adnlIdsOf(res);
   if (adnlIds.length === 0) return undefined;
-  let config: unknown = null; // an unreadable config is reported per id as `unavailable`
-  try {
-    config = JSON.parse(readFileSync(opts.configFile, 'utf8'));
-  } catch {
-    // keep null
-  }
+  const config = opts.config; // one without a usable dht section is reported per id as `unavailable`
   const bridge = opts.bridge;
   return lookupAdnlAddresses({
     adnlIds,

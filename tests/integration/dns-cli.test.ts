@@ -141,7 +141,10 @@ describe('tonsite resolve on the devnet', () => {
     expect(
       (await run(['resolve', 'alice.ton', '--config', devnet.configPath, '--category', 'web'])).code,
     ).toBe(2);
-    expect((await run(['resolve', 'alice.ton'])).code).toBe(2);
+    // --network and --config name the network twice (without either it is mainnet, which tests never contact).
+    expect(
+      (await run(['resolve', 'alice.ton', '--network', 'testnet', '--config', devnet.configPath])).code,
+    ).toBe(2);
   });
 
   it('works as the installed command (bin/tonsite.js)', async () => {

@@ -1,5 +1,4 @@
-/** `tonsite bridge`: the WebSocket→TCP bridge to the liteservers of one global config, until SIGINT/SIGTERM. */
-import { readFileSync } from 'node:fs';
+/** `tonsite bridge`: the WebSocket→TCP bridge to the liteservers of one network (mainnet by default), until SIGINT/SIGTERM. */
 import { parseOptions } from '../args.ts';
 import {
   BridgeConfigError,
@@ -14,6 +13,7 @@ import {
 } from '../bridge/index.ts';
 import { udpRelayRoute } from '../bridge/udp-relay.ts';
 import { CliError, type Command } from '../command.ts';
+import { NETWORK_OPTIONS, networkFromOptions, networkUsage, type Network } from '../network.ts';
 
 export const DEFAULT_BRIDGE_LISTEN = '127.0.0.1:8081';
 
@@ -21,17 +21,18 @@ export const bridgeCommand: Command = {
   name: 'bridge',
   summary: 'WebSocket bridge to the liteservers of a global config (for the extension)',
   usage: [
-    'Usage: tonsite bridge --config FILE [--listen HOST:PORT] [limits] [--quiet]',
+    'Usage: tonsite bridge [--network NET] [--listen HOST:PORT] [limits] [--quiet]',
     '',
     'Serves ws://HOST:PORT/tcp?server=<index> and /tcp?key=<base64 key>: a TCP stream to that liteserver of',
-    'the config, binary frames = raw TCP bytes (ADNL stays end-to-end encrypted). Every other destination is',
+    'the network, binary frames = raw TCP bytes (ADNL stays end-to-end encrypted). Every other destination is',
     'refused (close code 4403). Prints one JSON line {"bridge": URL, ...}; logs (no payload bytes) go to stderr.',
     'Also serves ws://HOST:PORT/udp: a blind UDP datagram relay for ADNL (src/net/transport/relay-protocol.ts),',
     'to public unicast IPv4 destinations only (ports >= 1024), with per-stream destination and rate limits.',
     'Runs until SIGINT/SIGTERM.',
     '',
     `  --listen HOST:PORT     listen address (default ${DEFAULT_BRIDGE_LISTEN}; port 0 = any free port)`,
-    '  --config FILE          global config whose liteservers[] may be reached (required)',
+    ...networkUsage(25),
+    '                         Only its liteservers may be reached; nothing is contacted before a client asks.',
     '  --max-streams N        concurrent streams per client IP (default 32)',
     '  --max-rate BYTES       client→bridge bytes per second per stream (default 524288)',
     '  --max-frame BYTES      largest WebSocket message from a client (default 1048576)',
@@ -48,7 +49,7 @@ export const bridgeCommand: Command = {
   async run(args) {
     const { values } = parseOptions(args, {
       listen: { type: 'string', default: DEFAULT_BRIDGE_LISTEN },
-      config: { type: 'string' },
+      ...NETWORK_OPTIONS,
       'max-streams': { type: 'string' },
       'max-rate': { type: 'string' },
       'max-frame': { type: 'string' },
@@ -60,7 +61,6 @@ export const bridgeCommand: Command = {
       'fault-loss': { type: 'string' },
       'fault-delay': { type: 'string' },
     });
-    if (!values.config) throw new CliError('--config FILE is required', 2);
     let listen;
     try {
       listen = parseHostPort(values.listen);
@@ -84,7 +84,8 @@ export const bridgeCommand: Command = {
       }
     }
     const faults = relayFaults(values['fault-loss'], values['fault-delay'], values.devnet);
-    const destinations = loadDestinations(values.config);
+    const network = networkFromOptions(values)!;
+    const destinations = destinationsOf(network);
     const bridge = await startBridge({
       ...listen,
       destinations,
@@ -95,27 +96,28 @@ export const bridgeCommand: Command = {
     }).catch((error: Error) => {
       throw new CliError(`cannot listen on ${values.listen}: ${error.message}`);
     });
+    // Listening for the signal before the JSON line: whoever reads it may stop us at once.
+    const shutdown = untilShutdownSignal();
     console.log(
-      JSON.stringify({ bridge: bridge.url, liteservers: destinations.length, devnet: values.devnet }),
+      JSON.stringify({
+        bridge: bridge.url,
+        network: network.name,
+        liteservers: destinations.length,
+        devnet: values.devnet,
+      }),
     );
-    await untilShutdownSignal();
+    await shutdown;
     await bridge.close();
     return 0;
   },
 };
 
-/** Reads the liteservers of a global-config file as bridge destinations (CliError when unusable). */
-export function loadDestinations(file: string): BridgeDestination[] {
-  let json: unknown;
+/** The liteservers of a network as bridge destinations (CliError when unusable). */
+function destinationsOf(network: Network): BridgeDestination[] {
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    return destinationsFromGlobalConfig(network.config);
   } catch (error) {
-    throw new CliError(`cannot read config ${file}: ${(error as Error).message}`);
-  }
-  try {
-    return destinationsFromGlobalConfig(json);
-  } catch (error) {
-    if (error instanceof BridgeConfigError) throw new CliError(`${file}: ${error.message}`);
+    if (error instanceof BridgeConfigError) throw new CliError(`${network.name}: ${error.message}`);
     throw error;
   }
 }

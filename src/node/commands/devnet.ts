@@ -61,8 +61,10 @@ export const devnetCommand: Command = {
     }).catch((error: Error) => {
       throw new CliError(`devnet failed to start: ${error.message}`);
     });
+    // Listening for the signal before the JSON line: whoever reads it may stop us at once.
+    const shutdown = untilShutdownSignal();
     console.log(JSON.stringify(devnet.endpoints));
-    await untilShutdownSignal();
+    await shutdown;
     await devnet.stop();
     return 0;
   },

@@ -9,6 +9,7 @@ import { GatewayError, type GatewayRequestLog, type GatewayResponse } from '../.
 import { headerProblem, type HeaderList } from '../../net/http/index.ts';
 import { parseOptions } from '../args.ts';
 import { CliError, type Command } from '../command.ts';
+import { NETWORK_OPTIONS, networkFromOptions, networkUsage } from '../network.ts';
 import { OutputFile } from '../output-file.ts';
 import { createNodeGateway, parsePeer } from '../proxy/node-gateway.ts';
 
@@ -16,7 +17,7 @@ export const fetchCommand: Command = {
   name: 'fetch',
   summary: 'fetch a TON Site URL over RLDP (like curl), direct UDP or through a bridge',
   usage: [
-    'Usage: tonsite fetch URL [-o FILE] [--json] [--peer PUBKEY_HEX@IP:PORT] [--config FILE] [--bridge URL]',
+    'Usage: tonsite fetch URL [-o FILE] [--json] [--network NET] [--peer PUBKEY_HEX@IP:PORT] [--bridge URL]',
     '                         [-X METHOD] [-H "Name: value"]... [-d DATA | -d @FILE] [-i]',
     '',
     'Fetches http://NAME.ton/..., http://NAME.t.me/..., http://<adnl>.adnl/... or http://<bag id>.bag/... (TON',
@@ -28,8 +29,9 @@ export const fetchCommand: Command = {
     '  --json              print one JSON line: status, headers, bytes, seconds, sha256, stages, rldp, error',
     '                      (the body then only goes to -o FILE)',
     '  -i, --include       print the status line and headers before the body',
-    '  --peer KEY@IP:PORT  send to this peer (hex ed25519 key) directly: no DNS, no DHT (for a .bag: a seeder)',
-    '  --config FILE       global config (e.g. the one `tonsite devnet` writes)',
+    '  --peer KEY@IP:PORT  send to this peer (hex ed25519 key) directly: no DNS, no DHT (for a .bag: a seeder);',
+    '                      alone (without --network) it uses no network at all',
+    ...networkUsage(22),
     '  --bridge URL        through a tonsite bridge (ws://HOST:PORT): UDP via /udp, liteservers via /tcp',
     '  -X, --request M     HTTP method (default GET, or POST with -d)',
     '  -H, --header H      extra request header "Name: value" (repeatable)',
@@ -44,7 +46,7 @@ export const fetchCommand: Command = {
         json: { type: 'boolean', default: false },
         include: { type: 'boolean', short: 'i', default: false },
         peer: { type: 'string' },
-        config: { type: 'string' },
+        ...NETWORK_OPTIONS,
         bridge: { type: 'string' },
         request: { type: 'string', short: 'X' },
         header: { type: 'string', short: 'H', multiple: true },
@@ -58,7 +60,7 @@ export const fetchCommand: Command = {
     const timeoutMs = /^\d{1,7}$/.test(values.timeout) ? Number(values.timeout) : NaN;
     if (!(timeoutMs >= 1)) throw new CliError('--timeout must be a positive integer (ms)', 2);
     const peer = values.peer !== undefined ? parsePeer(values.peer) : undefined;
-    if (!values.config && !peer) throw new CliError('give --config FILE (or --peer for a single site)', 2);
+    const network = networkFromOptions(values, peer ? 'none' : 'mainnet');
     const headers = parseHeaders(values.header ?? []);
     let body: Uint8Array | null = null;
     if (values.data !== undefined) {
@@ -73,7 +75,7 @@ export const fetchCommand: Command = {
 
     let lastLog: GatewayRequestLog | null = null;
     const node = await createNodeGateway({
-      configFile: values.config,
+      config: network?.config,
       bridge: values.bridge,
       timeoutMs,
       gateway: { onRequestLog: (log) => (lastLog = log) },

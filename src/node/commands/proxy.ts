@@ -2,6 +2,7 @@
 import { parseOptions } from '../args.ts';
 import { parseHostPort, untilShutdownSignal } from '../bridge/index.ts';
 import { CliError, type Command } from '../command.ts';
+import { NETWORK_OPTIONS, networkFromOptions, networkUsage } from '../network.ts';
 import { createNodeGateway, parsePeer } from '../proxy/node-gateway.ts';
 import { startTonProxy } from '../proxy/server.ts';
 
@@ -11,7 +12,7 @@ export const proxyCommand: Command = {
   name: 'proxy',
   summary: 'HTTP proxy for TON hosts (.ton, .t.me, .adnl) over RLDP, for browsers and curl -x',
   usage: [
-    'Usage: tonsite proxy [--listen HOST:PORT] --config FILE [--bridge URL] [--peer PUBKEY_HEX@IP:PORT] [--quiet]',
+    'Usage: tonsite proxy [--listen HOST:PORT] [--network NET] [--bridge URL] [--peer PUBKEY_HEX@IP:PORT] [--quiet]',
     '',
     'A plain HTTP proxy: point a browser or `curl -x http://127.0.0.1:8080` at it and open http://NAME.ton/.',
     'Only TON hosts are served (others get 403); sites are resolved through the DNS and DHT of the config and',
@@ -19,7 +20,7 @@ export const proxyCommand: Command = {
     'log line per request goes to stderr. Runs until SIGINT/SIGTERM.',
     '',
     `  --listen HOST:PORT   listen address (default ${DEFAULT_PROXY_LISTEN}; port 0 = any free port)`,
-    '  --config FILE        global config (e.g. the one `tonsite devnet` writes)',
+    ...networkUsage(23),
     '  --bridge URL         through a tonsite bridge (ws://HOST:PORT) instead of direct UDP/TCP',
     '  --peer KEY@IP:PORT   also reach this peer without the DHT (its .adnl host)',
     '  --quiet              no log lines',
@@ -27,7 +28,7 @@ export const proxyCommand: Command = {
   async run(args) {
     const { values } = parseOptions(args, {
       listen: { type: 'string', default: DEFAULT_PROXY_LISTEN },
-      config: { type: 'string' },
+      ...NETWORK_OPTIONS,
       bridge: { type: 'string' },
       peer: { type: 'string' },
       quiet: { type: 'boolean', default: false },
@@ -39,9 +40,9 @@ export const proxyCommand: Command = {
       throw new CliError((error as Error).message, 2);
     }
     const peer = values.peer !== undefined ? parsePeer(values.peer) : undefined;
-    if (!values.config && !peer) throw new CliError('give --config FILE (or --peer for a single site)', 2);
+    const network = networkFromOptions(values, peer ? 'none' : 'mainnet');
     const node = await createNodeGateway({
-      configFile: values.config,
+      config: network?.config,
       bridge: values.bridge,
       gateway: { peers: peer ? [peer] : [] },
     });
@@ -55,10 +56,12 @@ export const proxyCommand: Command = {
       await node.close();
       throw new CliError(`cannot listen on ${values.listen}: ${error.message}`);
     });
+    // Listening for the signal before the JSON line: whoever reads it may stop us at once.
+    const shutdown = untilShutdownSignal();
     console.log(
       JSON.stringify({ proxy: proxy.url, dns: node.dns, dht: node.dht, bridge: values.bridge ?? null }),
     );
-    await untilShutdownSignal();
+    await shutdown;
     await proxy.close();
     await node.close();
     return 0;

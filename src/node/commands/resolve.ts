@@ -4,7 +4,6 @@
  * are compared (a disagreement is an error); with one, that one is trusted. `--trace` prints every hop, like
  * `dig +trace`. The `--json` output is documented in README.md ("tonsite resolve --json").
  */
-import { readFileSync } from 'node:fs';
 import {
   DnsError,
   dnsCategoryLabel,
@@ -25,18 +24,19 @@ import { parseOptions } from '../args.ts';
 import { CliError, type Command } from '../command.ts';
 import { dhtAddressesFor } from '../dht-addresses.ts';
 import { cliLitePool } from '../lite-pool.ts';
+import { NETWORK_OPTIONS, networkFromOptions, networkUsage, type Network } from '../network.ts';
 
 export const resolveCommand: Command = {
   name: 'resolve',
   summary: 'resolve a .ton / .t.me name through the DNS contracts (like dig)',
   usage: [
-    'Usage: tonsite resolve NAME --config FILE [--category CAT] [--bridge URL] [--json] [--trace]',
+    'Usage: tonsite resolve NAME [--network NET] [--category CAT] [--bridge URL] [--json] [--trace]',
     '',
     'Walks dnsresolve from the root DNS contract (ConfigParam 4) through every dns_next_resolver, on the',
     'liteservers of the config. With two or more liteservers the walk runs on two different ones and their',
     'answers must agree; otherwise the single server is trusted (the output says which).',
     '',
-    '  --config FILE    global config (e.g. the one `tonsite devnet` writes)',
+    ...networkUsage(19),
     '  --category CAT   site (default), storage, wallet, dns_next_resolver, all, or 64 hex digits',
     '  --bridge URL     go through a tonsite bridge (ws://HOST:PORT) instead of direct TCP',
     '  --json           one JSON object (see README: "tonsite resolve --json"); for ADNL records it also',
@@ -53,7 +53,7 @@ export const resolveCommand: Command = {
     const { values, positionals } = parseOptions(
       args,
       {
-        config: { type: 'string' },
+        ...NETWORK_OPTIONS,
         category: { type: 'string', default: 'site' },
         bridge: { type: 'string' },
         json: { type: 'boolean', default: false },
@@ -65,7 +65,7 @@ export const resolveCommand: Command = {
       true,
     );
     if (positionals.length !== 1) throw new CliError('give exactly one NAME', 2);
-    if (!values.config) throw new CliError('--config FILE is required', 2);
+    const network = networkFromOptions(values)!;
     const timeoutMs = /^\d{1,7}$/.test(values.timeout) ? Number(values.timeout) : NaN;
     if (!(timeoutMs >= 1)) throw new CliError('--timeout must be a positive integer (ms)', 2);
     let name: string;
@@ -78,14 +78,14 @@ export const resolveCommand: Command = {
       throw new CliError((error as Error).message, 2);
     }
 
-    const { pool, resolver, trust } = openDns(values.config, values.bridge, timeoutMs, values.single);
+    const { pool, resolver, trust } = openDns(network, values.bridge, timeoutMs, values.single);
     try {
       try {
         const res = await resolver.resolve(name, category);
         if (values.json) {
           const dht = values['no-dht']
             ? undefined
-            : await dhtAddressesFor(res, { configFile: values.config, bridge: values.bridge, timeoutMs });
+            : await dhtAddressesFor(res, { config: network.config, bridge: values.bridge, timeoutMs });
           console.log(
             JSON.stringify({ ok: true, trust, resolution: resolutionToJson(res), ...(dht && { dht }) }),
           );
@@ -107,13 +107,7 @@ export const resolveCommand: Command = {
 };
 
 /** DNS over the config's liteservers (stackFromConfig: cross-checked on two unless --single, the network's hints). */
-function openDns(configFile: string, bridge: string | undefined, timeoutMs: number, single: boolean) {
-  let config: unknown;
-  try {
-    config = JSON.parse(readFileSync(configFile, 'utf8'));
-  } catch (error) {
-    throw new CliError(`cannot use config ${configFile}: ${(error as Error).message}`);
-  }
+function openDns(network: Network, bridge: string | undefined, timeoutMs: number, single: boolean) {
   if (bridge !== undefined) {
     try {
       bridgeTcpUrl(bridge, { server: 0 });
@@ -121,13 +115,13 @@ function openDns(configFile: string, bridge: string | undefined, timeoutMs: numb
       throw new CliError((error as Error).message, 2);
     }
   }
-  const stack = stackFromConfig(config, {
+  const stack = stackFromConfig(network.config, {
     pool: (servers) => cliLitePool(servers, bridge, timeoutMs),
     single,
   });
   if (stack.serversError)
-    throw new CliError(`cannot use config ${configFile}: ${stack.serversError.message}`);
-  if (!stack.dns) throw new CliError(`${configFile}: no liteservers`);
+    throw new CliError(`cannot use config ${network.name}: ${stack.serversError.message}`);
+  if (!stack.dns) throw new CliError(`${network.name}: no liteservers`);
   return stack.dns;
 }
 

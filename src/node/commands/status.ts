@@ -4,12 +4,12 @@
  * default; through a WebSocket bridge with --bridge (servers addressed by key, so the bridge's config may list
  * them in another order).
  */
-import { readFileSync } from 'node:fs';
 import { WebSocket } from 'ws';
 import { LitePool, liteServersFromConfig, LiteError, type LiteServerStatus } from '../../net/lite/index.ts';
 import { bridgeTcpUrl, connectWebSocketStream, type StreamConnector } from '../../net/transport/index.ts';
 import { parseOptions } from '../args.ts';
 import { CliError, type Command } from '../command.ts';
+import { NETWORK_OPTIONS, networkFromOptions, networkUsage, type Network } from '../network.ts';
 import { tcpConnector } from '../tcp-stream.ts';
 
 export interface StatusReport {
@@ -35,13 +35,13 @@ export const statusCommand: Command = {
   name: 'status',
   summary: 'health of the liteservers of a global config (latency, seqno, lag)',
   usage: [
-    'Usage: tonsite status --config FILE [--bridge URL] [--json] [--timeout MS] [--max-lag N]',
+    'Usage: tonsite status [--network NET] [--bridge URL] [--json] [--timeout MS] [--max-lag N]',
     '',
     'Asks every liteserver of the config for its masterchain info (ADNL over TCP, or through the bridge)',
     'and prints, per server: reachable or not, latency, masterchain seqno and lag behind the best server.',
     'Exit code 0 when at least one server answered, 1 otherwise.',
     '',
-    '  --config FILE   global config (e.g. the one `tonsite devnet` writes)',
+    ...networkUsage(18),
     '  --bridge URL    go through a tonsite bridge (ws://HOST:PORT) instead of direct TCP',
     '  --json          one JSON object instead of a table',
     '  --timeout MS    connect and query timeout per server (default 5000)',
@@ -49,17 +49,17 @@ export const statusCommand: Command = {
   ].join('\n'),
   async run(args) {
     const { values } = parseOptions(args, {
-      config: { type: 'string' },
+      ...NETWORK_OPTIONS,
       bridge: { type: 'string' },
       json: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '5000' },
       'max-lag': { type: 'string', default: '8' },
     });
-    if (!values.config) throw new CliError('--config FILE is required', 2);
+    const network = networkFromOptions(values)!;
     const timeoutMs = intOption(values.timeout, '--timeout', 1, 600_000);
     const maxLagBlocks = intOption(values['max-lag'], '--max-lag', 0, 1_000_000);
     const report = await checkStatus({
-      configFile: values.config,
+      network,
       bridge: values.bridge,
       timeoutMs,
       maxLagBlocks,
@@ -70,25 +70,20 @@ export const statusCommand: Command = {
 };
 
 export async function checkStatus(options: {
-  configFile: string;
+  network: Network;
   bridge?: string;
   timeoutMs: number;
   maxLagBlocks?: number;
 }): Promise<StatusReport> {
-  let config: unknown;
-  try {
-    config = JSON.parse(readFileSync(options.configFile, 'utf8'));
-  } catch (error) {
-    throw new CliError(`cannot read config ${options.configFile}: ${(error as Error).message}`);
-  }
+  const name = options.network.name;
   let servers;
   try {
-    servers = liteServersFromConfig(config);
+    servers = liteServersFromConfig(options.network.config);
   } catch (error) {
-    if (error instanceof LiteError) throw new CliError(`${options.configFile}: ${error.message}`);
+    if (error instanceof LiteError) throw new CliError(`${name}: ${error.message}`);
     throw error;
   }
-  if (servers.length === 0) throw new CliError(`${options.configFile}: no liteservers`);
+  if (servers.length === 0) throw new CliError(`${name}: no liteservers`);
   const bridge = options.bridge;
   if (bridge !== undefined) {
     try {

@@ -3,7 +3,6 @@
  * (stackFromConfig: DNS through its liteservers with the network's hints, its DHT), ADNL over direct UDP or, with a
  * bridge, over its /udp relay (and the liteservers over its /tcp route).
  */
-import { readFileSync } from 'node:fs';
 import { WebSocket } from 'ws';
 import { AdnlNode } from '../../net/adnl/index.ts';
 import { generateKeyPair } from '../../net/crypto/index.ts';
@@ -13,11 +12,14 @@ import { stackFromConfig } from '../../net/stack/index.ts';
 import { bridgeUdpUrl, openRelaySocket, type DatagramSocket } from '../../net/transport/index.ts';
 import { CliError } from '../command.ts';
 import { cliLitePool } from '../lite-pool.ts';
+import { readConfigFile } from '../network.ts';
 import { nativePrimitives } from '../native-crypto.ts';
 import { openUdpSocket } from '../udp-socket.ts';
 
 export interface NodeGatewayOptions {
   /** Global config (liteservers for DNS, dht for addresses). Without it only --peer works. */
+  config?: unknown;
+  /** The same read from a file (tests, benches). */
   configFile?: string;
   /** tonsite bridge base URL (ws://HOST:PORT): UDP through its relay, liteservers through its TCP route. */
   bridge?: string;
@@ -48,14 +50,6 @@ export function parsePeer(text: string): StaticPeer {
   return { publicKey: new Uint8Array(Buffer.from(m[1], 'hex')), address: { host: m[2], port: Number(m[3]) } };
 }
 
-function readConfig(file: string): Record<string, unknown> {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  } catch (error) {
-    throw new CliError(`cannot read config ${file}: ${(error as Error).message}`);
-  }
-}
-
 export async function createNodeGateway(options: NodeGatewayOptions): Promise<NodeGateway> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const bridge = options.bridge;
@@ -67,8 +61,9 @@ export async function createNodeGateway(options: NodeGatewayOptions): Promise<No
     }
   }
   // The config's liteservers (DNS, with the network's hints) and DHT; without a config only --peer works.
-  const stack = options.configFile
-    ? stackFromConfig(readConfig(options.configFile), {
+  const config = options.configFile !== undefined ? readConfigFile(options.configFile) : options.config;
+  const stack = config
+    ? stackFromConfig(config, {
         pool: (servers) => cliLitePool(servers, bridge, timeoutMs),
       })
     : null;
