@@ -4,6 +4,7 @@ export type AdnlErrorKind =
   | 'bad-checksum' // sha256(nonce || payload) mismatch
   | 'handshake' // malformed/unknown-key handshake, or no empty ack frame
   | 'protocol' // a well-formed frame whose payload is not what the protocol allows
+  | 'auth' // tcp.authentificate exchange refused or failed (DIGEST §2.1)
   | 'timeout' // query/ping/connect timeout
   | 'connection-lost' // the stream closed while the query was in flight
   | 'closed' // the client was closed by its owner

@@ -23,6 +23,20 @@ export {
   type ClientHandshake,
 } from './tcp-handshake.ts';
 export { decodeTcpPayload, type TcpPayload } from './tcp-messages.ts';
+export {
+  TCP_AUTH_CLIENT_NONCE_SIZE,
+  TCP_AUTH_MAX_NONCE,
+  TCP_AUTH_MAX_PAYLOAD,
+  TCP_AUTH_SERVER_NONCE_SIZE,
+  TcpAuthClient,
+  TcpAuthServer,
+  decodeTcpAuthPayload,
+  encodeTcpAuthComplete,
+  encodeTcpAuthNonce,
+  encodeTcpAuthenticate,
+  tcpAuthSignedBytes,
+  type TcpAuthPayload,
+} from './tcp-auth.ts';
 export { AdnlTcpChannel, type AdnlTcpChannelHandlers } from './tcp-channel.ts';
 export { AdnlTcpClient, type AdnlTcpClientOptions, type AdnlTcpClientState } from './tcp-client.ts';
 export {

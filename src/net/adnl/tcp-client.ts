@@ -7,6 +7,8 @@
  * once (the server reads frames in order after the handshake and acks before it answers, DIGEST §2.1; the C++
  * and tonutils-go clients send the same way), saving one round trip. The ack is still required: a first frame
  * that is not empty, a close or a timeout before it fails the connection and every query sent on it.
+ *
+ * With `authKey`, every connection also runs the tcp.authentificate exchange (tcp-auth.ts) before any query.
  */
 import { generateKeyPair, type KeyPair } from '../crypto/index.ts';
 import { pooledRandomBytes } from './random-pool.ts';
@@ -14,6 +16,7 @@ import type { ByteStream, StreamConnector } from '../transport/index.ts';
 import { AdnlError } from './errors.ts';
 import { AdnlTcpChannel } from './tcp-channel.ts';
 import { ADNL_TCP_MAX_FRAME_SIZE, ADNL_TCP_MAX_PAYLOAD } from './tcp-frame.ts';
+import { TcpAuthClient } from './tcp-auth.ts';
 import { createClientHandshake } from './tcp-handshake.ts';
 import { decodeTcpPayload, encodePing, encodeQuery, queryKey } from './tcp-messages.ts';
 
@@ -43,6 +46,14 @@ export interface AdnlTcpClientOptions {
    * queries' AdnlError('handshake' | 'timeout'); `acknowledged()` tells when the server confirmed. Default false.
    */
   pipeline?: boolean;
+  /**
+   * Authenticate every connection with this Ed25519 key (tcp.authentificate, DIGEST §2.1): the client sends its
+   * nonce right behind the handshake (as the C++ client does), signs the server's nonce and sends the completion
+   * before any query, so every query is answered as from this key. The connect timeout covers the exchange; a
+   * server that closes instead fails the connect with AdnlError('auth'). Queries wait for the exchange, so
+   * `pipeline` has no effect with it. Default: none (public liteservers don't need it).
+   */
+  authKey?: KeyPair;
 }
 
 interface PendingQuery {
@@ -66,7 +77,10 @@ export class AdnlTcpClient {
 
   readonly serverPublicKey: Uint8Array;
   readonly #connector: StreamConnector;
-  readonly #options: Required<Omit<AdnlTcpClientOptions, 'keyPair'>> & { keyPair?: KeyPair };
+  readonly #options: Required<Omit<AdnlTcpClientOptions, 'keyPair' | 'authKey'>> & {
+    keyPair?: KeyPair;
+    authKey?: KeyPair;
+  };
   #state: AdnlTcpClientState = 'connecting';
   #lastError: Error | undefined;
   #channel: AdnlTcpChannel | null = null;
@@ -122,8 +136,10 @@ export class AdnlTcpClient {
       reconnectMaxDelayMs: options.reconnectMaxDelayMs ?? 30_000,
       maxFrameSize: options.maxFrameSize ?? ADNL_TCP_MAX_FRAME_SIZE,
       maxPendingQueries: options.maxPendingQueries ?? 4096,
-      pipeline: options.pipeline ?? false,
+      // Queries must follow the auth completion, which needs the server's nonce first.
+      pipeline: (options.pipeline ?? false) && !options.authKey,
       keyPair: options.keyPair,
+      authKey: options.authKey,
     };
   }
 
@@ -268,6 +284,7 @@ export class AdnlTcpClient {
     pipelined: boolean,
   ): Promise<AdnlTcpChannel> {
     const handshake = createClientHandshake(this.serverPublicKey, this.#options.keyPair ?? generateKeyPair());
+    const auth = this.#options.authKey ? new TcpAuthClient(this.#options.authKey) : null;
     let ackResolve!: () => void;
     let ackReject!: (error: Error) => void;
     this.#ack = new Promise<void>((resolve, reject) => {
@@ -276,49 +293,85 @@ export class AdnlTcpClient {
     });
     this.#ack.catch(() => undefined); // observed through acknowledged() or the queries; never unhandled
     return new Promise<AdnlTcpChannel>((resolve, reject) => {
-      let acked = false;
+      /** 'ack': waiting for the empty first frame; 'auth': for tcp.authentificationNonce; 'ready': connected. */
+      let stage: 'ack' | 'auth' | 'ready' = 'ack';
       /** Resolved (and attached) before the ack: failures go to the live connection, not to `reject`. */
       let handedOut = false;
+      const ready = (): void => {
+        stage = 'ready';
+        clearTimeout(timer);
+        if (!handedOut) resolve(channel);
+      };
       const channel = new AdnlTcpChannel(
         stream,
         handshake.ciphers,
         {
           onPayload: (payload) => {
-            if (acked) {
+            if (stage === 'ready') {
               this.#onPayload(channel, payload);
               return;
             }
-            // DIGEST §2.1: the server's first frame is empty; anything else means a confused peer.
-            if (payload.length !== 0) {
-              channel.close(new AdnlError('handshake', 'server sent a non-empty first frame'));
+            if (stage === 'ack') {
+              // DIGEST §2.1: the server's first frame is empty; anything else means a confused peer.
+              if (payload.length !== 0) {
+                channel.close(new AdnlError('handshake', 'server sent a non-empty first frame'));
+                return;
+              }
+              this.#neverAcked = false;
+              ackResolve();
+              if (auth) stage = 'auth';
+              else ready();
               return;
             }
-            acked = true;
-            clearTimeout(timer);
-            this.#neverAcked = false;
-            ackResolve();
-            if (!handedOut) resolve(channel);
+            if (payload.length === 0) return; // keepalive
+            // The only frame a server sends now is its nonce (we sent no query or ping yet).
+            let complete: Uint8Array;
+            try {
+              const message = decodeTcpPayload(payload);
+              if (message.kind !== 'auth-nonce')
+                throw new AdnlError(
+                  'auth',
+                  `server sent ${message.kind} instead of tcp.authentificationNonce`,
+                );
+              complete = auth!.onNonce(message.nonce);
+            } catch (error) {
+              channel.close(error as Error);
+              return;
+            }
+            // Queries sent after this frame are handled after the completion (the server reads in order).
+            channel.send(complete);
+            ready();
           },
           onClose: (error) => {
-            if (acked) {
+            if (stage === 'ready') {
               this.#onChannelClosed(channel, error);
               return;
             }
             clearTimeout(timer);
-            // Our own timeout/close and a bad first frame keep their kind; anything else is a failed handshake.
+            // Our own timeout/close, a bad first frame and a failed exchange keep their kind; anything else is a
+            // failed handshake, or (closed after the ack while authenticating) a server refusing our completion.
             let failure: AdnlError;
             if (
               error instanceof AdnlError &&
-              (error.kind === 'timeout' || error.kind === 'closed' || error.kind === 'handshake')
+              (error.kind === 'timeout' ||
+                error.kind === 'closed' ||
+                error.kind === 'handshake' ||
+                error.kind === 'auth' ||
+                (stage === 'auth' && error.kind === 'protocol'))
             )
               failure = error;
             else {
               const detail = error ? `: ${error.message}` : '';
-              failure = new AdnlError('handshake', `connection closed during handshake${detail}`, {
-                cause: error,
-              });
+              failure =
+                stage === 'auth'
+                  ? new AdnlError('auth', `connection closed during tcp.authentificate${detail}`, {
+                      cause: error,
+                    })
+                  : new AdnlError('handshake', `connection closed during handshake${detail}`, {
+                      cause: error,
+                    });
             }
-            ackReject(failure);
+            if (stage === 'ack') ackReject(failure);
             if (handedOut) this.#onChannelClosed(channel, failure, true);
             else reject(failure);
           },
@@ -326,11 +379,20 @@ export class AdnlTcpClient {
         this.#options.maxFrameSize,
       );
       const timer = setTimeout(
-        () => channel.close(new AdnlError('timeout', 'no handshake ack from server')),
+        () =>
+          channel.close(
+            new AdnlError(
+              'timeout',
+              stage === 'auth' ? 'no tcp.authentificationNonce from server' : 'no handshake ack from server',
+            ),
+          ),
         Math.max(0, deadline - now()),
       );
       setAbort(() => channel.close(new AdnlError('closed', 'ADNL client closed while connecting')));
       stream.write(handshake.packet);
+      // adnl-ext-client.cpp start_up: tcp.authentificate follows the handshake packet at once (one round trip
+      // saved; the server handles frames in order after the handshake, acking first).
+      if (auth) channel.send(auth.start());
       if (pipelined && !channel.closed) {
         // Queries may follow the handshake at once (the server handles frames in order after it).
         handedOut = true;

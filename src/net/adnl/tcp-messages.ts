@@ -1,9 +1,11 @@
 /**
  * The few payloads that travel in ADNL-TCP frames (DIGEST §2.3-2.4): `adnl.message.query` / `adnl.message.answer`
- * (matched by query_id) and `tcp.ping` / `tcp.pong` (sent as the whole payload, not wrapped in a query).
+ * (matched by query_id), `tcp.ping` / `tcp.pong` (sent as the whole payload, not wrapped in a query), and the
+ * three tcp.authentificate messages (tcp-auth.ts).
  */
 import { TlError, tlDecode, tlEncode, tlId } from '../tl/index.ts';
 import { AdnlError } from './errors.ts';
+import { decodeTcpAuthPayload, type TcpAuthPayload } from './tcp-auth.ts';
 
 export const ID_ADNL_QUERY = tlId('adnl.message.query');
 export const ID_ADNL_ANSWER = tlId('adnl.message.answer');
@@ -15,13 +17,16 @@ export type TcpPayload =
   | { kind: 'query'; queryId: Uint8Array; query: Uint8Array }
   | { kind: 'answer'; queryId: Uint8Array; answer: Uint8Array }
   | { kind: 'ping'; randomId: bigint }
-  | { kind: 'pong'; randomId: bigint };
+  | { kind: 'pong'; randomId: bigint }
+  | TcpAuthPayload;
 
 /** Classifies one frame payload; AdnlError('protocol') for anything else or anything malformed. */
 export function decodeTcpPayload(payload: Uint8Array): TcpPayload {
   if (payload.length === 0) return { kind: 'empty' };
   if (payload.length < 4) throw new AdnlError('protocol', 'ADNL-TCP payload shorter than a constructor id');
   const id = (payload[0] | (payload[1] << 8) | (payload[2] << 16) | (payload[3] << 24)) >>> 0;
+  const auth = decodeTcpAuthPayload(id, payload);
+  if (auth) return auth;
   try {
     switch (id) {
       case ID_ADNL_ANSWER: {

@@ -1,11 +1,14 @@
 /**
  * Server end of ADNL over TCP (the devnet liteserver runs on it): reads the client's 256-byte handshake, answers
- * with the empty ack frame (DIGEST §2.1), answers tcp.ping with tcp.pong, and dispatches every
- * adnl.message.query to `onQuery` concurrently, sending each adnl.message.answer as soon as it is ready.
+ * with the empty ack frame (DIGEST §2.1), answers tcp.ping with tcp.pong, takes part in the optional
+ * tcp.authentificate exchange (tcp-auth.ts; a failed one closes the connection, as the C++ ext server does), and
+ * dispatches every adnl.message.query to `onQuery` concurrently, sending each adnl.message.answer as soon as it is
+ * ready. Authentication is never required: queries before or without it are answered, with no authenticated key.
  */
 import type { KeyPair } from '../crypto/index.ts';
 import type { ByteStream } from '../transport/index.ts';
 import { AdnlError } from './errors.ts';
+import { TcpAuthServer } from './tcp-auth.ts';
 import { AdnlTcpChannel } from './tcp-channel.ts';
 import { ADNL_TCP_MAX_FRAME_SIZE, ADNL_TCP_MAX_PAYLOAD } from './tcp-frame.ts';
 import { ADNL_TCP_HANDSHAKE_SIZE, acceptClientHandshake } from './tcp-handshake.ts';
@@ -19,6 +22,12 @@ export interface AdnlTcpQueryContext {
   clientPublicKey: Uint8Array;
   /** Which of our keys the client addressed. */
   serverPublicKey: Uint8Array;
+  /**
+   * The Ed25519 key the client proved with tcp.authentificationComplete before this query arrived, or null (the
+   * C++ ext server likewise passes the key id current at that moment as the query's source). Always set by
+   * serveAdnlTcp; optional so that handlers can be called directly (tests) without it.
+   */
+  authenticatedKey?: Uint8Array | null;
 }
 
 export interface AdnlTcpServeOptions {
@@ -35,6 +44,8 @@ export interface AdnlTcpServeOptions {
 export interface AdnlTcpServerSession {
   /** Set once the handshake has been accepted. */
   readonly clientPublicKey: Uint8Array | null;
+  /** The client's Ed25519 key once it completed tcp.authentificate (null before / without it). */
+  readonly authenticatedKey: Uint8Array | null;
   /** Resolves when the connection ends (with the error that ended it, if any). */
   readonly closed: Promise<Error | undefined>;
   close(): void;
@@ -51,6 +62,7 @@ export function serveAdnlTcp(
   const maxConcurrent = options.maxConcurrentQueries ?? 1024;
   let channel: AdnlTcpChannel | null = null;
   let clientPublicKey: Uint8Array | null = null;
+  const auth = new TcpAuthServer();
   let ended = false;
   let inFlight = 0;
   let handshakeBuffer = new Uint8Array(0);
@@ -95,15 +107,12 @@ export function serveAdnlTcp(
       return;
     }
     clientPublicKey = accepted.clientPublicKey;
-    const context: AdnlTcpQueryContext = {
-      clientPublicKey: accepted.clientPublicKey,
-      serverPublicKey: accepted.keyPair.publicKey,
-    };
+    const peer = { clientPublicKey: accepted.clientPublicKey, serverPublicKey: accepted.keyPair.publicKey };
     const ch = new AdnlTcpChannel(
       stream,
       accepted.ciphers,
       {
-        onPayload: (payload) => onPayload(ch, payload, context),
+        onPayload: (payload) => onPayload(ch, payload, peer),
         onClose: (error) => finish(error),
       },
       options.maxFrameSize ?? ADNL_TCP_MAX_FRAME_SIZE,
@@ -113,7 +122,11 @@ export function serveAdnlTcp(
     ch.receive(joined.subarray(ADNL_TCP_HANDSHAKE_SIZE));
   };
 
-  function onPayload(ch: AdnlTcpChannel, payload: Uint8Array, context: AdnlTcpQueryContext): void {
+  function onPayload(
+    ch: AdnlTcpChannel,
+    payload: Uint8Array,
+    peer: Required<Omit<AdnlTcpQueryContext, 'authenticatedKey'>>,
+  ): void {
     let message;
     try {
       message = decodeTcpPayload(payload);
@@ -127,6 +140,17 @@ export function serveAdnlTcp(
         return;
       case 'empty':
         return;
+      // adnl-ext-server.cpp process_custom_packet: answer the nonce; verify the completion and send nothing.
+      // Every failure ends the connection without an answer (its td::Status error stops the connection).
+      case 'authenticate':
+      case 'auth-complete':
+        try {
+          if (message.kind === 'authenticate') ch.send(auth.onAuthenticate(message.nonce));
+          else auth.onComplete(message);
+        } catch (error) {
+          ch.close(error as Error);
+        }
+        return;
       case 'query': {
         if (inFlight >= maxConcurrent) {
           ch.close(new AdnlError('overloaded', 'client exceeded the concurrent query limit'));
@@ -136,7 +160,7 @@ export function serveAdnlTcp(
         const queryId = message.queryId;
         let answerPromise: Promise<Uint8Array>;
         try {
-          answerPromise = onQuery(message.query, context);
+          answerPromise = onQuery(message.query, { ...peer, authenticatedKey: auth.authenticatedKey });
         } catch (error) {
           answerPromise = Promise.reject(error);
         }
@@ -166,6 +190,9 @@ export function serveAdnlTcp(
   return {
     get clientPublicKey() {
       return clientPublicKey;
+    },
+    get authenticatedKey() {
+      return auth.authenticatedKey;
     },
     closed,
     close(): void {
