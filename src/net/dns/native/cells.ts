@@ -67,8 +67,9 @@ export class DataReader {
 
   /**
    * LDMSGADDR: the bits of one MsgAddress (block.tlb: addr_none$00, addr_extern$01 len:(## 9) bits,
-   * addr_std$10 anycast workchain:int8 bits256, addr_var$11 anycast len:(## 9) workchain:int32 bits). Anycast
-   * (`just$1`) is refused: the TVM stopped accepting it (global version 10), and no DNS contract stores one.
+   * addr_std$10 anycast workchain:int8 bits256, addr_var$11 anycast len:(## 9) workchain:int32 bits), the lengths
+   * as ton crypto/vm/tonops.cpp `skip_message_addr` takes them. Anycast (`just$1`) is refused: `skip_maybe_anycast`
+   * fails on it from global version 10 (older versions accepted it), and no DNS contract stores one.
    */
   msgAddress(s: Slice, what: string): BitString {
     const probe = s.clone();
