@@ -99,3 +99,15 @@ export { dnsItemIndex, dnsItemAddress } from './item-address.ts';
 export { DNS_ROOT_CONFIG_PARAM, dnsRootFromConfigParam, dnsRootConfigParam } from './root-config.ts';
 export { toHex as dnsHex, fromHex as dnsFromHex } from './bytes.ts';
 export { LiteDnsSource, liteDnsSources, type LiteDnsSourceOptions } from './lite-source.ts';
+export {
+  nativeDnsresolve,
+  nativeDnsresolveKind,
+  nativeDnsKind,
+  NATIVE_DNS_CODES,
+  withNativeDnsCodes,
+  DnsNativeDataError,
+  DnsNativeInputError,
+  type NativeDnsState,
+  type NativeDnsCodes,
+  type NativeDnsKind,
+} from './native/index.ts';
