@@ -13,7 +13,7 @@ import { stackFromConfig } from '../../net/stack/index.ts';
 import { bridgeUdpUrl, openRelaySocket, type DatagramSocket } from '../../net/transport/index.ts';
 import { CliError } from '../command.ts';
 import { cliLitePool } from '../lite-pool.ts';
-import { nativePrimitives } from '../native-crypto.ts';
+import { nativeAsymmetric, nativePrimitives } from '../native-crypto.ts';
 import { openUdpSocket } from '../udp-socket.ts';
 
 export interface NodeGatewayOptions {
@@ -95,6 +95,7 @@ export async function createNodeGateway(options: NodeGatewayOptions): Promise<No
         socket: options.wrapSocket ? options.wrapSocket(socket) : socket,
         keyPair: generateKeyPair(),
         crypto: nativePrimitives, // Node has OpenSSL; the extension uses noble (src/net/crypto/primitives.ts)
+        asymmetric: nativeAsymmetric,
       });
     },
     dht: dhtConfig
