@@ -7,10 +7,21 @@
  * concurrency, and the harness xorBaseline.
  * Also the CPU cost of one channel datagram through two AdnlNodes in one thread (no kernel): sendCustom of an
  * RLDP-symbol-sized message → encode, seal → open, decode, dispatch to onCustom. Both sides' cost, in µs.
+ * And the CPU a forged first-contact datagram costs a node (issue 15 item 1: the site's ADNL id, then a random
+ * "sender key" and random bytes, 296 bytes): with noble (pure JavaScript, the default) and with OpenSSL (what the
+ * Node hosts pass), the budget out of the way — and what one costs when over the first-contact budget (dropped
+ * before any crypto).
  */
 import { createSocket } from 'node:dgram';
 import { WebSocket } from 'ws';
-import { generateKeyPair } from '../src/net/crypto/index.ts';
+import {
+  generateKeyPair,
+  nobleAsymmetric,
+  noblePrimitives,
+  randomBytes,
+  type AsymmetricPrimitives,
+  type SymmetricPrimitives,
+} from '../src/net/crypto/index.ts';
 import { tlEncode } from '../src/net/tl/index.ts';
 import { AdnlNode } from '../src/net/adnl/index.ts';
 import { bridgeUdpUrl } from '../src/net/transport/relay-protocol.ts';
@@ -18,6 +29,7 @@ import { openRelaySocket } from '../src/net/transport/relay-socket.ts';
 import type { DatagramSocket, WebSocketConstructor } from '../src/net/transport/index.ts';
 import { startBridge } from '../src/node/bridge/index.ts';
 import { udpRelayRoute } from '../src/node/bridge/udp-relay.ts';
+import { nativeAsymmetric, nativePrimitives } from '../src/node/native-crypto.ts';
 import { openUdpSocket } from '../src/node/udp-socket.ts';
 import { report, xorBaseline } from './harness.ts';
 
@@ -115,7 +127,71 @@ export async function channelDatagramMicros(): Promise<number> {
   return Math.round(best * 10) / 10;
 }
 
+/**
+ * µs of process CPU per forged first-contact datagram handed to a node's socket callback (no kernel): `budget`
+ * false — limits raised so that every one reaches the ECDH (and fails its digest); true — default limits, all from
+ * one source, so all but the first burst are refused before any crypto. Best of 3 rounds of `count`.
+ */
+export function forgedFirstContactMicros(
+  crypto: SymmetricPrimitives,
+  asymmetric: AsymmetricPrimitives,
+  count: number,
+  budget: boolean,
+): { us: number; reachedCrypto: number } {
+  const socket: DatagramSocket = { onMessage: null, send: () => {}, close: () => {} };
+  const huge = 1_000_000_000;
+  const node = new AdnlNode({
+    socket,
+    keyPair: generateKeyPair(),
+    crypto,
+    asymmetric,
+    limits: budget
+      ? {}
+      : { firstContactSourceBurst: huge, firstContactSourceRate: huge, firstContactGlobalBurst: huge },
+  });
+  const datagrams = Array.from({ length: count }, () => {
+    const d = randomBytes(296);
+    d.set(node.id, 0);
+    return d;
+  });
+  const deliver = socket.onMessage as (d: Uint8Array, host: string, port: number) => void;
+  for (let i = 0; i < Math.min(50, count); i++) deliver(datagrams[i], '127.0.0.1', 40000); // warm-up
+  let best = Infinity;
+  for (let r = 0; r < 3; r++) {
+    const cpu = process.cpuUsage();
+    for (let i = 0; i < count; i++) deliver(datagrams[i], '127.0.0.1', 40001 + r);
+    const used = process.cpuUsage(cpu);
+    best = Math.min(best, (used.user + used.system) / count);
+  }
+  const reachedCrypto = node.stats.dropped.decrypt ?? 0;
+  if (node.peerCount !== 0 || node.stats.dropped.internal) throw new Error('a forged datagram got through');
+  node.close();
+  return { us: Math.round(best * 10) / 10, reachedCrypto };
+}
+
 export default async function adnlUdpBench(): Promise<void> {
+  const noble = forgedFirstContactMicros(noblePrimitives, nobleAsymmetric, 300, false);
+  const openssl = forgedFirstContactMicros(nativePrimitives, nativeAsymmetric, 3000, false);
+  const refused = forgedFirstContactMicros(nativePrimitives, nativeAsymmetric, 20000, true);
+  const note =
+    '296-byte datagrams to our id with a random sender key and random bytes, into the socket callback; process CPU';
+  report({ bench: 'adnl-udp.forgedFirstContactCpu', crypto: 'noble', value: noble.us, unit: 'us', note });
+  report({
+    bench: 'adnl-udp.forgedFirstContactCpu',
+    crypto: 'node:crypto',
+    value: openssl.us,
+    unit: 'us',
+    vsNoble: Math.round((noble.us / openssl.us) * 10) / 10,
+    note,
+  });
+  report({
+    bench: 'adnl-udp.forgedFirstContactCpu',
+    crypto: 'over budget',
+    value: refused.us,
+    unit: 'us',
+    note: 'default limits, one source: all but the first burst dropped before any crypto',
+  });
+
   report({ bench: 'adnl-udp.xorBaseline', value: xorBaseline(65536), unit: 'MB/s', size: 65536 });
   report({
     bench: 'adnl-udp.channelDatagramCpu',

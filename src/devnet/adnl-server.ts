@@ -7,7 +7,7 @@
 import { AdnlNode, type AdnlAddress } from '../net/adnl/index.ts';
 import type { KeyPair } from '../net/crypto/index.ts';
 import type { DatagramSocket } from '../net/transport/index.ts';
-import { nativePrimitives } from '../node/native-crypto.ts';
+import { nativeAsymmetric, nativePrimitives } from '../node/native-crypto.ts';
 import { openUdpSocket } from '../node/udp-socket.ts';
 import { adnlOptionsOf, peerProfile, type PeerProfile } from './peers/index.ts';
 
@@ -33,6 +33,7 @@ export async function startDevnetAdnlServer(
     keyPair: options.keyPair,
     addresses: [address],
     crypto: nativePrimitives,
+    asymmetric: nativeAsymmetric,
     ...adnlOptionsOf(options.profile ?? peerProfile('ours')),
   });
   return { adnlNode, address };

@@ -9,7 +9,7 @@
  * Decryption recomputes sha256 of the plaintext and rejects a mismatch.
  */
 import { bytesEqual, concatBytes, expectAnyBytes, expectBytes } from './bytes.ts';
-import { sharedSecret } from './ecdh.ts';
+import { nobleAsymmetric, type AsymmetricPrimitives } from './asymmetric.ts';
 import { generateKeyPair, type KeyPair } from './ed25519.ts';
 import { CryptoError } from './errors.ts';
 import { noblePrimitives, type SymmetricPrimitives } from './primitives.ts';
@@ -39,9 +39,13 @@ function sealWithSecretInto(
   primitives.aesCtrInto(key, iv, plaintext, out.subarray(32, 32 + plaintext.length));
 }
 
-function sealWithSecret(secret: Uint8Array, plaintext: Uint8Array): Uint8Array {
+function sealWithSecret(
+  secret: Uint8Array,
+  plaintext: Uint8Array,
+  primitives: SymmetricPrimitives = noblePrimitives,
+): Uint8Array {
   const out = new Uint8Array(32 + plaintext.length);
-  sealWithSecretInto(secret, plaintext, out);
+  sealWithSecretInto(secret, plaintext, out, primitives);
   return out;
 }
 
@@ -61,25 +65,35 @@ function openWithSecret(
   return plaintext;
 }
 
-/** ephemeral_pub(32) || digest(32) || ciphertext for the holder of `peerPublicKey`'s secret. */
+/**
+ * ephemeral_pub(32) || digest(32) || ciphertext for the holder of `peerPublicKey`'s secret (`primitives`,
+ * `asymmetric`: the implementations to use; default noble — the bytes are the same).
+ */
 export function encryptForKey(
   peerPublicKey: Uint8Array,
   plaintext: Uint8Array,
   ephemeral?: KeyPair,
+  primitives?: SymmetricPrimitives,
+  asymmetric: AsymmetricPrimitives = nobleAsymmetric,
 ): Uint8Array {
   expectAnyBytes('plaintext', plaintext);
   const eph = ephemeral ?? generateKeyPair();
   expectBytes('ephemeral public key', eph.publicKey, 32);
-  const secret = sharedSecret(eph.secretKey, peerPublicKey);
-  return concatBytes(eph.publicKey, sealWithSecret(secret, plaintext));
+  const secret = asymmetric.sharedSecret(eph.secretKey, peerPublicKey);
+  return concatBytes(eph.publicKey, sealWithSecret(secret, plaintext, primitives));
 }
 
 /** Opens encryptForKey output with our Ed25519 seed; CryptoError on short input, bad key or digest mismatch. */
-export function decryptWithKey(secretKey: Uint8Array, data: Uint8Array): Uint8Array {
+export function decryptWithKey(
+  secretKey: Uint8Array,
+  data: Uint8Array,
+  primitives?: SymmetricPrimitives,
+  asymmetric: AsymmetricPrimitives = nobleAsymmetric,
+): Uint8Array {
   expectAnyBytes('encrypted data', data);
   if (data.length < 64) throw new CryptoError(`encrypted data too short: ${data.length} bytes`);
-  const secret = sharedSecret(secretKey, data.subarray(0, 32));
-  return openWithSecret(secret, data.subarray(32));
+  const secret = asymmetric.sharedSecret(secretKey, data.subarray(0, 32));
+  return openWithSecret(secret, data.subarray(32), primitives);
 }
 
 /** digest(32) || ciphertext under a 32-byte symmetric key (ADNL channels, pub.aes). */

@@ -15,6 +15,7 @@ export {
   decryptWithSharedKey,
 } from './digest-cipher.ts';
 export { type SymmetricPrimitives, noblePrimitives } from './primitives.ts';
+export { type AsymmetricPrimitives, nobleAsymmetric } from './asymmetric.ts';
 export { crc16 } from './crc16.ts';
 export { ADNL_TEXT_LENGTH, adnlIdFromText, adnlIdToText } from './adnl-text.ts';
 export { adnlId } from './adnl-id.ts';

@@ -12,8 +12,8 @@ import { stackFromConfig } from '../../net/stack/index.ts';
 import { bridgeUdpUrl, openRelaySocket, type DatagramSocket } from '../../net/transport/index.ts';
 import { CliError } from '../command.ts';
 import { cliLitePool } from '../lite-pool.ts';
+import { nativeAsymmetric, nativePrimitives } from '../native-crypto.ts';
 import { readConfigFile } from '../network.ts';
-import { nativePrimitives } from '../native-crypto.ts';
 import { openUdpSocket } from '../udp-socket.ts';
 
 export interface NodeGatewayOptions {
@@ -90,6 +90,7 @@ export async function createNodeGateway(options: NodeGatewayOptions): Promise<No
         socket: options.wrapSocket ? options.wrapSocket(socket) : socket,
         keyPair: generateKeyPair(),
         crypto: nativePrimitives, // Node has OpenSSL; the extension uses noble (src/net/crypto/primitives.ts)
+        asymmetric: nativeAsymmetric,
       });
     },
     dht: dhtConfig

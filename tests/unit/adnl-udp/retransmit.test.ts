@@ -84,14 +84,17 @@ describe('AdnlNode query retransmission', () => {
     expect(client.node.rttOf(peer)).toBeNull();
     await client.node.query(peer, ping(1n), 2000, { attempts: 3 });
     expect(client.node.rttOf(peer)?.samples).toBe(1);
+    // The estimate over all peers has this one sample too (the resent query below adds none).
+    const measuredRto = client.node.rttOf(peer)!.rtoMs;
     let lost = 0;
     net.filter = (_d, from) => from !== `${peer.address.host}:${peer.address.port}` && lost++ < 1;
     await client.node.query(peer, ping(2n), 2000, { attempts: 3 });
     expect(client.node.stats.queryResends).toBe(1);
     expect(client.node.rttOf(peer)?.samples).toBe(1); // the resent query gave no sample
-    // A peer never measured starts from the estimate over all peers (no longer the initial 250 ms).
+    // A peer never measured starts from the estimate over all peers (no longer the initial 250 ms): exactly the
+    // RTO of the one round trip measured (compared with it, not with 250 ms: on a loaded machine it may be longer).
     const other = client.node.addPeer(generateKeyPair().publicKey, { host: '127.0.0.1', port: 1 });
-    expect(client.node.retransmitTimeoutOf(other)).toBeLessThan(250);
+    expect(client.node.retransmitTimeoutOf(other)).toBe(measuredRto);
   });
 
   it('backs off ×2 per resend, never waits longer than timeoutMs, and keeps the caller budget', async () => {

@@ -18,12 +18,20 @@ import {
   packetRandoms,
   packetSignedBytes,
   sealChannelDatagram,
+  sealRootDatagram,
+  signPacket,
   verifyPacketSignature,
   type AdnlPacketContents,
 } from '../../../src/net/adnl/index.ts';
 import { adnlKeyId } from '../../../src/net/adnl/tcp-handshake.ts';
 import { CHANNEL_HEADER_BYTES, sealChannelDatagramInPlace } from '../../../src/net/adnl/udp/channel.ts';
-import { nativePrimitives } from '../../../src/node/native-crypto.ts';
+import {
+  nobleAsymmetric,
+  noblePrimitives,
+  type AsymmetricPrimitives,
+  type SymmetricPrimitives,
+} from '../../../src/net/crypto/index.ts';
+import { nativeAsymmetric, nativePrimitives } from '../../../src/node/native-crypto.ts';
 import { CaptureSocket, hex, loadVector, toHex, vectorRng } from './helpers.ts';
 
 interface RngRead {
@@ -73,6 +81,11 @@ const clientChannel = keyPairFromSeed(seed('03'));
 const serverChannel = keyPairFromSeed(seed('04'));
 const clientId = adnlKeyId(client.publicKey);
 const serverId = adnlKeyId(server.publicKey);
+/** Both crypto sets: noble (default, service worker) and OpenSSL (Node hosts) must write and read the same bytes. */
+const CRYPTO_SETS: [string, SymmetricPrimitives, AsymmetricPrimitives][] = [
+  ['noble', noblePrimitives, nobleAsymmetric],
+  ['node:crypto', nativePrimitives, nativeAsymmetric],
+];
 const getCapabilities = tlEncode({ _: 'http.proxy.getCapabilities', capabilities: 1n });
 const getSignedAddressList = tlEncode({ _: 'dht.getSignedAddressList' });
 
@@ -137,6 +150,22 @@ describe('tonutils-go first packet', () => {
     expect(toHex(encodePacket(p))).toBe(fp.plaintext_hex);
   });
 
+  it.each(CRYPTO_SETS)('%s: opens, verifies, signs and seals the same bytes', (_, crypto, asymmetric) => {
+    const plaintext = openRootDatagram(server.secretKey, packet, crypto, asymmetric);
+    expect(toHex(plaintext)).toBe(fp.plaintext_hex);
+    const p = decodePacket(plaintext);
+    expect(verifyPacketSignature(p, client.publicKey, asymmetric)).toBe(true);
+    expect(verifyPacketSignature(p, server.publicKey, asymmetric)).toBe(false);
+    expect(verifyPacketSignature({ ...p, seqno: 2n }, client.publicKey, asymmetric)).toBe(false);
+    const unsigned = { ...p };
+    delete unsigned.signature;
+    expect(toHex(signPacket(unsigned, client.secretKey, asymmetric).signature!)).toBe(fp.parsed.signature);
+    // tonutils-go encrypts root packets with its identity key (AdnlNode encryptWithIdentityKey).
+    expect(toHex(sealRootDatagram(server.publicKey, serverId, plaintext, client, crypto, asymmetric))).toBe(
+      fp.packet_hex,
+    );
+  });
+
   it('the rand1/rand2 rule reproduces the vector from read 1', () => {
     const { rand1, rand2 } = packetRandoms(() => hex(fp.inputs.rng_reads[1].hex));
     expect(toHex(rand1)).toBe(fp.parsed.rand1);
@@ -154,6 +183,25 @@ describe('tonutils-go channel packets', () => {
   const ch = v.channel;
   const clientKeys = deriveChannelKeys(clientChannel.secretKey, serverChannel.publicKey, clientId, serverId);
   const serverKeys = deriveChannelKeys(serverChannel.secretKey, clientChannel.publicKey, serverId, clientId);
+
+  it.each(CRYPTO_SETS)('%s: derives the same channel keys', (_, __, asymmetric) => {
+    const c = deriveChannelKeys(
+      clientChannel.secretKey,
+      serverChannel.publicKey,
+      clientId,
+      serverId,
+      asymmetric,
+    );
+    const s = deriveChannelKeys(
+      serverChannel.secretKey,
+      clientChannel.publicKey,
+      serverId,
+      clientId,
+      asymmetric,
+    );
+    expect(c).toEqual(clientKeys);
+    expect(s).toEqual(serverKeys);
+  });
 
   it('derives both sides keys and ids (key ordering by ADNL id)', () => {
     expect(toHex(clientKeys.encryptKey)).toBe(ch.client.enc_key);
@@ -245,63 +293,86 @@ describe('AdnlNode replays the tonutils-go client byte for byte', () => {
   const live = v.live_roundtrip;
   const serverAddress = { host: '127.0.0.1', port: live.server_addr_list_ports };
 
-  it('first packet, the live replies, the channel request and its answer', async () => {
-    let now = fp.inputs.reinit_date * 1000;
-    let rng = vectorRng(0);
-    const socket = new CaptureSocket();
-    const node = new AdnlNode({
-      socket,
-      keyPair: client,
-      clock: () => now,
-      random: (n) => rng(n),
-      generateChannelKey: () => clientChannel,
-      encryptWithIdentityKey: true,
-    });
-    expect(node.reinitDate).toBe(1700000000);
-    const peer = node.addPeer(server.publicKey, serverAddress);
-    expect(toHex(peer.id)).toBe(toHex(serverId));
+  it.each(CRYPTO_SETS)(
+    '%s: first packet, the live replies, the channel request and its answer',
+    async (_, crypto, asymmetric) => {
+      let now = fp.inputs.reinit_date * 1000;
+      let rng = vectorRng(0);
+      const socket = new CaptureSocket();
+      const node = new AdnlNode({
+        socket,
+        keyPair: client,
+        clock: () => now,
+        random: (n) => rng(n),
+        generateChannelKey: () => clientChannel,
+        encryptWithIdentityKey: true,
+        crypto,
+        asymmetric,
+      });
+      expect(node.reinitDate).toBe(1700000000);
+      const peer = node.addPeer(server.publicKey, serverAddress);
+      expect(toHex(peer.id)).toBe(toHex(serverId));
 
-    // 1. The first query: a root packet with createChannel + query, identical to the vector.
-    const answer1 = node.query(peer, getCapabilities, 5000);
-    await Promise.resolve();
-    expect(socket.sent).toHaveLength(1);
-    expect(socket.sent[0].host).toBe('127.0.0.1');
-    expect(socket.sent[0].port).toBe(live.server_addr_list_ports);
-    expect(toHex(socket.sent[0].data)).toBe(fp.packet_hex);
+      // 1. The first query: a root packet with createChannel + query, identical to the vector.
+      const answer1 = node.query(peer, getCapabilities, 5000);
+      await Promise.resolve();
+      expect(socket.sent).toHaveLength(1);
+      expect(socket.sent[0].host).toBe('127.0.0.1');
+      expect(socket.sent[0].port).toBe(live.server_addr_list_ports);
+      expect(toHex(socket.sent[0].data)).toBe(fp.packet_hex);
 
-    // 2. The gateway's reply (confirmChannel + answer); its reinit date is its wall clock, so move ours there.
-    const reply1 = decodePacket(openRootDatagram(client.secretKey, hex(live.reply1_hex)));
-    expect(toHex(reply1.from_short!.id)).toBe(live.reply1_from_short);
-    expect(verifyPacketSignature(reply1, server.publicKey)).toBe(true);
-    expect(toHex(encodePacket(reply1))).toBe(live.reply1_plaintext_hex);
-    now = reply1.reinit_date! * 1000;
-    socket.inject(hex(live.reply1_hex), serverAddress.host, serverAddress.port);
-    expect(tlDecode('http.proxy.capabilities', await answer1)).toEqual({
-      _: 'http.proxy.capabilities',
-      capabilities: 1n,
-    });
-    expect(node.isChannelReady(peer)).toBe(true);
-    expect(node.announcedAddresses(peer)).toEqual([serverAddress]);
+      // 2. The gateway's reply (confirmChannel + answer); its reinit date is its wall clock, so move ours there.
+      const reply1 = decodePacket(openRootDatagram(client.secretKey, hex(live.reply1_hex)));
+      expect(toHex(reply1.from_short!.id)).toBe(live.reply1_from_short);
+      expect(verifyPacketSignature(reply1, server.publicKey)).toBe(true);
+      expect(toHex(encodePacket(reply1))).toBe(live.reply1_plaintext_hex);
+      now = reply1.reinit_date! * 1000;
+      socket.inject(hex(live.reply1_hex), serverAddress.host, serverAddress.port);
+      expect(tlDecode('http.proxy.capabilities', await answer1)).toEqual({
+        _: 'http.proxy.capabilities',
+        capabilities: 1n,
+      });
+      expect(node.isChannelReady(peer)).toBe(true);
+      expect(node.announcedAddresses(peer)).toEqual([serverAddress]);
 
-    // 3. The second query goes through the channel; the generator's stream was at block 7 by then.
-    rng = vectorRng(7);
-    const answer2 = node.query(peer, getSignedAddressList, 5000);
-    await Promise.resolve();
-    expect(socket.sent).toHaveLength(2);
-    expect(toHex(socket.sent[1].data)).toBe(live.request2_channel_packet_hex);
+      // 3. The second query goes through the channel; the generator's stream was at block 7 by then.
+      rng = vectorRng(7);
+      const answer2 = node.query(peer, getSignedAddressList, 5000);
+      await Promise.resolve();
+      expect(socket.sent).toHaveLength(2);
+      expect(toHex(socket.sent[1].data)).toBe(live.request2_channel_packet_hex);
 
-    // 4. The gateway's channel answer.
-    socket.inject(hex(live.reply2_hex), serverAddress.host, serverAddress.port);
-    const answer = await answer2;
-    expect(toHex(answer).length).toBeGreaterThan(0);
-    const reply2 = decodePacket(
-      openChannelDatagram(
-        deriveChannelKeys(clientChannel.secretKey, hex(live.server_channel_pub), clientId, serverId),
-        hex(live.reply2_hex),
-      ),
+      // 4. The gateway's channel answer.
+      socket.inject(hex(live.reply2_hex), serverAddress.host, serverAddress.port);
+      const answer = await answer2;
+      expect(toHex(answer).length).toBeGreaterThan(0);
+      const reply2 = decodePacket(
+        openChannelDatagram(
+          deriveChannelKeys(clientChannel.secretKey, hex(live.server_channel_pub), clientId, serverId),
+          hex(live.reply2_hex),
+        ),
+      );
+      expect(toHex(encodePacket(reply2))).toBe(live.reply2_plaintext_hex);
+      expect(node.stats.dropped).toEqual({});
+      node.close();
+    },
+  );
+});
+
+describe('ton-docs packet layouts (adnl_udp_packet_layouts.json) through both crypto sets', () => {
+  const layouts = loadVector<{ items: { what: string; hex: string }[] }>('adnl_udp_packet_layouts.json');
+  const packets = layouts.items.filter((item) => item.what.includes('packet'));
+
+  it.each(packets.map((p) => [p.what, p.hex]))('%s: the same datagram and plaintext', (_, plainHex) => {
+    const plain = hex(plainHex);
+    expect(toHex(encodePacket(decodePacket(plain)))).toBe(plainHex);
+    const ephemeral = keyPairFromSeed(new Uint8Array(32).fill(5));
+    const sealed = CRYPTO_SETS.map(([, c, a]) =>
+      sealRootDatagram(server.publicKey, serverId, plain, ephemeral, c, a),
     );
-    expect(toHex(encodePacket(reply2))).toBe(live.reply2_plaintext_hex);
-    expect(node.stats.dropped).toEqual({});
-    node.close();
+    expect(toHex(sealed[1])).toBe(toHex(sealed[0]));
+    for (const [, c, a] of CRYPTO_SETS) {
+      expect(toHex(openRootDatagram(server.secretKey, sealed[0], c, a))).toBe(plainHex);
+    }
   });
 });

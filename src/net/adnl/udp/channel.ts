@@ -11,8 +11,9 @@
 import {
   decryptWithSharedKey,
   encryptWithSharedKeyInto,
+  nobleAsymmetric,
   sealWithSharedKeyInPlace,
-  sharedSecret,
+  type AsymmetricPrimitives,
   type SymmetricPrimitives,
 } from '../../crypto/index.ts';
 import { tlHash } from '../../tl/index.ts';
@@ -32,14 +33,15 @@ export function compareIds(a: Uint8Array, b: Uint8Array): number {
   return 0;
 }
 
-/** CryptoError if the peer channel key is not a usable curve point. */
+/** CryptoError if the peer channel key is not a usable curve point (`asymmetric`: the ECDH to use). */
 export function deriveChannelKeys(
   ourChannelSecret: Uint8Array,
   peerChannelPublic: Uint8Array,
   ourId: Uint8Array,
   peerId: Uint8Array,
+  asymmetric: AsymmetricPrimitives = nobleAsymmetric,
 ): ChannelKeys {
-  const shared = sharedSecret(ourChannelSecret, peerChannelPublic);
+  const shared = asymmetric.sharedSecret(ourChannelSecret, peerChannelPublic);
   const rev = shared.slice().reverse();
   const order = compareIds(ourId, peerId);
   const decryptKey = order <= 0 ? shared : rev;

@@ -4,22 +4,39 @@
  * packet; tonutils-go uses the sender's own identity key (so the receiver sees the sender's public key there).
  * Either works: the receiver derives the secret from whatever key the datagram carries.
  */
-import { decryptWithKey, encryptForKey, type KeyPair } from '../../crypto/index.ts';
+import {
+  decryptWithKey,
+  encryptForKey,
+  type AsymmetricPrimitives,
+  type KeyPair,
+  type SymmetricPrimitives,
+} from '../../crypto/index.ts';
 
 export function sealRootDatagram(
   peerPublicKey: Uint8Array,
   peerId: Uint8Array,
   plaintext: Uint8Array,
   ephemeral: KeyPair,
+  primitives?: SymmetricPrimitives,
+  asymmetric?: AsymmetricPrimitives,
 ): Uint8Array {
-  const sealed = encryptForKey(peerPublicKey, plaintext, ephemeral);
+  const sealed = encryptForKey(peerPublicKey, plaintext, ephemeral, primitives, asymmetric);
   const out = new Uint8Array(32 + sealed.length);
   out.set(peerId, 0);
   out.set(sealed, 32);
   return out;
 }
 
-/** Plaintext of a datagram addressed to our id (first 32 bytes already matched). CryptoError if it is not ours. */
-export function openRootDatagram(secretKey: Uint8Array, datagram: Uint8Array): Uint8Array {
-  return decryptWithKey(secretKey, datagram.subarray(32));
+/**
+ * Plaintext of a datagram addressed to our id (first 32 bytes already matched). CryptoError if it is not ours.
+ * This costs an ECDH with whatever key the datagram carries before anything is authenticated (AdnlNode budgets
+ * it: first-contact-budget.ts).
+ */
+export function openRootDatagram(
+  secretKey: Uint8Array,
+  datagram: Uint8Array,
+  primitives?: SymmetricPrimitives,
+  asymmetric?: AsymmetricPrimitives,
+): Uint8Array {
+  return decryptWithKey(secretKey, datagram.subarray(32), primitives, asymmetric);
 }

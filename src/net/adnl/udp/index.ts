@@ -11,6 +11,11 @@ export {
 } from './channel.ts';
 export { openRootDatagram, sealRootDatagram } from './datagram.ts';
 export {
+  FirstContactBudget,
+  type FirstContactBudgetOptions,
+  type FirstContactVerdict,
+} from './first-contact-budget.ts';
+export {
   ADNL_MAX_DATAGRAM,
   ADNL_MAX_HUGE_MESSAGE,
   ADNL_MAX_UNSPLIT_MESSAGE,

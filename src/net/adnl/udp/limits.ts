@@ -72,6 +72,17 @@ export interface AdnlUdpLimits {
   minRtoMs: number;
   maxRtoMs: number;
   rtoGranularityMs: number;
+  /**
+   * Budget of unauthenticated first contacts: datagrams to our own id (not through a channel), each of which costs
+   * an ECDH before anything in it is authenticated (first-contact-budget.ts). A token bucket per source address
+   * (host:port) and one for the node; a datagram over either is dropped before any crypto. Rates are per second.
+   */
+  firstContactSourceRate: number;
+  firstContactSourceBurst: number;
+  firstContactGlobalRate: number;
+  firstContactGlobalBurst: number;
+  /** Source addresses whose bucket is kept at most (the oldest is forgotten beyond this). */
+  firstContactSources: number;
 }
 
 export const DEFAULT_ADNL_UDP_LIMITS: AdnlUdpLimits = {
@@ -87,4 +98,15 @@ export const DEFAULT_ADNL_UDP_LIMITS: AdnlUdpLimits = {
   minRtoMs: 50,
   maxRtoMs: 10_000,
   rtoGranularityMs: 10,
+  // An honest peer sends a handful of root packets before its channel is up (createChannel with its first
+  // queries, their resends) and then few or none; a node in a cold start (a DHT lookup, a site handshake, a swarm
+  // of a few dozen seeders) gets a few from each of its peers. C++ allows 75 at once then 3/s per IP
+  // (AdnlLocalId::InboundRateLimiter, RateLimiter(75, 0.33), adnl-local-id.h); we are per host:port and more
+  // generous per source, and cap the node: at ~130 µs per forged datagram with OpenSSL (`npm run bench --
+  // adnl-udp`, forgedFirstContactCpu) 1000/s is ~13% of a core.
+  firstContactSourceRate: 50,
+  firstContactSourceBurst: 100,
+  firstContactGlobalRate: 1000,
+  firstContactGlobalBurst: 1000,
+  firstContactSources: 4096,
 };

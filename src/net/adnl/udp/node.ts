@@ -11,6 +11,10 @@
  * Receiving follows C++ AdnlPeerPairImpl::receive_packet_checked: reinit-date rules, the 64-seqno duplicate window,
  * confirm_seqno not above what we sent, then delivery of each message. Every malformed or unauthenticated datagram
  * is dropped and counted in `stats.dropped`; nothing from the wire can throw out of the socket callback.
+ * A datagram to our own id (a root packet: first contacts) costs an ECDH before anything is authenticated, so it
+ * first takes a token from its source's and the node's first-contact budget (first-contact-budget.ts) and is
+ * dropped before any crypto beyond them; no peer, channel or map entry exists for a sender until its packet
+ * has decrypted and its signature verified.
  *
  * Queries are resent only if the caller allows it (`attempts` > 1; its budget is `attempts` × `timeoutMs`): the
  * same adnl.message.query (same query_id) goes out again whenever the peer's retransmission timeout passes
@@ -26,8 +30,10 @@
 import {
   CryptoError,
   keyPairFromSeed,
+  nobleAsymmetric,
   noblePrimitives,
   randomBytes,
+  type AsymmetricPrimitives,
   type KeyPair,
   type SymmetricPrimitives,
 } from '../../crypto/index.ts';
@@ -44,6 +50,7 @@ import {
   sealChannelDatagramInPlace,
 } from './channel.ts';
 import { openRootDatagram, sealRootDatagram } from './datagram.ts';
+import { FirstContactBudget } from './first-contact-budget.ts';
 import {
   ADNL_MAX_DATAGRAM,
   ADNL_MAX_HUGE_MESSAGE,
@@ -97,6 +104,11 @@ export interface AdnlNodeOptions {
    * (src/node/native-crypto.ts); the bytes on the wire are the same.
    */
   crypto?: SymmetricPrimitives;
+  /**
+   * X25519 and Ed25519 for root packets, channel keys and signatures (default: noble). Node hosts pass OpenSSL's
+   * with imported keys cached (src/node/native-crypto.ts nativeAsymmetric); the bytes on the wire are the same.
+   */
+  asymmetric?: AsymmetricPrimitives;
   /** Monotonic milliseconds for query round trips (default performance.now). */
   now?: () => number;
   /**
@@ -126,6 +138,11 @@ export interface AdnlNodeStats {
   /** Queries resent because their retransmission timeout passed / because the peer's first packet arrived. */
   queryResends: number;
   firstContactResends: number;
+  /**
+   * Root datagrams (first contacts) dropped before any crypto because their source or the node was over its
+   * first-contact budget (also in `dropped` by which budget).
+   */
+  firstContactsRefused: number;
   /** Dropped incoming datagrams/packets/messages by reason. */
   dropped: Record<string, number>;
 }
@@ -185,6 +202,7 @@ export class AdnlNode {
     packetsAccepted: 0,
     queryResends: 0,
     firstContactResends: 0,
+    firstContactsRefused: 0,
     dropped: {},
   };
 
@@ -202,6 +220,9 @@ export class AdnlNode {
   readonly #acceptUnknown: boolean;
   readonly #limits: AdnlUdpLimits;
   readonly #crypto: SymmetricPrimitives;
+  readonly #asymmetric: AsymmetricPrimitives;
+  /** Unauthenticated first contacts (root datagrams) allowed per source and for the node. */
+  readonly #firstContacts: FirstContactBudget;
   readonly #addressList: AdnlAddressListTl;
   readonly #addressListSize: number;
   readonly #idKey: string;
@@ -232,6 +253,7 @@ export class AdnlNode {
     this.#identityEncryption = options.encryptWithIdentityKey ?? false;
     this.#acceptUnknown = options.acceptUnknownPeers ?? true;
     this.#crypto = options.crypto ?? noblePrimitives;
+    this.#asymmetric = options.asymmetric ?? nobleAsymmetric;
     this.#limits = { ...DEFAULT_ADNL_UDP_LIMITS, ...options.limits };
     for (const [name, value] of Object.entries(this.#limits)) {
       if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`ADNL limit ${name} must be > 0`);
@@ -247,6 +269,14 @@ export class AdnlNode {
     this.#allRtt = new RttEstimator(this.#rto);
     this.#now = options.now ?? (globalThis.performance ? () => globalThis.performance.now() : Date.now);
     this.#dropFirstContact = options.dropFirstContactQueries ?? null;
+    this.#firstContacts = new FirstContactBudget({
+      sourceRate: l.firstContactSourceRate,
+      sourceBurst: l.firstContactSourceBurst,
+      globalRate: l.firstContactGlobalRate,
+      globalBurst: l.firstContactGlobalBurst,
+      maxSources: l.firstContactSources,
+      now: this.#now,
+    });
     this.reinitDate = options.reinitDate ?? this.#nowSeconds();
     const addresses = (options.addresses ?? []).slice(0, this.#limits.maxAnnouncedAddresses);
     this.#addressList = encodeAddressList(addresses, this.reinitDate, this.reinitDate);
@@ -593,9 +623,16 @@ export class AdnlNode {
     fields.recv_priority_addr_list_version = 0;
     fields.reinit_date = this.reinitDate;
     fields.dst_reinit_date = peer.reinitDate;
-    const plaintext = encodePacket(signPacket(fields, this.#keyPair.secretKey));
+    const plaintext = encodePacket(signPacket(fields, this.#keyPair.secretKey, this.#asymmetric));
     const ephemeral = this.#identityEncryption ? this.#keyPair : keyPairFromSeed(this.#random(32));
-    const datagram = sealRootDatagram(peer.publicKey, peer.id, plaintext, ephemeral);
+    const datagram = sealRootDatagram(
+      peer.publicKey,
+      peer.id,
+      plaintext,
+      ephemeral,
+      this.#crypto,
+      this.#asymmetric,
+    );
     this.stats.datagramsOut++;
     this.#socket.send(datagram, peer.address.host, peer.address.port);
   }
@@ -627,7 +664,18 @@ export class AdnlNode {
     let peer = this.#lastChannel;
     if (peer === null || peer.channel === null || !bytesEqual(peer.channel.inId, head)) {
       const dst = keyOf(head);
-      if (dst === this.#idKey) return this.#receiveRoot(data, source);
+      if (dst === this.#idKey) {
+        // A first contact (or a peer without a channel yet): its ECDH is paid before anything is authenticated,
+        // so it must fit the budget first (first-contact-budget.ts; C++ AdnlLocalId::receive_coro).
+        const verdict = this.#firstContacts.take(source.host, source.port);
+        if (verdict !== 'ok') {
+          this.stats.firstContactsRefused++;
+          return this.#drop(
+            verdict === 'source' ? 'first-contact-source-budget' : 'first-contact-global-budget',
+          );
+        }
+        return this.#receiveRoot(data, source);
+      }
       peer = this.#channels.get(dst) ?? null;
       if (!peer) return this.#drop('unknown-destination');
       this.#lastChannel = peer;
@@ -644,7 +692,9 @@ export class AdnlNode {
   }
 
   #receiveRoot(data: Uint8Array, source: AdnlAddress): void {
-    const packet = decodePacket(openRootDatagram(this.#keyPair.secretKey, data));
+    const packet = decodePacket(
+      openRootDatagram(this.#keyPair.secretKey, data, this.#crypto, this.#asymmetric),
+    );
     let peer: PeerState | undefined;
     const fromKey = packetSenderKey(packet);
     if (fromKey !== undefined) {
@@ -654,7 +704,8 @@ export class AdnlNode {
       peer = this.#peers.get(keyOf(id));
       if (!peer) {
         if (!this.#acceptUnknown) return this.#drop('unknown-peer');
-        if (!verifyPacketSignature(packet, fromKey)) return this.#drop('signature');
+        // Nothing is kept for a peer before its packet has decrypted and its signature verified.
+        if (!verifyPacketSignature(packet, fromKey, this.#asymmetric)) return this.#drop('signature');
         peer = this.#createPeer(id, fromKey, source);
         return this.#receivePacket(peer, packet, source);
       }
@@ -664,7 +715,7 @@ export class AdnlNode {
     } else {
       return this.#drop('sender');
     }
-    if (!verifyPacketSignature(packet, peer.publicKey)) return this.#drop('signature');
+    if (!verifyPacketSignature(packet, peer.publicKey, this.#asymmetric)) return this.#drop('signature');
     this.#receivePacket(peer, packet, source);
   }
 
@@ -795,7 +846,7 @@ export class AdnlNode {
     if (peer.channel && date >>> 0 <= peer.peerChannelDate >>> 0) return;
     let keys;
     try {
-      keys = deriveChannelKeys(peer.channelKey.secretKey, key, this.id, peer.id);
+      keys = deriveChannelKeys(peer.channelKey.secretKey, key, this.id, peer.id, this.#asymmetric);
     } catch (error) {
       if (!(error instanceof CryptoError)) throw error;
       return this.#drop('channel-key');

@@ -11,7 +11,7 @@
  * (Ed25519 by the `from` key) covers the same boxed serialization with bit 11 cleared and no signature field —
  * every other field, rand1 and rand2 included, identical (C++ AdnlPacket::to_sign re-serializes the same way).
  */
-import { sign, verify } from '../../crypto/index.ts';
+import { nobleAsymmetric, type AsymmetricPrimitives } from '../../crypto/index.ts';
 import { TlError, tlDecode, tlEncode, type TlConstructors, type TlTypes } from '../../tl/index.ts';
 import { AdnlError } from '../errors.ts';
 import { ADNL_PACKET_FLAG_MASK, PacketFlag } from './limits.ts';
@@ -260,14 +260,22 @@ export function packetSignedBytes(p: AdnlPacketFields): Uint8Array {
 }
 
 /** The packet with its signature by `secretKey` (32-byte seed) added. */
-export function signPacket(p: AdnlPacketFields, secretKey: Uint8Array): AdnlPacketFields {
-  return { ...p, signature: sign(packetSignedBytes(p), secretKey) };
+export function signPacket(
+  p: AdnlPacketFields,
+  secretKey: Uint8Array,
+  asymmetric: AsymmetricPrimitives = nobleAsymmetric,
+): AdnlPacketFields {
+  return { ...p, signature: asymmetric.sign(packetSignedBytes(p), secretKey) };
 }
 
 /** True iff the packet carries a valid signature by `publicKey`. */
-export function verifyPacketSignature(p: AdnlPacketContents, publicKey: Uint8Array): boolean {
+export function verifyPacketSignature(
+  p: AdnlPacketContents,
+  publicKey: Uint8Array,
+  asymmetric: AsymmetricPrimitives = nobleAsymmetric,
+): boolean {
   if (p.signature === undefined || p.signature.length !== 64) return false;
-  return verify(p.signature, packetSignedBytes(p), publicKey);
+  return asymmetric.verify(p.signature, packetSignedBytes(p), publicKey);
 }
 
 /** The sender's Ed25519 key from `from` (decodePacket only admits pub.ed25519), or undefined. */
