@@ -9,7 +9,6 @@ import type { CachedPiece, PieceCache } from './cache.ts';
 import { StorageError } from './errors.ts';
 import { checkHeaderFitsInfo, parseTorrentHeader, type BagFile, type TorrentHeader } from './header.ts';
 import { MAX_HEADER_SIZE } from './limits.ts';
-import { verifyPieceProof } from './merkle.ts';
 import type { BagSwarm } from './swarm.ts';
 import { pieceLength, type TorrentInfo } from './torrent-info.ts';
 
@@ -126,13 +125,7 @@ export class OpenBag {
     if (!piece || !(piece.data instanceof Uint8Array) || !(piece.proof instanceof Uint8Array)) return null;
     if (piece.data.length !== pieceLength(this.info, index)) return null;
     try {
-      verifyPieceProof({
-        proof: piece.proof,
-        rootHash: this.info.rootHash,
-        index,
-        piecesCount: this.info.piecesCount,
-        data: piece.data,
-      });
+      await this.#swarm.verifyPiece(this.info, index, piece);
     } catch {
       return null; // a damaged cache entry: fetch the piece again
     }

@@ -15,7 +15,8 @@ import { hexOf } from './bytes.ts';
 import type { CachedPiece } from './cache.ts';
 import { StorageError } from './errors.ts';
 import { pieceMaxAnswer, TORRENT_INFO_MAX_ANSWER } from './limits.ts';
-import { verifyPieceProof } from './merkle.ts';
+import { pieceDigest, type PieceDigest } from './digest.ts';
+import { verifyPieceProofWith } from './merkle.ts';
 import { wrapOverlayQuery } from './overlay.ts';
 import {
   decodeOverlayNodesAnswer,
@@ -60,6 +61,8 @@ export interface SwarmOptions {
   reviveAfterMs?: number;
   /** Monotonic ms (default performance.now). */
   now?: () => number;
+  /** SHA-256 of a received piece (default: WebCrypto where present, digest.ts). */
+  digest?: PieceDigest;
 }
 
 type PeerState = 'connecting' | 'ready' | 'dead';
@@ -106,7 +109,8 @@ export class BagSwarm {
   readonly overlayId: Uint8Array;
   readonly #key: string;
   readonly #ctx: SwarmContext;
-  readonly #o: Required<Omit<SwarmOptions, 'now'>>;
+  readonly #o: Required<Omit<SwarmOptions, 'now' | 'digest'>>;
+  readonly #digest: PieceDigest;
   readonly #now: () => number;
   readonly #peers = new Map<string, SwarmPeer>();
   readonly #static: StoragePeerAddress[] = [];
@@ -136,6 +140,7 @@ export class BagSwarm {
       reviveAfterMs: o.reviveAfterMs ?? 30_000,
     };
     this.#now = o.now ?? (perf ? () => perf.now() : Date.now);
+    this.#digest = o.digest ?? pieceDigest();
   }
 
   /** The session key of this bag in the shared SessionTable. */
@@ -416,14 +421,22 @@ export class BagSwarm {
       },
     );
     const piece = decodePieceAnswer(answer, pieceLength(info, index));
-    verifyPieceProof({
-      proof: piece.proof,
-      rootHash: info.rootHash,
-      index,
-      piecesCount: info.piecesCount,
-      data: piece.data,
-    });
+    await this.verifyPiece(info, index, piece);
     return { data: piece.data, proof: piece.proof };
+  }
+
+  /** Checks `piece` against the bag's Merkle root (the proof first, then the piece's hash, off the main thread). */
+  verifyPiece(info: TorrentInfo, index: number, piece: CachedPiece): Promise<void> {
+    return verifyPieceProofWith(
+      {
+        proof: piece.proof,
+        rootHash: info.rootHash,
+        index,
+        piecesCount: info.piecesCount,
+        data: piece.data,
+      },
+      this.#digest,
+    );
   }
 
   /**
