@@ -8,7 +8,7 @@ import { bytesEqual, hexOf } from './bytes.ts';
 import type { CachedPiece, PieceCache } from './cache.ts';
 import { StorageError } from './errors.ts';
 import { checkHeaderFitsInfo, parseTorrentHeader, type BagFile, type TorrentHeader } from './header.ts';
-import { MAX_HEADER_SIZE } from './limits.ts';
+import { defaultPrefetch, MAX_HEADER_SIZE } from './limits.ts';
 import type { BagSwarm } from './swarm.ts';
 import { pieceLength, type TorrentInfo } from './torrent-info.ts';
 
@@ -134,7 +134,8 @@ export class OpenBag {
 
   /**
    * Bytes [start, end) of the bag stream as a web stream: pieces are requested in order, up to `prefetch` of them
-   * ahead of the one being delivered; nothing else is buffered. Errors are StorageErrors.
+   * ahead of the one being delivered (default: 4 MiB of pieces, limits.ts PREFETCH_BYTES; the swarm limits how many
+   * are on the wire per peer); nothing else is buffered. Errors are StorageErrors.
    */
   stream(
     start: number,
@@ -147,7 +148,7 @@ export class OpenBag {
     const ps = this.info.pieceSize;
     const first = Math.floor(start / ps);
     const last = end === start ? first - 1 : Math.floor((end - 1) / ps);
-    const prefetch = Math.max(1, opts.prefetch ?? 8);
+    const prefetch = Math.max(1, opts.prefetch ?? defaultPrefetch(ps));
     const controller = new AbortController();
     const abort = (): void => controller.abort();
     opts.signal?.addEventListener('abort', abort);

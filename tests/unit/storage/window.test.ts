@@ -1,0 +1,75 @@
+/**
+ * The request window of a streamed download: a stream asks for up to `prefetch` pieces ahead of the one it
+ * delivers, the swarm keeps at most maxInflightPerPeer of them on the wire per peer, and a slow piece does not
+ * stop the ones after it from being fetched (it did when the stream's window and the wire's were both 8).
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  PREFETCH_BYTES,
+  decodeStorageQuery,
+  defaultPrefetch,
+  unwrapOverlayQuery,
+} from '../../../src/net/storage/index.ts';
+import { bytes, demoBag, peerOf, startClient, startSeeder } from './helpers.ts';
+import { MemoryNet } from './memory-net.ts';
+
+function pieceOf(query: Uint8Array): number | null {
+  const inner = unwrapOverlayQuery(query);
+  if (!inner) return null;
+  const q = decodeStorageQuery(inner.query);
+  return q._ === 'storage.getPiece' ? q.piece_id : null;
+}
+
+describe('the request window', () => {
+  it('asks for 4 MiB of pieces ahead by default, at least 2 and at most 64', () => {
+    expect(PREFETCH_BYTES).toBe(4 << 20);
+    expect(defaultPrefetch(128 << 10)).toBe(32);
+    expect(defaultPrefetch(1024)).toBe(64);
+    expect(defaultPrefetch(8 << 20)).toBe(2);
+  });
+
+  it('keeps fetching the pieces after a slow one, with no more than maxInflightPerPeer on the wire', async () => {
+    const net = new MemoryNet();
+    const bag = demoBag(1024);
+    const seeder = startSeeder(net, [bag]);
+    const serve = seeder.node.onRldpQuery!;
+    let inflight = 0;
+    let maxInflight = 0;
+    let slowAnswered = false;
+    const servedWhileSlow: number[] = [];
+    const file = bag.header.files.find((f) => f.name === 'big.bin')!;
+    const slow = Math.floor((bag.info.headerSize + file.offset) / 1024) + 3; // a piece inside the file
+    seeder.node.onRldpQuery = (peer, q, ctx) => {
+      const index = pieceOf(q);
+      const answer = serve(peer, q, ctx);
+      if (index === null || !answer) return answer;
+      inflight++;
+      maxInflight = Math.max(maxInflight, inflight);
+      const delay = index === slow ? 300 : 2;
+      return answer.then(
+        (a) =>
+          new Promise<Uint8Array>((resolve) =>
+            setTimeout(() => {
+              inflight--;
+              if (index === slow) slowAnswered = true;
+              else if (!slowAnswered && index > slow) servedWhileSlow.push(index);
+              resolve(a);
+            }, delay),
+          ),
+      );
+    };
+    const { client } = startClient(net, {
+      cache: null,
+      swarm: { maxInflightPerPeer: 4, initialStallMs: 5000 },
+    });
+    const opened = await client.open(bag.info.bagId, { peers: [peerOf(seeder)] });
+    const start = opened.fileStart(file);
+    const body = opened.stream(start, start + file.size); // default window: 64 pieces of 1 KiB
+    const got = new Uint8Array(await new Response(body).arrayBuffer());
+    expect(Buffer.from(got).equals(Buffer.from(bytes(100_000, 7)))).toBe(true);
+    // The 63 pieces after the slow one came while it was out (with 8 ahead, as before, only 7 did); never more
+    // than 4 requests at once.
+    expect(servedWhileSlow.length).toBe(defaultPrefetch(1024) - 1);
+    expect(maxInflight).toBeLessThanOrEqual(4);
+  });
+});
