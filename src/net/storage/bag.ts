@@ -149,15 +149,20 @@ export class OpenBag {
     const first = Math.floor(start / ps);
     const last = end === start ? first - 1 : Math.floor((end - 1) / ps);
     const prefetch = Math.max(1, opts.prefetch ?? defaultPrefetch(ps));
-    const controller = new AbortController();
-    const abort = (): void => controller.abort();
+    // One abort listener for the whole stream (not one per piece ahead: dozens of them on one signal make Node
+    // warn about a listener leak); a piece's fetch goes on after an abort and its piece is cached.
+    let stop: ((error: StorageError) => void) | null = null;
+    const stopped = new Promise<never>((_, reject) => (stop = reject));
+    stopped.catch(() => {});
+    const abort = (): void => stop?.(new StorageError('aborted', 'read aborted'));
+    if (opts.signal?.aborted) abort();
     opts.signal?.addEventListener('abort', abort);
     const pending = new Map<number, Promise<Uint8Array>>();
     let next = first;
     const fill = (): void => {
       for (let i = next; i <= Math.min(last, next + prefetch - 1); i++) {
         if (pending.has(i)) continue;
-        const p = this.piece(i, controller.signal);
+        const p = this.piece(i);
         p.catch(() => {}); // awaited in order below; do not report it as unhandled meanwhile
         pending.set(i, p);
       }
@@ -174,10 +179,10 @@ export class OpenBag {
           fill();
           let data: Uint8Array;
           try {
-            data = await pending.get(next)!;
+            data = await Promise.race([pending.get(next)!, stopped]);
           } catch (error) {
             done();
-            controller.abort();
+            pending.clear();
             throw error;
           }
           pending.delete(next);
@@ -190,7 +195,7 @@ export class OpenBag {
         },
         cancel: () => {
           done();
-          controller.abort();
+          abort();
           pending.clear();
         },
       },

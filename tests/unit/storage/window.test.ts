@@ -1,7 +1,8 @@
 /**
  * The request window of a streamed download: a stream asks for up to `prefetch` pieces ahead of the one it
  * delivers, the swarm keeps at most maxInflightPerPeer of them on the wire per peer, and a slow piece does not
- * stop the ones after it from being fetched (it did when the stream's window and the wire's were both 8).
+ * stop the ones after it from being fetched (it did when the stream's window and the wire's were both 8). A stream
+ * adds one abort listener, not one per piece ahead.
  */
 import { describe, expect, it } from 'vitest';
 import {
@@ -71,5 +72,28 @@ describe('the request window', () => {
     // than 4 requests at once.
     expect(servedWhileSlow.length).toBe(defaultPrefetch(1024) - 1);
     expect(maxInflight).toBeLessThanOrEqual(4);
+  });
+
+  it('a stream with dozens of pieces ahead adds no listener per piece (no leak warning), and stops on abort', async () => {
+    const net = new MemoryNet();
+    const bag = demoBag(1024);
+    const seeder = startSeeder(net, [bag]);
+    seeder.node.delayMs = 5;
+    const { client } = startClient(net, { cache: null });
+    const opened = await client.open(bag.info.bagId, { peers: [peerOf(seeder)] });
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const controller = new AbortController();
+      const reader = opened.stream(0, bag.info.fileSize, { signal: controller.signal }).getReader();
+      expect((await reader.read()).done).toBe(false);
+      controller.abort();
+      await expect(reader.read()).rejects.toMatchObject({ kind: 'aborted' });
+      await new Promise((r) => setTimeout(r, 20)); // warnings are emitted on a later tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
   });
 });
