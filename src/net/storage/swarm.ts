@@ -84,8 +84,16 @@ interface SwarmPeer {
   state: PeerState;
   ready: Promise<boolean>;
   inflight: number;
-  /** Requests to it that passed their stall time and are still out: it gets no new ones meanwhile. */
+  /**
+   * Requests to it that passed their stall time and are still out: it gets no new ones meanwhile, unless it
+   * answered another request after the first of them stalled (then one piece is slow, not the peer: with a single
+   * seeder, holding back every request behind one slow piece drained the pipe until that piece came or timed
+   * out). A dead peer answers nothing after its first stall, so it gets nothing new, as before.
+   */
   stalled: number;
+  /** When `stalled` last went from 0 to 1, and when the peer last answered a piece. */
+  stalledAt: number;
+  answeredAt: number;
   strikes: number;
   pieces: number;
   deadAt: number;
@@ -220,6 +228,8 @@ export class BagSwarm {
       ready: Promise.resolve(false),
       inflight: 0,
       stalled: 0,
+      stalledAt: 0,
+      answeredAt: 0,
       strikes: 0,
       pieces: known?.pieces ?? 0,
       deadAt: 0,
@@ -403,7 +413,8 @@ export class BagSwarm {
     let best: SwarmPeer | null = null;
     for (const p of this.#peers.values()) {
       if (p.state !== 'ready' || tried.has(p.key) || p.inflight >= this.#o.maxInflightPerPeer) continue;
-      if (p.stalled > 0) continue; // it stopped answering in time: let its requests finish or time out first
+      // It stopped answering in time: let its requests finish or time out first (not if it still answers others).
+      if (p.stalled > 0 && p.answeredAt <= p.stalledAt) continue;
       if (p.session.peerHave && !p.session.peerHave.has(index)) continue;
       if (!best || p.inflight < best.inflight || (p.inflight === best.inflight && p.strikes < best.strikes))
         best = p;
@@ -485,7 +496,7 @@ export class BagSwarm {
         stall = setTimeout(() => {
           if (!stalledHere && !done) {
             stalledHere = true;
-            peer.stalled++;
+            if (peer.stalled++ === 0) peer.stalledAt = this.#now();
           }
           hedge();
         }, this.#stallMs());
@@ -495,6 +506,7 @@ export class BagSwarm {
             this.#latency = this.#latency === 0 ? ms : 0.8 * this.#latency + 0.2 * ms;
             peer.strikes = 0;
             peer.pieces++;
+            peer.answeredAt = this.#now();
             settle();
             this.#wake();
             finish(null, piece);

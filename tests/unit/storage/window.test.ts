@@ -1,7 +1,8 @@
 /**
  * The request window of a streamed download: a stream asks for up to `prefetch` pieces ahead of the one it
  * delivers, the swarm keeps at most maxInflightPerPeer of them on the wire per peer, and a slow piece does not
- * stop the ones after it from being fetched (it did when the stream's window and the wire's were both 8). A stream
+ * stop the ones after it from being fetched (it did when the stream's window and the wire's were both 8), nor
+ * does a piece past its stall time stop a seeder that still answers the others from getting new requests. A stream
  * adds one abort listener, not one per piece ahead.
  */
 import { describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import {
   decodeStorageQuery,
   defaultPrefetch,
   unwrapOverlayQuery,
+  type SwarmOptions,
 } from '../../../src/net/storage/index.ts';
 import { bytes, demoBag, peerOf, startClient, startSeeder } from './helpers.ts';
 import { MemoryNet } from './memory-net.ts';
@@ -29,7 +31,8 @@ describe('the request window', () => {
     expect(defaultPrefetch(8 << 20)).toBe(2);
   });
 
-  it('keeps fetching the pieces after a slow one, with no more than maxInflightPerPeer on the wire', async () => {
+  /** Streams big.bin from one seeder that answers one piece inside it after `slowMs`, the others at once. */
+  async function slowPieceRun(swarm: SwarmOptions, slowMs: number) {
     const net = new MemoryNet();
     const bag = demoBag(1024);
     const seeder = startSeeder(net, [bag]);
@@ -46,32 +49,42 @@ describe('the request window', () => {
       if (index === null || !answer) return answer;
       inflight++;
       maxInflight = Math.max(maxInflight, inflight);
-      const delay = index === slow ? 300 : 2;
       return answer.then(
         (a) =>
           new Promise<Uint8Array>((resolve) =>
-            setTimeout(() => {
-              inflight--;
-              if (index === slow) slowAnswered = true;
-              else if (!slowAnswered && index > slow) servedWhileSlow.push(index);
-              resolve(a);
-            }, delay),
+            setTimeout(
+              () => {
+                inflight--;
+                if (index === slow) slowAnswered = true;
+                else if (!slowAnswered && index > slow) servedWhileSlow.push(index);
+                resolve(a);
+              },
+              index === slow ? slowMs : 2,
+            ),
           ),
       );
     };
-    const { client } = startClient(net, {
-      cache: null,
-      swarm: { maxInflightPerPeer: 4, initialStallMs: 5000 },
-    });
+    const { client } = startClient(net, { cache: null, swarm });
     const opened = await client.open(bag.info.bagId, { peers: [peerOf(seeder)] });
     const start = opened.fileStart(file);
     const body = opened.stream(start, start + file.size); // default window: 64 pieces of 1 KiB
     const got = new Uint8Array(await new Response(body).arrayBuffer());
     expect(Buffer.from(got).equals(Buffer.from(bytes(100_000, 7)))).toBe(true);
+    return { servedWhileSlow: servedWhileSlow.length, maxInflight };
+  }
+
+  it('keeps fetching the pieces after a slow one, with no more than maxInflightPerPeer on the wire', async () => {
+    const run = await slowPieceRun({ maxInflightPerPeer: 4, initialStallMs: 5000 }, 300);
     // The 63 pieces after the slow one came while it was out (with 8 ahead, as before, only 7 did); never more
     // than 4 requests at once.
-    expect(servedWhileSlow.length).toBe(defaultPrefetch(1024) - 1);
-    expect(maxInflight).toBeLessThanOrEqual(4);
+    expect(run.servedWhileSlow).toBe(defaultPrefetch(1024) - 1);
+    expect(run.maxInflight).toBeLessThanOrEqual(4);
+  });
+
+  it('a lone seeder that keeps answering gets new requests while one piece is past its stall time', async () => {
+    // The slow piece passes its stall time (50 ms) long before it comes (400 ms); there is no other peer to ask.
+    const run = await slowPieceRun({ maxInflightPerPeer: 4, initialStallMs: 50, minStallMs: 50 }, 400);
+    expect(run.servedWhileSlow).toBe(defaultPrefetch(1024) - 1);
   });
 
   it('a stream with dozens of pieces ahead adds no listener per piece (no leak warning), and stops on abort', async () => {
