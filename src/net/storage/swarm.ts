@@ -6,8 +6,9 @@
  * once it answered storage.ping (our session id) over ADNL. Pieces are asked over RLDP, several peers in
  * parallel (up to `maxInflightPerPeer` each), and every answer is checked against the bag's Merkle root before it
  * is returned. A request that has not finished after the stall time (a few times the recent piece latency) is
- * repeated on another peer — whichever verified answer comes first wins. A peer that times out twice in a row is
- * dropped; one whose answer fails verification is dropped at once. When no peer is left, the DHT is asked again.
+ * repeated on another peer — whichever verified answer comes first wins — and its peer gets no new requests until
+ * it answers something again. A peer that times out twice in a row is dropped; one whose answer fails
+ * verification is dropped at once. When no peer is left, the DHT is asked again.
  */
 import type { AdnlPeer } from '../adnl/index.ts';
 import { verifyOverlayNode } from '../dht/index.ts';
