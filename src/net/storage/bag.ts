@@ -151,10 +151,12 @@ export class OpenBag {
     const prefetch = Math.max(1, opts.prefetch ?? defaultPrefetch(ps));
     // One abort listener for the whole stream (not one per piece ahead: dozens of them on one signal make Node
     // warn about a listener leak); a piece's fetch goes on after an abort and its piece is cached.
-    let stop: ((error: StorageError) => void) | null = null;
-    const stopped = new Promise<never>((_, reject) => (stop = reject));
-    stopped.catch(() => {});
-    const abort = (): void => stop?.(new StorageError('aborted', 'read aborted'));
+    let stopped: StorageError | null = null;
+    let stopWait: ((error: StorageError) => void) | null = null; // rejects the piece wait of the current pull
+    const abort = (): void => {
+      stopped ??= new StorageError('aborted', 'read aborted');
+      stopWait?.(stopped);
+    };
     if (opts.signal?.aborted) abort();
     opts.signal?.addEventListener('abort', abort);
     const pending = new Map<number, Promise<Uint8Array>>();
@@ -179,11 +181,17 @@ export class OpenBag {
           fill();
           let data: Uint8Array;
           try {
-            data = await Promise.race([pending.get(next)!, stopped]);
+            data = await new Promise<Uint8Array>((resolve, reject) => {
+              if (stopped) return reject(stopped);
+              stopWait = reject;
+              pending.get(next)!.then(resolve, reject);
+            });
           } catch (error) {
             done();
             pending.clear();
             throw error;
+          } finally {
+            stopWait = null;
           }
           pending.delete(next);
           const pieceStart = next * ps;
