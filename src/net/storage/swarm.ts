@@ -29,7 +29,7 @@ import {
   encodeGetTorrentInfo,
   encodePing,
 } from './protocol.ts';
-import type { SessionTable, StorageSession } from './sessions.ts';
+import { applyPending, type SessionTable, type StorageSession } from './sessions.ts';
 import { parseTorrentInfo, pieceLength, type TorrentInfo } from './torrent-info.ts';
 import {
   queryFailureKind,
@@ -192,6 +192,11 @@ export class BagSwarm {
 
   close(): void {
     this.#closed = true;
+    this.#wake();
+  }
+
+  /** A peer said it has more pieces (storage.addUpdate): requests waiting for a peer that has theirs look again. */
+  haveChanged(): void {
     this.#wake();
   }
 
@@ -409,6 +414,12 @@ export class BagSwarm {
     if (++peer.strikes >= this.#o.strikesToDrop) this.#drop(peer);
   }
 
+  /** Whether `peer` said it has piece `index` (true until it sent its have-pieces). */
+  #has(peer: SwarmPeer, index: number): boolean {
+    if (this.#info) applyPending(peer.session, this.#info.piecesCount);
+    return !peer.session.peerHave || peer.session.peerHave.has(index);
+  }
+
   /** A ready peer with a free slot that has not been tried for this piece and does not say it lacks it. */
   #pick(index: number, tried: Set<string>): SwarmPeer | null {
     let best: SwarmPeer | null = null;
@@ -416,7 +427,7 @@ export class BagSwarm {
       if (p.state !== 'ready' || tried.has(p.key) || p.inflight >= this.#o.maxInflightPerPeer) continue;
       // It stopped answering in time: let its requests finish or time out first (not if it still answers others).
       if (p.stalled > 0 && p.answeredAt <= p.stalledAt) continue;
-      if (p.session.peerHave && !p.session.peerHave.has(index)) continue;
+      if (!this.#has(p, index)) continue;
       if (!best || p.inflight < best.inflight || (p.inflight === best.inflight && p.strikes < best.strikes))
         best = p;
     }
@@ -551,7 +562,7 @@ export class BagSwarm {
           this.#waiters.push(next); // every untried peer is busy: wait for a free slot
           return;
         }
-        const usable = ready.filter((p) => !p.session.peerHave || p.session.peerHave.has(index));
+        const usable = ready.filter((p) => this.#has(p, index));
         if (usable.length > 0) {
           // Every usable peer was tried once for this piece: try them again (a timeout may have been a fluke).
           tried.clear();

@@ -2,7 +2,8 @@
  * The request window of a streamed download: a stream asks for up to `prefetch` pieces ahead of the one it
  * delivers, the swarm keeps at most maxInflightPerPeer of them on the wire per peer, and a slow piece does not
  * stop the ones after it from being fetched (it did when the stream's window and the wire's were both 8), nor
- * does a piece past its stall time stop a seeder that still answers the others from getting new requests. A stream
+ * does a piece past its stall time stop a seeder that still answers the others from getting new requests; a piece
+ * no peer has waits for one to announce it. A stream
  * adds one abort listener, not one per piece ahead.
  */
 import { describe, expect, it } from 'vitest';
@@ -10,7 +11,9 @@ import {
   PREFETCH_BYTES,
   decodeStorageQuery,
   defaultPrefetch,
+  encodeAddUpdate,
   unwrapOverlayQuery,
+  wrapOverlayQuery,
   type SwarmOptions,
 } from '../../../src/net/storage/index.ts';
 import { bytes, demoBag, peerOf, startClient, startSeeder } from './helpers.ts';
@@ -108,5 +111,43 @@ describe('the request window', () => {
       process.off('warning', onWarning);
     }
     expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+
+  it('a request for a piece no peer has yet goes out once a peer announces it (storage.updateHavePieces)', async () => {
+    const net = new MemoryNet();
+    const bag = demoBag(1024);
+    const seeder = startSeeder(net, [bag]);
+    const last = bag.info.piecesCount - 1;
+    const { node, client } = startClient(net, { cache: null });
+    // The seeder's updateInit reaches the client without its last piece (as from a seeder still downloading).
+    const deliver = node.onRldpQuery!;
+    let session: { id: bigint; seqno: number; overlay: Uint8Array } | null = null;
+    node.onRldpQuery = (peer, q, ctx) => {
+      const inner = unwrapOverlayQuery(q);
+      const query = inner && decodeStorageQuery(inner.query);
+      if (inner && query?._ === 'storage.addUpdate' && query.update._ === 'storage.updateInit') {
+        const have = query.update.have_pieces.slice();
+        have[last >> 3] &= ~(1 << (last & 7)); // td::Bitset: bit i of byte i >> 3, least significant first
+        session = { id: query.session_id, seqno: query.seqno, overlay: inner.overlayId };
+        q = wrapOverlayQuery(
+          inner.overlayId,
+          encodeAddUpdate(query.session_id, query.seqno, { ...query.update, have_pieces: have }),
+        );
+      }
+      return deliver(peer, q, ctx);
+    };
+    const opened = await client.open(bag.info.bagId, { peers: [peerOf(seeder)] });
+    while (!session) await new Promise((r) => setTimeout(r, 5));
+    const reading = new Response(opened.stream(0, bag.info.fileSize)).arrayBuffer();
+    // Everything else arrives; then, with nothing in flight, the seeder announces the last piece.
+    await new Promise((r) => setTimeout(r, 300));
+    const s = session as { id: bigint; seqno: number; overlay: Uint8Array };
+    const update = encodeAddUpdate(s.id, s.seqno + 1, { _: 'storage.updateHavePieces', piece_id: [last] });
+    await client.handleRldpQuery(seeder.node.self, wrapOverlayQuery(s.overlay, update), {
+      maxAnswerSize: 1024,
+      deadline: Date.now() + 1000,
+    });
+    const got = new Uint8Array(await reading);
+    expect(got.length).toBe(bag.info.fileSize);
   });
 });
