@@ -121,10 +121,19 @@ export function deferUpdate(s: StorageSession, seqno: number, update: StorageUpd
   if (s.pending.length < MAX_PENDING_UPDATES) s.pending.push({ seqno, update });
 }
 
-/** Applies the updates kept by deferUpdate, in the order they came. */
+/**
+ * Applies the updates kept by deferUpdate, in the order they came. One that does not fit the bag (a block outside
+ * it: refused at once had the size been known) is skipped; this never throws.
+ */
 export function applyPending(s: StorageSession, piecesCount: number): void {
   const pending = s.pending;
   if (pending.length === 0) return;
   s.pending = [];
-  for (const p of pending) applyUpdate(s, p.seqno, p.update, piecesCount);
+  for (const p of pending) {
+    try {
+      applyUpdate(s, p.seqno, p.update, piecesCount);
+    } catch {
+      // skipped (see above)
+    }
+  }
 }
