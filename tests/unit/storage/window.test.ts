@@ -34,8 +34,11 @@ describe('the request window', () => {
     expect(defaultPrefetch(8 << 20)).toBe(2);
   });
 
-  /** Streams big.bin from one seeder that answers one piece inside it after `slowMs`, the others at once. */
-  async function slowPieceRun(swarm: SwarmOptions, slowMs: number) {
+  /**
+   * Streams big.bin from one seeder that holds back its answer for one piece inside it until the `target` pieces
+   * after it have been answered (or 3 s have passed), and answers the others at once.
+   */
+  async function slowPieceRun(swarm: SwarmOptions, target: number) {
     const net = new MemoryNet();
     const bag = demoBag(1024);
     const seeder = startSeeder(net, [bag]);
@@ -43,6 +46,7 @@ describe('the request window', () => {
     let inflight = 0;
     let maxInflight = 0;
     let slowAnswered = false;
+    let releaseSlow: (() => void) | null = null;
     const servedWhileSlow: number[] = [];
     const file = bag.header.files.find((f) => f.name === 'big.bin')!;
     const slow = Math.floor((bag.info.headerSize + file.offset) / 1024) + 3; // a piece inside the file
@@ -52,20 +56,22 @@ describe('the request window', () => {
       if (index === null || !answer) return answer;
       inflight++;
       maxInflight = Math.max(maxInflight, inflight);
-      return answer.then(
-        (a) =>
-          new Promise<Uint8Array>((resolve) =>
-            setTimeout(
-              () => {
-                inflight--;
-                if (index === slow) slowAnswered = true;
-                else if (!slowAnswered && index > slow) servedWhileSlow.push(index);
-                resolve(a);
-              },
-              index === slow ? slowMs : 2,
-            ),
-          ),
-      );
+      const held =
+        index === slow
+          ? new Promise<void>((resolve) => {
+              releaseSlow = resolve;
+              setTimeout(resolve, 3000);
+            })
+          : new Promise<void>((resolve) => setTimeout(resolve, 2));
+      return Promise.all([answer, held]).then(([a]) => {
+        inflight--;
+        if (index === slow) slowAnswered = true;
+        else if (!slowAnswered && index > slow) {
+          servedWhileSlow.push(index);
+          if (servedWhileSlow.length >= target) releaseSlow?.();
+        }
+        return a;
+      });
     };
     const { client } = startClient(net, { cache: null, swarm });
     const opened = await client.open(bag.info.bagId, { peers: [peerOf(seeder)] });
@@ -77,7 +83,10 @@ describe('the request window', () => {
   }
 
   it('keeps fetching the pieces after a slow one, with no more than maxInflightPerPeer on the wire', async () => {
-    const run = await slowPieceRun({ maxInflightPerPeer: 4, initialStallMs: 5000 }, 300);
+    const run = await slowPieceRun(
+      { maxInflightPerPeer: 4, initialStallMs: 5000, pieceTimeoutMs: 5000 },
+      defaultPrefetch(1024) - 1,
+    );
     // The 63 pieces after the slow one came while it was out (with 8 ahead, as before, only 7 did); never more
     // than 4 requests at once.
     expect(run.servedWhileSlow).toBe(defaultPrefetch(1024) - 1);
@@ -85,8 +94,11 @@ describe('the request window', () => {
   });
 
   it('a lone seeder that keeps answering gets new requests while one piece is past its stall time', async () => {
-    // The slow piece passes its stall time (50 ms) long before it comes (400 ms); there is no other peer to ask.
-    const run = await slowPieceRun({ maxInflightPerPeer: 4, initialStallMs: 50, minStallMs: 50 }, 400);
+    // The slow piece passes its stall time (50 ms) long before it comes; there is no other peer to ask.
+    const run = await slowPieceRun(
+      { maxInflightPerPeer: 4, initialStallMs: 50, minStallMs: 50, pieceTimeoutMs: 5000 },
+      defaultPrefetch(1024) - 1,
+    );
     expect(run.servedWhileSlow).toBe(defaultPrefetch(1024) - 1);
   });
 
