@@ -8,8 +8,7 @@ import { bytesEqual, hexOf } from './bytes.ts';
 import type { CachedPiece, PieceCache } from './cache.ts';
 import { StorageError } from './errors.ts';
 import { checkHeaderFitsInfo, parseTorrentHeader, type BagFile, type TorrentHeader } from './header.ts';
-import { MAX_HEADER_SIZE } from './limits.ts';
-import { verifyPieceProof } from './merkle.ts';
+import { defaultPrefetch, MAX_HEADER_SIZE } from './limits.ts';
 import type { BagSwarm } from './swarm.ts';
 import { pieceLength, type TorrentInfo } from './torrent-info.ts';
 
@@ -126,13 +125,7 @@ export class OpenBag {
     if (!piece || !(piece.data instanceof Uint8Array) || !(piece.proof instanceof Uint8Array)) return null;
     if (piece.data.length !== pieceLength(this.info, index)) return null;
     try {
-      verifyPieceProof({
-        proof: piece.proof,
-        rootHash: this.info.rootHash,
-        index,
-        piecesCount: this.info.piecesCount,
-        data: piece.data,
-      });
+      await this.#swarm.verifyPiece(this.info, index, piece);
     } catch {
       return null; // a damaged cache entry: fetch the piece again
     }
@@ -141,7 +134,8 @@ export class OpenBag {
 
   /**
    * Bytes [start, end) of the bag stream as a web stream: pieces are requested in order, up to `prefetch` of them
-   * ahead of the one being delivered; nothing else is buffered. Errors are StorageErrors.
+   * ahead of the one being delivered (default: 4 MiB of pieces, limits.ts PREFETCH_BYTES; the swarm limits how many
+   * are on the wire per peer); nothing else is buffered. Errors are StorageErrors.
    */
   stream(
     start: number,
@@ -154,16 +148,23 @@ export class OpenBag {
     const ps = this.info.pieceSize;
     const first = Math.floor(start / ps);
     const last = end === start ? first - 1 : Math.floor((end - 1) / ps);
-    const prefetch = Math.max(1, opts.prefetch ?? 8);
-    const controller = new AbortController();
-    const abort = (): void => controller.abort();
+    const prefetch = Math.max(1, opts.prefetch ?? defaultPrefetch(ps));
+    // One abort listener for the whole stream (not one per piece ahead: dozens of them on one signal make Node
+    // warn about a listener leak); a piece's fetch goes on after an abort and its piece is cached.
+    let stopped: StorageError | null = null;
+    let stopWait: ((error: StorageError) => void) | null = null; // rejects the piece wait of the current pull
+    const abort = (): void => {
+      stopped ??= new StorageError('aborted', 'read aborted');
+      stopWait?.(stopped);
+    };
+    if (opts.signal?.aborted) abort();
     opts.signal?.addEventListener('abort', abort);
     const pending = new Map<number, Promise<Uint8Array>>();
     let next = first;
     const fill = (): void => {
       for (let i = next; i <= Math.min(last, next + prefetch - 1); i++) {
         if (pending.has(i)) continue;
-        const p = this.piece(i, controller.signal);
+        const p = this.piece(i);
         p.catch(() => {}); // awaited in order below; do not report it as unhandled meanwhile
         pending.set(i, p);
       }
@@ -180,11 +181,17 @@ export class OpenBag {
           fill();
           let data: Uint8Array;
           try {
-            data = await pending.get(next)!;
+            data = await new Promise<Uint8Array>((resolve, reject) => {
+              if (stopped) return reject(stopped);
+              stopWait = reject;
+              pending.get(next)!.then(resolve, reject);
+            });
           } catch (error) {
             done();
-            controller.abort();
+            pending.clear();
             throw error;
+          } finally {
+            stopWait = null;
           }
           pending.delete(next);
           const pieceStart = next * ps;
@@ -196,7 +203,7 @@ export class OpenBag {
         },
         cancel: () => {
           done();
-          controller.abort();
+          abort();
           pending.clear();
         },
       },

@@ -19,7 +19,7 @@ import {
   encodeTorrentInfoAnswer,
   type StorageQuery,
 } from './protocol.ts';
-import { SessionTable, applyUpdate } from './sessions.ts';
+import { SessionTable, applyPending, applyUpdate, deferUpdate } from './sessions.ts';
 import { BagSwarm, type SwarmOptions } from './swarm.ts';
 import { parseTorrentInfo, type TorrentInfo } from './torrent-info.ts';
 import type {
@@ -191,7 +191,13 @@ export class StorageClient {
       case 'storage.addUpdate': {
         if (query.session_id !== session.ourId)
           throw new StorageError('protocol', 'addUpdate for another session');
-        if (entry.info) applyUpdate(session, query.seqno, query.update, entry.info.piecesCount);
+        if (entry.info) {
+          applyPending(session, entry.info.piecesCount);
+          applyUpdate(session, query.seqno, query.update, entry.info.piecesCount);
+          entry.swarm.haveChanged();
+        } else {
+          deferUpdate(session, query.seqno, query.update);
+        }
         return OK;
       }
       case 'storage.getTorrentInfo':

@@ -1,7 +1,8 @@
 /**
  * Which pieces a peer has (storage.updateInit / storage.updateHavePieces, DIGEST §10.3). The bitmap is the C++
  * td::Bitset layout: piece i is bit (i & 7) of byte (i >> 3). have_pieces_offset counts BYTES of that bitmap
- * (C++ PeerActor multiplies it by 8), so a long bitmap is sent in blocks of UPDATE_INIT_BLOCK_BYTES.
+ * (C++ PeerActor multiplies it by 8; tonutils-storage counts pieces, see addBlock), so a long bitmap is sent in
+ * blocks of UPDATE_INIT_BLOCK_BYTES.
  */
 import { StorageError } from './errors.ts';
 import { UPDATE_INIT_BLOCK_BYTES } from './limits.ts';
@@ -31,10 +32,20 @@ export class HavePieces {
     this.#count++;
   }
 
-  /** Merges an updateInit block; bits beyond the bag are ignored, an offset beyond it is refused. */
-  addBlock(bytes: Uint8Array, byteOffset: number): void {
+  /**
+   * Merges an updateInit block; bits beyond the bag are ignored, an offset beyond it is refused. C++ counts the
+   * offset in bytes (PeerActor: `have_pieces_offset_ * 8`), tonutils-storage in pieces (storage/server.go
+   * updateInitPieces: `sent += len(have) * 8`, blocks of 6000 bytes): an offset past the bitmap's bytes that is a
+   * whole number of bytes' worth of pieces inside it is read as pieces. (Both agree on the first block, offset 0;
+   * they differ only past 48,000 pieces, and are ambiguous only past 384,000.)
+   */
+  addBlock(bytes: Uint8Array, offset: number): void {
+    let byteOffset = offset;
+    if (Number.isInteger(offset) && offset > this.#bits.length && offset % 8 === 0) {
+      if (offset / 8 <= this.#bits.length) byteOffset = offset / 8;
+    }
     if (!Number.isInteger(byteOffset) || byteOffset < 0 || byteOffset > this.#bits.length) {
-      throw new StorageError('protocol', `have_pieces_offset ${byteOffset} is outside the bag`);
+      throw new StorageError('protocol', `have_pieces_offset ${offset} is outside the bag`);
     }
     const n = Math.min(bytes.length, this.#bits.length - byteOffset);
     for (let i = 0; i < n; i++) {

@@ -41,6 +41,20 @@ export const MAX_TORRENT_INFO_BOC = 16 << 10;
 /** Largest piece proof BoC we parse (a path of <= 31 inner cells with pruned siblings is ~3 KiB). */
 export const MAX_PROOF_BOC = 16 << 10;
 
+/**
+ * Bytes of pieces a stream asks for ahead of the one it is delivering (4 MiB: 32 pieces of 128 KiB). It bounds what
+ * a stream buffers, not what is on the wire: each peer gets at most SwarmOptions.maxInflightPerPeer requests at a
+ * time and the rest wait in the swarm, so a slow piece no longer drains the pipe while the ones after it are done
+ * (with 8 ahead and 8 in flight it did). tonutils-storage keeps 16 pieces per core ×2 ahead (storage/download.go
+ * DownloadPrefetch) and at most 10 requests per peer (storage/server.go bootstrapPeer: dataQueue).
+ */
+export const PREFETCH_BYTES = 4 << 20;
+
+/** Pieces a stream asks for ahead: PREFETCH_BYTES of them, at least 2 and at most 64. */
+export function defaultPrefetch(pieceSize: number): number {
+  return Math.min(64, Math.max(2, Math.floor(PREFETCH_BYTES / pieceSize)));
+}
+
 /** max_answer_size of storage.getPiece over RLDP (DIGEST §10.3: 4096 + 2 * piece_size). */
 export function pieceMaxAnswer(pieceSize: number): number {
   return 4096 + 2 * pieceSize;

@@ -5,30 +5,24 @@
  * leaves of 32 zero bytes; an inner node is a cell with no data and two refs. root_hash (TorrentInfo) is the
  * representation hash of the root cell. We compute the hashes straight from the cell representation
  * (d1 d2 data, ref depths, ref hashes) — far faster than building 2N cell objects — and use @ton/core cells only
- * for proofs: a MERKLE_PROOF exotic cell (type 3) over the path to the piece, every subtree off the path
- * replaced by a pruned branch (type 1) carrying its hash and depth. Like tonutils-storage we keep both leaves
+ * to build proofs (they are checked from their bytes, proof.ts): a MERKLE_PROOF exotic cell (type 3) over the
+ * path to the piece, every subtree off the path replaced by a pruned branch (type 1) carrying its hash and depth. Like tonutils-storage we keep both leaves
  * of the bottom pair unpruned; C++ prunes them. verifyPieceProof accepts either.
  */
-import { beginCell, CellType, convertToMerkleProof, type Cell } from '@ton/core';
+import { beginCell, convertToMerkleProof, type Cell } from '@ton/core';
 import { sha256 } from '../crypto/index.ts';
-import { asBuffer, cellFromBoc, cellHash, cellToBoc } from './boc.ts';
-import { bytesEqual, hexOf } from './bytes.ts';
+import { asBuffer, cellHash, cellToBoc } from './boc.ts';
+import { bytesEqual } from './bytes.ts';
 import { StorageError } from './errors.ts';
-import { MAX_PROOF_BOC } from './limits.ts';
+import { checkPieceHash, checkPieceProof, leafCellHash, type ProofTarget } from './proof.ts';
+
+export { leafCellHash };
 
 /** Tree depth for `piecesCount` leaves: ceil(log2(n)), 0 for a single piece. */
 export function merkleDepth(piecesCount: number): number {
   let depth = 0;
   while (2 ** depth < piecesCount) depth++;
   return depth;
-}
-
-/** Representation hash of a leaf cell holding `pieceHash`: sha256(d1=0x00 d2=0x40 ‖ 32 bytes). */
-export function leafCellHash(pieceHash: Uint8Array): Uint8Array {
-  const repr = new Uint8Array(2 + 32);
-  repr[1] = 0x40;
-  repr.set(pieceHash, 2);
-  return sha256(repr);
 }
 
 /** Representation hash of an inner cell: sha256(d1=0x02 d2=0x00 ‖ depth(l) ‖ depth(r) ‖ hash(l) ‖ hash(r)). */
@@ -136,11 +130,7 @@ export class MerkleTree {
   }
 }
 
-export interface PieceProofCheck {
-  proof: Uint8Array;
-  rootHash: Uint8Array;
-  index: number;
-  piecesCount: number;
+export interface PieceProofCheck extends ProofTarget {
   data: Uint8Array;
 }
 
@@ -148,40 +138,18 @@ export interface PieceProofCheck {
  * Verifies that `data` is piece `index` of the bag whose Merkle root is `rootHash` (C++ MerkleTree::validate_proof
  * + the leaf check of tonutils checkProofBranch): the proof must be a MERKLE_PROOF whose ref hashes to rootHash;
  * every node on the path from the root to the leaf must be an ordinary cell with no data and two refs; the leaf
- * must hold sha256(data) — as an ordinary 256-bit cell, or as a pruned branch with that leaf's hash.
+ * must hold sha256(data) — as an ordinary 256-bit cell, or as a pruned branch with that leaf's hash (proof.ts).
  * Throws StorageError('parse' | 'verify' | 'limit'); returns normally only if the piece is authentic.
  */
 export function verifyPieceProof(c: PieceProofCheck): void {
-  if (!Number.isInteger(c.index) || c.index < 0 || c.index >= c.piecesCount) {
-    throw new StorageError('verify', `piece ${c.index} is outside the bag`);
-  }
-  const root = cellFromBoc(c.proof, MAX_PROOF_BOC, 'piece proof');
-  if (root.type !== CellType.MerkleProof)
-    throw new StorageError('verify', 'piece proof is not a Merkle proof');
-  // @ton/core already checked that the proof's stored hash is its ref's hash; compare with the bag's root.
-  let node = root.refs[0];
-  if (!bytesEqual(cellHash(node), c.rootHash)) {
-    throw new StorageError('verify', `piece proof is for root ${hexOf(cellHash(node))}, not the bag's`);
-  }
-  const depth = merkleDepth(c.piecesCount);
-  for (let h = depth - 1; h >= 0; h--) {
-    if (node.isExotic || node.bits.length !== 0 || node.refs.length !== 2) {
-      throw new StorageError('verify', `piece proof: node at height ${h + 1} is not an inner node`);
-    }
-    node = node.refs[(c.index >> h) & 1];
-  }
-  const pieceHash = sha256(c.data);
-  if (node.type === CellType.PrunedBranch) {
-    if (node.depth(0) !== 0 || !bytesEqual(cellHash(node), leafCellHash(pieceHash))) {
-      throw new StorageError('verify', `piece ${c.index}: data does not match the proof`);
-    }
-    return;
-  }
-  if (node.isExotic || node.bits.length !== 256 || node.refs.length !== 0) {
-    throw new StorageError('verify', `piece proof: leaf of piece ${c.index} is not a 256-bit cell`);
-  }
-  const leaf = node.beginParse().loadBuffer(32);
-  if (!bytesEqual(new Uint8Array(leaf.buffer, leaf.byteOffset, 32), pieceHash)) {
-    throw new StorageError('verify', `piece ${c.index}: data does not match the proof`);
-  }
+  checkPieceHash(checkPieceProof(c), sha256(c.data), c.index);
+}
+
+/** verifyPieceProof with the piece's sha256 from `digest` (e.g. WebCrypto, off the main thread: digest.ts). */
+export async function verifyPieceProofWith(
+  c: PieceProofCheck,
+  digest: (data: Uint8Array) => Promise<Uint8Array>,
+): Promise<void> {
+  const leaf = checkPieceProof(c); // cheap and synchronous: a bad proof is refused before hashing the piece
+  checkPieceHash(leaf, await digest(c.data), c.index);
 }

@@ -29,7 +29,7 @@ export interface BagResponse {
 }
 
 export interface ServeOptions {
-  /** Pieces requested ahead of the one being delivered (default 8). */
+  /** Pieces requested ahead of the one being delivered (default: 4 MiB of pieces, limits.ts PREFETCH_BYTES). */
   prefetch?: number;
   signal?: AbortSignal;
 }

@@ -24,7 +24,15 @@ export interface StorageSession {
   peerState: StorageState | null;
   /** Our init was sent for peerId. */
   initSent: boolean;
+  /**
+   * Updates that came before the bag's size was known (a seeder sends its updateInit as soon as we ping it, before
+   * our getTorrentInfo is answered); applied in order once it is (applyPending). At most MAX_PENDING_UPDATES.
+   */
+  pending: { seqno: number; update: StorageUpdate }[];
 }
+
+/** Updates kept per session while the bag's size is unknown (an updateInit block is at most 6000 bytes). */
+export const MAX_PENDING_UPDATES = 16;
 
 export function randomSessionId(): bigint {
   return new DataView(randomBytes(8).buffer).getBigInt64(0, true);
@@ -57,6 +65,7 @@ export class SessionTable {
         peerHave: null,
         peerState: null,
         initSent: false,
+        pending: [],
       };
       while (this.#sessions.size >= this.#max) this.#sessions.delete(this.#sessions.keys().next().value!);
     }
@@ -64,14 +73,21 @@ export class SessionTable {
     return s;
   }
 
-  /** Records a ping: true if it announced a new session id (the peer's state starts over). */
+  /**
+   * Records a ping: true if it announced a new session id. A change of id means the peer restarted: what it told us
+   * is forgotten. Its first id does not: its updates carry OUR id, and a seeder may send its updateInit (as an
+   * answer to our ping) before its own ping reaches us.
+   */
   ping(session: StorageSession, id: bigint): boolean {
     if (session.peerId === id) return false;
+    const first = session.peerId === null;
     session.peerId = id;
+    if (first) return true;
     session.peerSeqno = 0;
     session.peerHave = null;
     session.peerState = null;
     session.initSent = false;
+    session.pending = [];
     return true;
   }
 
@@ -97,5 +113,27 @@ export function applyUpdate(
   if (update._ !== 'storage.updateHavePieces' && seqno > s.peerSeqno) {
     s.peerSeqno = seqno;
     s.peerState = update.state;
+  }
+}
+
+/** Keeps an update for later (the bag's size is not known yet); beyond MAX_PENDING_UPDATES it is dropped. */
+export function deferUpdate(s: StorageSession, seqno: number, update: StorageUpdate): void {
+  if (s.pending.length < MAX_PENDING_UPDATES) s.pending.push({ seqno, update });
+}
+
+/**
+ * Applies the updates kept by deferUpdate, in the order they came. One that does not fit the bag (a block outside
+ * it: refused at once had the size been known) is skipped; this never throws.
+ */
+export function applyPending(s: StorageSession, piecesCount: number): void {
+  const pending = s.pending;
+  if (pending.length === 0) return;
+  s.pending = [];
+  for (const p of pending) {
+    try {
+      applyUpdate(s, p.seqno, p.update, piecesCount);
+    } catch {
+      // skipped (see above)
+    }
   }
 }

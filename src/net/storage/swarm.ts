@@ -6,8 +6,9 @@
  * once it answered storage.ping (our session id) over ADNL. Pieces are asked over RLDP, several peers in
  * parallel (up to `maxInflightPerPeer` each), and every answer is checked against the bag's Merkle root before it
  * is returned. A request that has not finished after the stall time (a few times the recent piece latency) is
- * repeated on another peer — whichever verified answer comes first wins. A peer that times out twice in a row is
- * dropped; one whose answer fails verification is dropped at once. When no peer is left, the DHT is asked again.
+ * repeated on another peer — whichever verified answer comes first wins — and its peer gets no new requests until
+ * it answers something again. A peer that times out twice in a row is dropped; one whose answer fails
+ * verification is dropped at once. When no peer is left, the DHT is asked again.
  */
 import type { AdnlPeer } from '../adnl/index.ts';
 import { verifyOverlayNode } from '../dht/index.ts';
@@ -15,7 +16,8 @@ import { hexOf } from './bytes.ts';
 import type { CachedPiece } from './cache.ts';
 import { StorageError } from './errors.ts';
 import { pieceMaxAnswer, TORRENT_INFO_MAX_ANSWER } from './limits.ts';
-import { verifyPieceProof } from './merkle.ts';
+import { pieceDigest, type PieceDigest } from './digest.ts';
+import { verifyPieceProofWith } from './merkle.ts';
 import { wrapOverlayQuery } from './overlay.ts';
 import {
   decodeOverlayNodesAnswer,
@@ -27,7 +29,7 @@ import {
   encodeGetTorrentInfo,
   encodePing,
 } from './protocol.ts';
-import type { SessionTable, StorageSession } from './sessions.ts';
+import { applyPending, type SessionTable, type StorageSession } from './sessions.ts';
 import { parseTorrentInfo, pieceLength, type TorrentInfo } from './torrent-info.ts';
 import {
   queryFailureKind,
@@ -60,6 +62,8 @@ export interface SwarmOptions {
   reviveAfterMs?: number;
   /** Monotonic ms (default performance.now). */
   now?: () => number;
+  /** SHA-256 of a received piece (default: WebCrypto where present, digest.ts). */
+  digest?: PieceDigest;
 }
 
 type PeerState = 'connecting' | 'ready' | 'dead';
@@ -81,8 +85,16 @@ interface SwarmPeer {
   state: PeerState;
   ready: Promise<boolean>;
   inflight: number;
-  /** Requests to it that passed their stall time and are still out: it gets no new ones meanwhile. */
+  /**
+   * Requests to it that passed their stall time and are still out: it gets no new ones meanwhile, unless it
+   * answered another request after the first of them stalled (then one piece is slow, not the peer: with a single
+   * seeder, holding back every request behind one slow piece drained the pipe until that piece came or timed
+   * out). A dead peer answers nothing after its first stall, so it gets nothing new, as before.
+   */
   stalled: number;
+  /** When `stalled` last went from 0 to 1, and when the peer last answered a piece. */
+  stalledAt: number;
+  answeredAt: number;
   strikes: number;
   pieces: number;
   deadAt: number;
@@ -106,7 +118,8 @@ export class BagSwarm {
   readonly overlayId: Uint8Array;
   readonly #key: string;
   readonly #ctx: SwarmContext;
-  readonly #o: Required<Omit<SwarmOptions, 'now'>>;
+  readonly #o: Required<Omit<SwarmOptions, 'now' | 'digest'>>;
+  readonly #digest: PieceDigest;
   readonly #now: () => number;
   readonly #peers = new Map<string, SwarmPeer>();
   readonly #static: StoragePeerAddress[] = [];
@@ -136,6 +149,7 @@ export class BagSwarm {
       reviveAfterMs: o.reviveAfterMs ?? 30_000,
     };
     this.#now = o.now ?? (perf ? () => perf.now() : Date.now);
+    this.#digest = o.digest ?? pieceDigest();
   }
 
   /** The session key of this bag in the shared SessionTable. */
@@ -181,6 +195,11 @@ export class BagSwarm {
     this.#wake();
   }
 
+  /** A peer said it has more pieces (storage.addUpdate): requests waiting for a peer that has theirs look again. */
+  haveChanged(): void {
+    this.#wake();
+  }
+
   // ---- peers ----
 
   #ready(): SwarmPeer[] {
@@ -215,6 +234,8 @@ export class BagSwarm {
       ready: Promise.resolve(false),
       inflight: 0,
       stalled: 0,
+      stalledAt: 0,
+      answeredAt: 0,
       strikes: 0,
       pieces: known?.pieces ?? 0,
       deadAt: 0,
@@ -393,13 +414,20 @@ export class BagSwarm {
     if (++peer.strikes >= this.#o.strikesToDrop) this.#drop(peer);
   }
 
+  /** Whether `peer` said it has piece `index` (true until it sent its have-pieces). */
+  #has(peer: SwarmPeer, index: number): boolean {
+    if (this.#info) applyPending(peer.session, this.#info.piecesCount);
+    return !peer.session.peerHave || peer.session.peerHave.has(index);
+  }
+
   /** A ready peer with a free slot that has not been tried for this piece and does not say it lacks it. */
   #pick(index: number, tried: Set<string>): SwarmPeer | null {
     let best: SwarmPeer | null = null;
     for (const p of this.#peers.values()) {
       if (p.state !== 'ready' || tried.has(p.key) || p.inflight >= this.#o.maxInflightPerPeer) continue;
-      if (p.stalled > 0) continue; // it stopped answering in time: let its requests finish or time out first
-      if (p.session.peerHave && !p.session.peerHave.has(index)) continue;
+      // It stopped answering in time: let its requests finish or time out first (not if it still answers others).
+      if (p.stalled > 0 && p.answeredAt <= p.stalledAt) continue;
+      if (!this.#has(p, index)) continue;
       if (!best || p.inflight < best.inflight || (p.inflight === best.inflight && p.strikes < best.strikes))
         best = p;
     }
@@ -416,14 +444,22 @@ export class BagSwarm {
       },
     );
     const piece = decodePieceAnswer(answer, pieceLength(info, index));
-    verifyPieceProof({
-      proof: piece.proof,
-      rootHash: info.rootHash,
-      index,
-      piecesCount: info.piecesCount,
-      data: piece.data,
-    });
+    await this.verifyPiece(info, index, piece);
     return { data: piece.data, proof: piece.proof };
+  }
+
+  /** Checks `piece` against the bag's Merkle root (the proof first, then the piece's hash, off the main thread). */
+  verifyPiece(info: TorrentInfo, index: number, piece: CachedPiece): Promise<void> {
+    return verifyPieceProofWith(
+      {
+        proof: piece.proof,
+        rootHash: info.rootHash,
+        index,
+        piecesCount: info.piecesCount,
+        data: piece.data,
+      },
+      this.#digest,
+    );
   }
 
   /**
@@ -472,7 +508,7 @@ export class BagSwarm {
         stall = setTimeout(() => {
           if (!stalledHere && !done) {
             stalledHere = true;
-            peer.stalled++;
+            if (peer.stalled++ === 0) peer.stalledAt = this.#now();
           }
           hedge();
         }, this.#stallMs());
@@ -482,6 +518,7 @@ export class BagSwarm {
             this.#latency = this.#latency === 0 ? ms : 0.8 * this.#latency + 0.2 * ms;
             peer.strikes = 0;
             peer.pieces++;
+            peer.answeredAt = this.#now();
             settle();
             this.#wake();
             finish(null, piece);
@@ -525,7 +562,7 @@ export class BagSwarm {
           this.#waiters.push(next); // every untried peer is busy: wait for a free slot
           return;
         }
-        const usable = ready.filter((p) => !p.session.peerHave || p.session.peerHave.has(index));
+        const usable = ready.filter((p) => this.#has(p, index));
         if (usable.length > 0) {
           // Every usable peer was tried once for this piece: try them again (a timeout may have been a fluke).
           tried.clear();

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import {
   HavePieces,
   SessionTable,
+  StorageError,
   StorageServer,
   applyUpdate,
   bagOverlayId,
@@ -18,6 +19,7 @@ import {
   unwrapOverlayQuery,
   wrapOverlayQuery,
 } from '../../../src/net/storage/index.ts';
+import { MAX_PENDING_UPDATES, applyPending, deferUpdate } from '../../../src/net/storage/sessions.ts';
 import { MemoryNet } from './memory-net.ts';
 import { demoBag } from './helpers.ts';
 
@@ -39,6 +41,53 @@ describe('sessions', () => {
     expect(s.peerHave?.count).toBe(2);
     expect(table.ping(s, 6n)).toBe(true);
     expect(s.peerHave).toBeNull();
+  });
+
+  it("a peer's first ping keeps what it already told us; updates before the bag's size are applied once it is known", () => {
+    const table = new SessionTable();
+    const s = table.get(new Uint8Array(32).fill(2), 'bag');
+    // The seeder's updateInit (answering our ping) arrives before its own ping and before our torrent info.
+    deferUpdate(s, 1, {
+      _: 'storage.updateInit',
+      have_pieces: Uint8Array.of(0b101),
+      have_pieces_offset: 0,
+      state: { _: 'storage.state', will_upload: true, want_download: false },
+    });
+    deferUpdate(s, 2, { _: 'storage.updateHavePieces', piece_id: [1] });
+    expect(table.ping(s, 9n)).toBe(true); // its first id: nothing is forgotten
+    expect(s.pending.length).toBe(2);
+    applyPending(s, 8);
+    expect([0, 1, 2, 3].map((i) => s.peerHave!.has(i))).toEqual([true, true, true, false]);
+    expect(s.pending.length).toBe(0);
+    // At most MAX_PENDING_UPDATES are kept.
+    for (let i = 0; i < MAX_PENDING_UPDATES + 5; i++)
+      deferUpdate(s, 3 + i, { _: 'storage.updateHavePieces', piece_id: [i] });
+    expect(s.pending.length).toBe(MAX_PENDING_UPDATES);
+    // A changed id still means a restart.
+    expect(table.ping(s, 10n)).toBe(true);
+    expect([s.peerHave, s.pending.length]).toEqual([null, 0]);
+  });
+
+  it('reads a have_pieces_offset past the bitmap as pieces (tonutils-storage), and skips deferred blocks outside the bag', () => {
+    // 60,000 pieces: the second block starts at piece 48,000 = byte 6000; tonutils-storage says 48000.
+    const byBytes = new HavePieces(60_000);
+    byBytes.addBlock(Uint8Array.of(1), 6000);
+    const byPieces = new HavePieces(60_000);
+    byPieces.addBlock(Uint8Array.of(1), 48_000);
+    expect([byBytes.has(48_000), byPieces.has(48_000), byPieces.count]).toEqual([true, true, 1]);
+    expect(() => new HavePieces(60_000).addBlock(Uint8Array.of(1), 480_001)).toThrow(StorageError);
+    const table = new SessionTable();
+    const s = table.get(new Uint8Array(32).fill(3), 'bag');
+    const state = { _: 'storage.state' as const, will_upload: true, want_download: false };
+    deferUpdate(s, 1, {
+      _: 'storage.updateInit',
+      have_pieces: Uint8Array.of(1),
+      have_pieces_offset: 1 << 30,
+      state,
+    });
+    deferUpdate(s, 2, { _: 'storage.updateHavePieces', piece_id: [5] });
+    applyPending(s, 10);
+    expect(s.peerHave!.has(5)).toBe(true);
   });
 
   it('updateInit uses the td::Bitset layout and a byte offset; state follows the highest seqno', () => {
