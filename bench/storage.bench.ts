@@ -58,6 +58,12 @@ type DhtPlugin = ReturnType<typeof import('../src/devnet/dht/index.ts').devnetDh
 const SEEDERS = 2;
 const SEEDER_KINDS: { seeder: string; plugin: (storage: DevnetStorage, dht: DhtPlugin) => DevnetPlugin }[] = [
   { seeder: 'ours', plugin: (storage, dht) => storage.devnetStoragePlugin({ dht, seeders: SEEDERS }) },
+  // tonutils-storage-like seeders (src/devnet/peers: tonutils-go v1.14 ADNL/RLDP, first-contact race).
+  {
+    seeder: 'tonutils',
+    plugin: (storage, dht) =>
+      storage.devnetStoragePlugin({ dht, seeders: SEEDERS, kinds: Array(SEEDERS).fill('tonutils') }),
+  },
 ];
 
 // ---- worker: devnet with DHT, the seeders of one kind, bridge, a plain RLDP node and a blaster for baselines ----
