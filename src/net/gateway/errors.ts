@@ -34,3 +34,8 @@ export class GatewayError extends Error {
     this.code = options?.code;
   }
 }
+
+/** The message of an error of any layer, for logs and GatewayError messages. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -32,8 +32,9 @@ import {
 import { RldpNode } from '../rldp/index.ts';
 import type { StorageClient } from '../storage/index.ts';
 import { BodyEndGate, connectionVersion, firstResponse, mayGoEarly } from './early-request.ts';
-import { GatewayError, type GatewayStage } from './errors.ts';
-import type { GatewayRequestLog, StageTiming, TimingStage } from './log.ts';
+import { GatewayError, messageOf, type GatewayStage } from './errors.ts';
+import type { GatewayRequestLog } from './log.ts';
+import { RequestLog } from './request-log.ts';
 import { createStorageClient, fetchBagSite, type GatewayStorageOptions } from './storage-site.ts';
 import { parseTonUrl, type SiteTarget } from './target.ts';
 
@@ -239,31 +240,12 @@ export class Gateway {
   /** Fetches `url` (absolute http:// URL of a TON host). Rejects with GatewayError only. */
   async fetch(url: string | URL, init: GatewayFetchInit = {}): Promise<GatewayResponse> {
     const method = (init.method ?? 'GET').toUpperCase();
-    const log: GatewayRequestLog = {
-      id: ++this.#seq,
-      method,
-      url: String(url),
-      host: '',
-      startedAt: Date.now(),
-      stages: [],
-      bytes: 0,
-      done: false,
-    };
-    const t0 = this.#now();
-    let resolveDone!: (l: GatewayRequestLog) => void;
-    const done = new Promise<GatewayRequestLog>((r) => (resolveDone = r));
-    const finish = (error?: GatewayError): void => {
-      if (log.done) return;
-      log.done = true;
-      log.totalMs = round(this.#now() - t0);
-      if (error) log.error = { stage: error.stage, message: error.message, code: error.code };
-      resolveDone(log);
-      try {
-        this.#options.onRequestLog?.(log);
-      } catch {
-        // a logging callback must not break requests
-      }
-    };
+    const rlog = new RequestLog(
+      { id: ++this.#seq, method, url: String(url) },
+      this.#now,
+      this.#options.onRequestLog,
+    );
+    const log = rlog.entry;
     try {
       const { url: parsed, target } = parseTonUrl(url);
       log.url = parsed.href;
@@ -279,7 +261,7 @@ export class Gateway {
         target.kind === 'bag'
           ? { bagId: target.bagId, expiresAt: Infinity }
           : viaDns
-            ? await untilAborted(this.#resolveSite(target, log), init.signal, target.host)
+            ? await untilAborted(this.#resolveSite(target, rlog), init.signal, target.host)
             : undefined;
       const { http, storage } = await stackReady;
       if (resolved?.bagId) {
@@ -295,13 +277,9 @@ export class Gateway {
             headers: init.headers,
             signal: init.signal,
             peer: init.peer,
-            log,
-            now: this.#now,
-            stage: (stage, since, detail, cached) => this.#stage(log, stage, since, detail, cached),
-            failed: (stage, since, error) => this.#failed(log, stage, since, error),
-            finish,
+            log: rlog,
           })),
-          done,
+          done: rlog.done,
         };
       }
       let tRequest = 0;
@@ -311,14 +289,14 @@ export class Gateway {
       let site: SiteInfo | null = null;
       const bodyEnded = (end: BodyEnd): void => {
         log.bytes = end.bytes;
-        if (end.error) this.#failed(log, 'body', tBody, end.error);
-        else if (end.parts > 0) this.#stage(log, 'body', tBody);
+        if (end.error) rlog.failed('body', tBody, end.error);
+        else if (end.parts > 0) rlog.stage('body', tBody);
         if (end.error) {
           if ((end.error.kind === 'timeout' || end.error.kind === 'transport') && site) {
             this.#forget(site.adnlId);
           }
-          finish(this.#httpFailure(end.error, target.host, 'body'));
-        } else finish();
+          rlog.finish(this.#httpFailure(end.error, target.host, 'body'));
+        } else rlog.finish();
       };
       const request: HttpRequestInit = {
         url: parsed.href,
@@ -360,7 +338,7 @@ export class Gateway {
       let conn: Connection;
       try {
         ({ site, conn } = await untilAborted(
-          this.#siteConnection(target, init.peer, log, resolved, sendEarly),
+          this.#siteConnection(target, init.peer, rlog, resolved, sendEarly),
           init.signal,
           target.host,
         ));
@@ -399,13 +377,13 @@ export class Gateway {
           response = await http.request(conn.peer, request);
         }
       } catch (error) {
-        this.#failed(log, 'request', tRequest, error);
+        rlog.failed('request', tRequest, error);
         if (error instanceof HttpError && (error.kind === 'timeout' || error.kind === 'transport')) {
           this.#forget(site.adnlId);
         }
         throw this.#httpFailure(error, target.host, 'request');
       }
-      this.#stage(log, 'request', tRequest, `HTTP ${response.status}`);
+      rlog.stage('request', tRequest, `HTTP ${response.status}`);
       log.status = response.status;
       tBody = this.#now();
       headDone = true;
@@ -421,14 +399,14 @@ export class Gateway {
         trailers: response.trailers,
         site,
         log,
-        done,
+        done: rlog.done,
       };
     } catch (error) {
       const e =
         error instanceof GatewayError
           ? error
           : new GatewayError('http', log.host, String(error), { cause: error });
-      finish(e);
+      rlog.finish(e);
       throw e;
     }
   }
@@ -439,8 +417,7 @@ export class Gateway {
   ): Promise<{ target: SiteTarget; adnlId?: Uint8Array; bagId?: Uint8Array; record?: DnsRecord }> {
     const { target } = parseTonUrl(url);
     if (target.kind === 'bag') return { target, bagId: target.bagId };
-    const log = { stages: [] } as unknown as GatewayRequestLog;
-    const site = await this.#resolveSite(target, log);
+    const site = await this.#resolveSite(target, new RequestLog({ id: 0, method: '', url: '' }, this.#now));
     return { target, adnlId: site.adnlId, bagId: site.bagId, record: site.record };
   }
 
@@ -472,25 +449,10 @@ export class Gateway {
     if (this.#ownsAdnl) stack.adnl.close();
   }
 
-  // ---- stages ----
-
-  #stage(log: GatewayRequestLog, stage: TimingStage, since: number, detail?: string, cached?: boolean): void {
-    const entry: StageTiming = { stage, ms: cached ? 0 : round(this.#now() - since) };
-    if (cached) entry.cached = true;
-    if (detail) entry.detail = detail;
-    log.stages.push(entry);
-  }
-
-  /** Records a stage that failed (with how long it took to fail) and passes the error on. */
-  #failed(log: GatewayRequestLog, stage: TimingStage, since: number, error: unknown): unknown {
-    log.stages.push({ stage, ms: round(this.#now() - since), failed: true, detail: describe(error) });
-    return error;
-  }
-
   async #siteConnection(
     target: SiteTarget,
     forced: StaticPeer | undefined,
-    log: GatewayRequestLog,
+    log: RequestLog,
     known?: ResolvedSite,
     sendEarly?: SendEarly,
   ): Promise<{ conn: Connection; site: SiteInfo }> {
@@ -545,13 +507,13 @@ export class Gateway {
       .catch(() => undefined);
   }
 
-  async #resolveSite(target: SiteTarget, log: GatewayRequestLog): Promise<ResolvedSite> {
+  async #resolveSite(target: SiteTarget, log: RequestLog): Promise<ResolvedSite> {
     if (target.kind === 'adnl') return { adnlId: target.adnlId, expiresAt: Infinity };
     if (target.kind === 'bag') return { bagId: target.bagId, expiresAt: Infinity };
     const t = this.#now();
     const cached = this.#cachedSite(target.name);
     if (cached) {
-      this.#stage(log, 'dns', t, siteText(cached), true);
+      log.stage('dns', t, siteText(cached), true);
       return cached;
     }
     let inflight = this.#siteInflight.get(target.name);
@@ -562,9 +524,9 @@ export class Gateway {
       this.#siteInflight.set(target.name, inflight);
     }
     const site = await inflight.catch((error: unknown) => {
-      throw this.#failed(log, 'dns', t, error);
+      throw log.failed('dns', t, error);
     });
-    this.#stage(log, 'dns', t, siteText(site));
+    log.stage('dns', t, siteText(site));
     return site;
   }
 
@@ -621,14 +583,14 @@ export class Gateway {
   async #connection(
     adnlId: Uint8Array,
     host: string,
-    log: GatewayRequestLog,
+    log: RequestLog,
     sendEarly?: SendEarly,
   ): Promise<Connection> {
     const key = hexOf(adnlId);
     const t = this.#now();
     const open = this.#connections.get(key);
     if (open) {
-      this.#stage(log, 'connect', t, `RLDP v${open.version}`, true);
+      log.stage('connect', t, `RLDP v${open.version}`, true);
       return open;
     }
     let inflight = this.#connInflight.get(key);
@@ -637,7 +599,7 @@ export class Gateway {
       this.#connInflight.set(key, inflight);
     } else {
       const conn = await inflight;
-      this.#stage(log, 'connect', t, `RLDP v${conn.version}`);
+      log.stage('connect', t, `RLDP v${conn.version}`);
       return conn;
     }
     return inflight;
@@ -646,7 +608,7 @@ export class Gateway {
   async #connect(
     adnlId: Uint8Array,
     host: string,
-    log: GatewayRequestLog,
+    log: RequestLog,
     sendEarly?: SendEarly,
   ): Promise<Connection> {
     const { adnl, rldp, dht } = await this.stack();
@@ -672,17 +634,17 @@ export class Gateway {
           publicKey = found.publicKey;
           address = found.addresses[0];
         } catch (error) {
-          this.#failed(log, 'dht', t, error);
+          log.failed('dht', t, error);
           throw new GatewayError(
             'dht',
             host,
-            `address of ${text}.adnl not found in the DHT: ${describe(error)}`,
+            `address of ${text}.adnl not found in the DHT: ${messageOf(error)}`,
             {
               cause: error,
             },
           );
         }
-        this.#stage(log, 'dht', t, `${address.host}:${address.port}`);
+        log.stage('dht', t, `${address.host}:${address.port}`);
       }
       const peer = adnl.addPeer(publicKey, address);
       const t = this.#now();
@@ -700,7 +662,7 @@ export class Gateway {
           this.#ours,
         ));
       } catch (error) {
-        this.#failed(log, 'handshake', t, error);
+        log.failed('handshake', t, error);
         // A cached DHT address may be stale (the site moved): look it up once more, bypassing the cache.
         if (!fixed && attempt === 0 && error instanceof HttpError && error.kind === 'timeout') {
           noCache = true;
@@ -709,17 +671,12 @@ export class Gateway {
         throw new GatewayError(
           'handshake',
           host,
-          `${text}.adnl did not answer at ${address.host}:${address.port}: ${describe(error)}`,
+          `${text}.adnl did not answer at ${address.host}:${address.port}: ${messageOf(error)}`,
           { cause: error },
         );
       }
       rldp.setPeerVersion(peer.id, version);
-      this.#stage(
-        log,
-        'handshake',
-        t,
-        by === 'capabilities' ? `RLDP v${version}` : `RLDP v${version} (${by})`,
-      );
+      log.stage('handshake', t, by === 'capabilities' ? `RLDP v${version}` : `RLDP v${version} (${by})`);
       const conn: Connection = { peer, version, address, source: fixed ? 'static' : 'dht' };
       this.#connections.set(hexOf(adnlId), conn);
       return conn;
@@ -729,7 +686,7 @@ export class Gateway {
   #httpFailure(error: unknown, host: string, what: 'request' | 'body'): GatewayError {
     if (error instanceof GatewayError) return error;
     if (!(error instanceof HttpError))
-      return new GatewayError('http', host, describe(error), { cause: error });
+      return new GatewayError('http', host, messageOf(error), { cause: error });
     const stages: Record<string, GatewayStage> = {
       timeout: 'rldp-timeout',
       transport: 'rldp',
@@ -794,12 +751,4 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, h
       },
     );
   });
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100;
 }

@@ -20,9 +20,9 @@ import {
   type StorageRldp,
   type SwarmOptions,
 } from '../storage/index.ts';
-import { GatewayError } from './errors.ts';
+import { GatewayError, messageOf } from './errors.ts';
 import type { AddressResolver, GatewayResponse, SiteInfo } from './gateway.ts';
-import type { GatewayRequestLog, TimingStage } from './log.ts';
+import type { RequestLog } from './request-log.ts';
 import type { SiteTarget } from './target.ts';
 
 export interface GatewayStorageOptions {
@@ -56,19 +56,15 @@ export interface BagFetch {
   signal?: AbortSignal;
   /** `--peer`: a seeder to ask directly. */
   peer?: StoragePeerAddress;
-  log: GatewayRequestLog;
-  now: () => number;
-  stage(stage: TimingStage, since: number, detail?: string, cached?: boolean): void;
-  failed(stage: TimingStage, since: number, error: unknown): unknown;
-  /** Marks the request done (with the error that ended it, if any). */
-  finish(error?: GatewayError): void;
+  /** The request's log: stages, bytes and its end. */
+  log: RequestLog;
 }
 
 /** A StorageError as the GatewayError a user sees. */
 export function storageFailure(error: unknown, host: string, canDiscover: boolean): GatewayError {
   if (error instanceof GatewayError) return error;
   if (!(error instanceof StorageError)) {
-    return new GatewayError('storage', host, `TON Storage: ${describe(error)}`, {
+    return new GatewayError('storage', host, `TON Storage: ${messageOf(error)}`, {
       cause: error,
       code: 'storage_error',
     });
@@ -120,33 +116,33 @@ function siteInfo(c: BagFetch, bag: OpenBag | null): SiteInfo {
 export async function fetchBagSite(c: BagFetch): Promise<Omit<GatewayResponse, 'done'>> {
   const host = c.target.host;
   const canDiscover = c.storage.canDiscover || c.peer !== undefined;
-  const tOpen = c.now();
+  const tOpen = c.log.now();
   let bag: OpenBag;
   try {
     bag = await c.storage.open(c.bagId, { peers: c.peer ? [c.peer] : [], signal: c.signal });
   } catch (error) {
-    c.failed('handshake', tOpen, error);
+    c.log.failed('handshake', tOpen, error);
     throw storageFailure(error, host, canDiscover);
   }
   const ready = bag.swarm.readyPeers;
-  c.stage(
+  c.log.stage(
     'handshake',
     tOpen,
     `bag ${hexOf(c.bagId).slice(0, 8)}…: ${bag.header.files.length} files, ${ready} storage peer${ready === 1 ? '' : 's'}`,
   );
   const site = siteInfo(c, bag);
-  c.log.adnl = site.adnl || undefined;
-  c.log.address = site.adnl ? `${site.address.host}:${site.address.port}` : undefined;
-  const tRequest = c.now();
+  c.log.entry.adnl = site.adnl || undefined;
+  c.log.entry.address = site.adnl ? `${site.address.host}:${site.address.port}` : undefined;
+  const tRequest = c.log.now();
   const res = serveBagFile(
     bag,
     { method: c.method, path: c.url.pathname, headers: c.headers },
     { prefetch: c.options.prefetch, signal: c.signal },
   );
-  c.stage('request', tRequest, `HTTP ${res.status}${res.file ? ` ${res.file.name}` : ''}`);
-  c.log.status = res.status;
+  c.log.stage('request', tRequest, `HTTP ${res.status}${res.file ? ` ${res.file.name}` : ''}`);
+  c.log.entry.status = res.status;
   const body = res.body ? wrapBody(c, res.body, canDiscover) : null;
-  if (!body) c.finish();
+  if (!body) c.log.finish();
   return {
     url: c.url.href,
     status: res.status,
@@ -156,7 +152,7 @@ export async function fetchBagSite(c: BagFetch): Promise<Omit<GatewayResponse, '
     body,
     trailers: [],
     site,
-    log: c.log,
+    log: c.log.entry,
   };
 }
 
@@ -166,7 +162,7 @@ function wrapBody(
   canDiscover: boolean,
 ): ReadableStream<Uint8Array> {
   const reader = inner.getReader();
-  const tBody = c.now();
+  const tBody = c.log.now();
   return new ReadableStream<Uint8Array>(
     {
       pull: async (controller) => {
@@ -174,29 +170,25 @@ function wrapBody(
         try {
           r = await reader.read();
         } catch (error) {
-          c.failed('body', tBody, error);
+          c.log.failed('body', tBody, error);
           const e = storageFailure(error, c.target.host, canDiscover);
-          c.finish(e);
+          c.log.finish(e);
           throw e;
         }
         if (r.done) {
-          c.stage('body', tBody);
-          c.finish();
+          c.log.stage('body', tBody);
+          c.log.finish();
           controller.close();
           return;
         }
-        c.log.bytes += r.value.length;
+        c.log.entry.bytes += r.value.length;
         controller.enqueue(r.value);
       },
       cancel: (reason) => {
-        c.finish(new GatewayError('aborted', c.target.host, 'body cancelled'));
+        c.log.finish(new GatewayError('aborted', c.target.host, 'body cancelled'));
         return reader.cancel(reason);
       },
     },
     { highWaterMark: 0 },
   );
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
