@@ -21,7 +21,7 @@ import {
   type SwarmOptions,
 } from '../storage/index.ts';
 import { GatewayError, messageOf } from './errors.ts';
-import type { AddressResolver, GatewayResponse, SiteInfo } from './gateway.ts';
+import type { AddressResolver, GatewayResponse, SiteInfo } from './types.ts';
 import type { RequestLog } from './request-log.ts';
 import type { SiteTarget } from './target.ts';
 
