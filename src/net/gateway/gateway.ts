@@ -11,7 +11,7 @@
  */
 import type { AdnlNode, AdnlPeer } from '../adnl/index.ts';
 import { adnlId as adnlIdOfKey, adnlIdToText } from '../crypto/index.ts';
-import { DnsError, DNS_CATEGORY_SITE, type DnsRecord, type DnsResolver } from '../dns/index.ts';
+import type { DnsRecord, DnsResolver } from '../dns/index.ts';
 import {
   answerCapabilitiesQuery,
   capabilitiesOf,
@@ -33,6 +33,7 @@ import { GatewayError, messageOf, type GatewayStage } from './errors.ts';
 import type { GatewayRequestLog } from './log.ts';
 import { RequestLog } from './request-log.ts';
 import { createStorageClient, fetchBagSite, type GatewayStorageOptions } from './storage-site.ts';
+import { SiteResolver, type ResolvedSite } from './site-resolver.ts';
 import { parseTonUrl, type SiteTarget } from './target.ts';
 import type { AddressResolver, GatewayFetchInit, GatewayResponse, SiteInfo, StaticPeer } from './types.ts';
 
@@ -43,9 +44,6 @@ export interface GatewayRldp extends RldpTransport {
   stats?(peerId?: Uint8Array): { bytesIn: number; bytesOut: number; retransmits: number; version: 1 | 2 };
   close(): void;
 }
-
-/** Entry nodes pinged by the warm-up (a lookup starts from the few closest to its key, unknown before DNS). */
-const DHT_WARM_UP_NODES = 6;
 
 export interface GatewayOptions {
   /** Our ADNL node, or a factory the gateway calls once (then the gateway owns and closes the node). */
@@ -85,10 +83,6 @@ interface Connection {
   source: 'dht' | 'static';
 }
 
-type ResolvedSite =
-  | { adnlId: Uint8Array; bagId?: undefined; record?: DnsRecord; expiresAt: number }
-  | { bagId: Uint8Array; adnlId?: undefined; record?: DnsRecord; expiresAt: number };
-
 /** The request sent with the capabilities query (see fetch): its response and the RLDP version it went in. */
 interface EarlyRequest {
   response: Promise<unknown>;
@@ -103,8 +97,7 @@ export class Gateway {
   readonly #now: () => number;
   readonly #ours: bigint;
   readonly #staticPeers = new Map<string, StaticPeer>();
-  readonly #sites = new Map<string, ResolvedSite>();
-  readonly #siteInflight = new Map<string, Promise<ResolvedSite>>();
+  readonly #resolver: SiteResolver;
   readonly #connections = new Map<string, Connection>();
   readonly #connInflight = new Map<string, Promise<Connection>>();
   #stack: Promise<{
@@ -115,13 +108,13 @@ export class Gateway {
     storage: StorageClient;
   }> | null = null;
   #ownsAdnl = false;
-  #dhtWarmedUp = false;
   #seq = 0;
   #closed = false;
 
   constructor(options: GatewayOptions) {
     this.#options = options;
     this.#now = options.now ?? nowDefault;
+    this.#resolver = new SiteResolver(options, this.#now);
     this.#ours = capabilitiesOf(options.rldp2 ?? true);
     for (const p of options.peers ?? []) this.addPeer(p);
   }
@@ -187,13 +180,13 @@ export class Gateway {
       stackReady.catch(() => undefined); // awaited below unless DNS fails first
       if (this.#closed) await stackReady;
       const viaDns = target.kind === 'dns' && !init.peer;
-      if (viaDns && !this.#cachedSite(target.name)) this.#warmUpDht(stackReady);
+      if (viaDns && !this.#resolver.cached(target.name)) this.#resolver.warmUpDht(stackReady);
       // A .bag host, or a name whose site record is a bag: served from TON Storage.
       const resolved =
         target.kind === 'bag'
           ? { bagId: target.bagId, expiresAt: Infinity }
           : viaDns
-            ? await untilAborted(this.#resolveSite(target, rlog), init.signal, target.host)
+            ? await untilAborted(this.#resolver.resolve(target, rlog), init.signal, target.host)
             : undefined;
       const { http, storage } = await stackReady;
       if (resolved?.bagId) {
@@ -349,7 +342,10 @@ export class Gateway {
   ): Promise<{ target: SiteTarget; adnlId?: Uint8Array; bagId?: Uint8Array; record?: DnsRecord }> {
     const { target } = parseTonUrl(url);
     if (target.kind === 'bag') return { target, bagId: target.bagId };
-    const site = await this.#resolveSite(target, new RequestLog({ id: 0, method: '', url: '' }, this.#now));
+    const site = await this.#resolver.resolve(
+      target,
+      new RequestLog({ id: 0, method: '', url: '' }, this.#now),
+    );
     return { target, adnlId: site.adnlId, bagId: site.bagId, record: site.record };
   }
 
@@ -360,7 +356,7 @@ export class Gateway {
 
   /** Forgets every cached resolution and connection (keeps the ADNL node and its channels). */
   clearCaches(): void {
-    this.#sites.clear();
+    this.#resolver.clear();
     this.#connections.clear();
   }
 
@@ -397,7 +393,7 @@ export class Gateway {
       const conn = await this.#connection(id, target.host, log, sendEarly);
       return { conn, site: this.#siteInfo(target, { adnlId: id, expiresAt: 0 }, conn) };
     }
-    const resolved = known ?? (await this.#resolveSite(target, log));
+    const resolved = known ?? (await this.#resolver.resolve(target, log));
     if (!resolved.adnlId)
       throw new GatewayError('storage', target.host, `${target.host} is a TON Storage site`);
     const conn = await this.#connection(resolved.adnlId, target.host, log, sendEarly);
@@ -414,101 +410,6 @@ export class Gateway {
       rldpVersion: conn.version,
       record: resolved.record,
     };
-  }
-
-  #cachedSite(name: string): ResolvedSite | undefined {
-    const cached = this.#sites.get(name);
-    return cached && cached.expiresAt > Date.now() ? cached : undefined;
-  }
-
-  /**
-   * Once per gateway, on the first DNS resolution that goes to the network: ping a few DHT entry nodes while
-   * the name resolves (several round trips), so the DHT lookup after it starts on open ADNL channels. Nothing
-   * waits for it and its failures are of no consequence (the lookup itself reports DHT trouble).
-   */
-  #warmUpDht(stackReady: ReturnType<Gateway['stack']>): void {
-    if (this.#dhtWarmedUp) return;
-    this.#dhtWarmedUp = true;
-    stackReady
-      .then(({ dht }) => {
-        const nodes = dht?.config?.staticNodes ?? [];
-        if (!dht?.ping) return;
-        const ping = dht.ping.bind(dht);
-        return Promise.allSettled(nodes.slice(0, DHT_WARM_UP_NODES).map((node) => ping(node)));
-      })
-      .catch(() => undefined);
-  }
-
-  async #resolveSite(target: SiteTarget, log: RequestLog): Promise<ResolvedSite> {
-    if (target.kind === 'adnl') return { adnlId: target.adnlId, expiresAt: Infinity };
-    if (target.kind === 'bag') return { bagId: target.bagId, expiresAt: Infinity };
-    const t = this.#now();
-    const cached = this.#cachedSite(target.name);
-    if (cached) {
-      log.stage('dns', t, siteText(cached), true);
-      return cached;
-    }
-    let inflight = this.#siteInflight.get(target.name);
-    if (!inflight) {
-      inflight = this.#resolveDns(target.host, target.name).finally(() =>
-        this.#siteInflight.delete(target.name),
-      );
-      this.#siteInflight.set(target.name, inflight);
-    }
-    const site = await inflight.catch((error: unknown) => {
-      throw log.failed('dns', t, error);
-    });
-    log.stage('dns', t, siteText(site));
-    return site;
-  }
-
-  async #resolveDns(host: string, name: string): Promise<ResolvedSite> {
-    const dns = this.#options.dns;
-    if (!dns)
-      throw new GatewayError(
-        'dns',
-        host,
-        `cannot resolve ${host}: no TON DNS configured (give a global config)`,
-      );
-    let record: DnsRecord;
-    try {
-      const resolution = await dns.resolve(name, DNS_CATEGORY_SITE);
-      if (resolution.answer.kind !== 'record')
-        throw new GatewayError('dns', host, `${host}: unexpected DNS answer`);
-      record = resolution.answer.record;
-    } catch (error) {
-      if (error instanceof GatewayError) throw error;
-      if (error instanceof DnsError) {
-        throw new GatewayError('dns', host, error.message, { cause: error, code: error.code });
-      }
-      throw new GatewayError('dns', host, `DNS lookup of ${host} failed: ${String(error)}`, { cause: error });
-    }
-    if (record.type === 'storage') {
-      const bag: ResolvedSite = {
-        bagId: record.bagId,
-        record,
-        expiresAt: Date.now() + (this.#options.siteTtlMs ?? 300_000),
-      };
-      this.#sites.set(name, bag);
-      return bag;
-    }
-    if (record.type !== 'adnl') {
-      throw new GatewayError(
-        'dns',
-        host,
-        `${host}: the site record is a ${record.type} record, not an ADNL address`,
-        {
-          code: 'bad_record',
-        },
-      );
-    }
-    const site: ResolvedSite = {
-      adnlId: record.adnl,
-      record,
-      expiresAt: Date.now() + (this.#options.siteTtlMs ?? 300_000),
-    };
-    this.#sites.set(name, site);
-    return site;
   }
 
   /** The open connection to the site, else one being opened, else a new one (`sendEarly`: see fetch). */
@@ -655,11 +556,6 @@ export class Gateway {
       { highWaterMark: 0 },
     );
   }
-}
-
-/** What a resolution found, for the log: the ADNL address or the bag id. */
-function siteText(site: ResolvedSite): string {
-  return site.adnlId ? adnlIdToText(site.adnlId) : `bag ${hexOf(site.bagId)}`;
 }
 
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, host: string): Promise<T> {
