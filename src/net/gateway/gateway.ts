@@ -18,7 +18,6 @@ import {
   hexOf,
   HttpClient,
   HttpError,
-  queryCapabilities,
   type BodyEnd,
   type HttpClientOptions,
   type HttpRequestInit,
@@ -28,11 +27,12 @@ import {
 } from '../http/index.ts';
 import { RldpNode } from '../rldp/index.ts';
 import type { StorageClient } from '../storage/index.ts';
-import { BodyEndGate, connectionVersion, firstResponse, mayGoEarly } from './early-request.ts';
+import { BodyEndGate, firstResponse, mayGoEarly } from './early-request.ts';
 import { GatewayError, messageOf, type GatewayStage } from './errors.ts';
 import type { GatewayRequestLog } from './log.ts';
 import { RequestLog } from './request-log.ts';
 import { createStorageClient, fetchBagSite, type GatewayStorageOptions } from './storage-site.ts';
+import { PeerConnector, type EarlyRequest, type PeerConnection, type SendEarly } from './peer-connector.ts';
 import { SiteResolver, type ResolvedSite } from './site-resolver.ts';
 import { parseTonUrl, type SiteTarget } from './target.ts';
 import type { AddressResolver, GatewayFetchInit, GatewayResponse, SiteInfo, StaticPeer } from './types.ts';
@@ -75,31 +75,14 @@ export interface GatewayOptions {
   storage?: GatewayStorageOptions;
 }
 
-interface Connection {
-  peer: AdnlPeer;
-  version: 1 | 2;
-  address: { host: string; port: number };
-  /** How it was found, for the log. */
-  source: 'dht' | 'static';
-}
-
-/** The request sent with the capabilities query (see fetch): its response and the RLDP version it went in. */
-interface EarlyRequest {
-  response: Promise<unknown>;
-  version: 1 | 2;
-}
-type SendEarly = (peer: AdnlPeer) => EarlyRequest;
-
 const nowDefault = (): number => (globalThis.performance ? globalThis.performance.now() : Date.now());
 
 export class Gateway {
   readonly #options: GatewayOptions;
   readonly #now: () => number;
   readonly #ours: bigint;
-  readonly #staticPeers = new Map<string, StaticPeer>();
   readonly #resolver: SiteResolver;
-  readonly #connections = new Map<string, Connection>();
-  readonly #connInflight = new Map<string, Promise<Connection>>();
+  readonly #connector: PeerConnector;
   #stack: Promise<{
     adnl: AdnlNode;
     rldp: GatewayRldp;
@@ -116,15 +99,13 @@ export class Gateway {
     this.#now = options.now ?? nowDefault;
     this.#resolver = new SiteResolver(options, this.#now);
     this.#ours = capabilitiesOf(options.rldp2 ?? true);
+    this.#connector = new PeerConnector(options, this.#ours, () => this.stack(), this.#now);
     for (const p of options.peers ?? []) this.addPeer(p);
   }
 
   /** Makes a peer reachable without the DHT (its ADNL id is derived from the key). */
   addPeer(peer: StaticPeer): Uint8Array {
-    const id = adnlIdOfKey(peer.publicKey);
-    this.#staticPeers.set(hexOf(id), { publicKey: peer.publicKey.slice(), address: { ...peer.address } });
-    this.#connections.delete(hexOf(id));
-    return id;
+    return this.#connector.addPeer(peer);
   }
 
   /** The ADNL node, RLDP node and HTTP client (made on first use). */
@@ -218,7 +199,7 @@ export class Gateway {
         else if (end.parts > 0) rlog.stage('body', tBody);
         if (end.error) {
           if ((end.error.kind === 'timeout' || end.error.kind === 'transport') && site) {
-            this.#forget(site.adnlId);
+            this.#connector.forget(site.adnlId);
           }
           rlog.finish(this.#httpFailure(end.error, target.host, 'body'));
         } else rlog.finish();
@@ -260,7 +241,7 @@ export class Gateway {
           }
         : undefined;
       // Resolution and connection are shared with concurrent requests: an abort only stops waiting for them.
-      let conn: Connection;
+      let conn: PeerConnection;
       try {
         ({ site, conn } = await untilAborted(
           this.#siteConnection(target, init.peer, rlog, resolved, sendEarly),
@@ -304,7 +285,7 @@ export class Gateway {
       } catch (error) {
         rlog.failed('request', tRequest, error);
         if (error instanceof HttpError && (error.kind === 'timeout' || error.kind === 'transport')) {
-          this.#forget(site.adnlId);
+          this.#connector.forget(site.adnlId);
         }
         throw this.#httpFailure(error, target.host, 'request');
       }
@@ -349,15 +330,10 @@ export class Gateway {
     return { target, adnlId: site.adnlId, bagId: site.bagId, record: site.record };
   }
 
-  /** Drops the cached connection of a site (e.g. after it stopped answering); its DHT address stays cached. */
-  #forget(adnlId: Uint8Array): void {
-    this.#connections.delete(hexOf(adnlId));
-  }
-
   /** Forgets every cached resolution and connection (keeps the ADNL node and its channels). */
   clearCaches(): void {
     this.#resolver.clear();
-    this.#connections.clear();
+    this.#connector.clear();
   }
 
   /** RLDP statistics for a site (bytes, retransmits, version), when the RLDP node reports them. */
@@ -383,24 +359,28 @@ export class Gateway {
     log: RequestLog,
     known?: ResolvedSite,
     sendEarly?: SendEarly,
-  ): Promise<{ conn: Connection; site: SiteInfo }> {
+  ): Promise<{ conn: PeerConnection; site: SiteInfo }> {
     if (forced) {
       const id = adnlIdOfKey(forced.publicKey);
       if (target.kind === 'adnl' && hexOf(target.adnlId) !== hexOf(id)) {
         throw new GatewayError('url', target.host, `--peer key is not the key of ${target.host}`);
       }
-      if (!this.#staticPeers.has(hexOf(id))) this.addPeer(forced);
-      const conn = await this.#connection(id, target.host, log, sendEarly);
+      if (!this.#connector.hasStaticPeer(id)) this.addPeer(forced);
+      const conn = await this.#connector.connection(id, target.host, log, sendEarly);
       return { conn, site: this.#siteInfo(target, { adnlId: id, expiresAt: 0 }, conn) };
     }
     const resolved = known ?? (await this.#resolver.resolve(target, log));
     if (!resolved.adnlId)
       throw new GatewayError('storage', target.host, `${target.host} is a TON Storage site`);
-    const conn = await this.#connection(resolved.adnlId, target.host, log, sendEarly);
+    const conn = await this.#connector.connection(resolved.adnlId, target.host, log, sendEarly);
     return { conn, site: this.#siteInfo(target, resolved, conn) };
   }
 
-  #siteInfo(target: SiteTarget, resolved: ResolvedSite & { adnlId: Uint8Array }, conn: Connection): SiteInfo {
+  #siteInfo(
+    target: SiteTarget,
+    resolved: ResolvedSite & { adnlId: Uint8Array },
+    conn: PeerConnection,
+  ): SiteInfo {
     return {
       host: target.host,
       kind: target.kind,
@@ -410,110 +390,6 @@ export class Gateway {
       rldpVersion: conn.version,
       record: resolved.record,
     };
-  }
-
-  /** The open connection to the site, else one being opened, else a new one (`sendEarly`: see fetch). */
-  async #connection(
-    adnlId: Uint8Array,
-    host: string,
-    log: RequestLog,
-    sendEarly?: SendEarly,
-  ): Promise<Connection> {
-    const key = hexOf(adnlId);
-    const t = this.#now();
-    const open = this.#connections.get(key);
-    if (open) {
-      log.stage('connect', t, `RLDP v${open.version}`, true);
-      return open;
-    }
-    let inflight = this.#connInflight.get(key);
-    if (!inflight) {
-      inflight = this.#connect(adnlId, host, log, sendEarly).finally(() => this.#connInflight.delete(key));
-      this.#connInflight.set(key, inflight);
-    } else {
-      const conn = await inflight;
-      log.stage('connect', t, `RLDP v${conn.version}`);
-      return conn;
-    }
-    return inflight;
-  }
-
-  async #connect(
-    adnlId: Uint8Array,
-    host: string,
-    log: RequestLog,
-    sendEarly?: SendEarly,
-  ): Promise<Connection> {
-    const { adnl, rldp, dht } = await this.stack();
-    const text = adnlIdToText(adnlId);
-    const fixed = this.#staticPeers.get(hexOf(adnlId));
-    let noCache = false;
-    for (let attempt = 0; ; attempt++) {
-      let publicKey: Uint8Array;
-      let address: { host: string; port: number };
-      if (fixed) {
-        publicKey = fixed.publicKey;
-        address = fixed.address;
-      } else {
-        if (!dht)
-          throw new GatewayError(
-            'dht',
-            host,
-            `no DHT configured to find ${text}.adnl (give a global config)`,
-          );
-        const t = this.#now();
-        try {
-          const found = await dht.resolveAddress(adnlId, { noCache });
-          publicKey = found.publicKey;
-          address = found.addresses[0];
-        } catch (error) {
-          log.failed('dht', t, error);
-          throw new GatewayError(
-            'dht',
-            host,
-            `address of ${text}.adnl not found in the DHT: ${messageOf(error)}`,
-            {
-              cause: error,
-            },
-          );
-        }
-        log.stage('dht', t, `${address.host}:${address.port}`);
-      }
-      const peer = adnl.addPeer(publicKey, address);
-      const t = this.#now();
-      let version: 1 | 2;
-      let by: string;
-      try {
-        const asked = queryCapabilities(adnl, peer, this.#ours, {
-          timeoutMs: this.#options.handshakeTimeoutMs,
-          attempts: this.#options.handshakeAttempts,
-        });
-        const early = attempt === 0 ? sendEarly?.(peer) : undefined; // right behind it, same flush
-        ({ version, by } = await connectionVersion(
-          asked,
-          early?.version === 2 ? early.response : undefined,
-          this.#ours,
-        ));
-      } catch (error) {
-        log.failed('handshake', t, error);
-        // A cached DHT address may be stale (the site moved): look it up once more, bypassing the cache.
-        if (!fixed && attempt === 0 && error instanceof HttpError && error.kind === 'timeout') {
-          noCache = true;
-          continue;
-        }
-        throw new GatewayError(
-          'handshake',
-          host,
-          `${text}.adnl did not answer at ${address.host}:${address.port}: ${messageOf(error)}`,
-          { cause: error },
-        );
-      }
-      rldp.setPeerVersion(peer.id, version);
-      log.stage('handshake', t, by === 'capabilities' ? `RLDP v${version}` : `RLDP v${version} (${by})`);
-      const conn: Connection = { peer, version, address, source: fixed ? 'static' : 'dht' };
-      this.#connections.set(hexOf(adnlId), conn);
-      return conn;
-    }
   }
 
   #httpFailure(error: unknown, host: string, what: 'request' | 'body'): GatewayError {
