@@ -4,38 +4,36 @@
  * inputs are injected — a DNS resolver, a DHT address resolver, an ADNL node (or a factory) and the RLDP node
  * on top of it — so the same code runs over direct UDP in Node and over the bridge relay in the browser.
  *
+ * `fetch` only orchestrates; each step is a room of its own: the request's log (request-log.ts), host → site
+ * (site-resolver.ts), site → connection (peer-connector.ts, with early-request.ts), the ADNL site's request and
+ * body (adnl-site.ts) and TON Storage sites — `<bag id>.bag`, DNS storage records — served from their bag
+ * (storage-site.ts).
+ *
  * Caching: resolved sites (host → ADNL id) for `siteTtlMs`; connections per ADNL id (peer + RLDP version) until
  * a request on them fails; in-flight resolutions are shared by concurrent requests.
- *
- * TON Storage sites (`<bag id>.bag`, DNS storage records) are served from their bag (storage-site.ts).
  */
 import type { AdnlNode, AdnlPeer } from '../adnl/index.ts';
-import { adnlId as adnlIdOfKey, adnlIdToText } from '../crypto/index.ts';
 import type { DnsRecord, DnsResolver } from '../dns/index.ts';
 import {
   answerCapabilitiesQuery,
   capabilitiesOf,
-  hexOf,
   HttpClient,
   HttpError,
-  type BodyEnd,
   type HttpClientOptions,
-  type HttpRequestInit,
-  type HttpResponse,
   type IncomingQueryContext,
   type RldpTransport,
 } from '../http/index.ts';
 import { RldpNode } from '../rldp/index.ts';
 import type { StorageClient } from '../storage/index.ts';
-import { BodyEndGate, firstResponse, mayGoEarly } from './early-request.ts';
-import { GatewayError, messageOf, type GatewayStage } from './errors.ts';
+import { fetchAdnlSite } from './adnl-site.ts';
+import { GatewayError, untilAborted } from './errors.ts';
 import type { GatewayRequestLog } from './log.ts';
+import { PeerConnector } from './peer-connector.ts';
 import { RequestLog } from './request-log.ts';
+import { SiteResolver } from './site-resolver.ts';
 import { createStorageClient, fetchBagSite, type GatewayStorageOptions } from './storage-site.ts';
-import { PeerConnector, type EarlyRequest, type PeerConnection, type SendEarly } from './peer-connector.ts';
-import { SiteResolver, type ResolvedSite } from './site-resolver.ts';
 import { parseTonUrl, type SiteTarget } from './target.ts';
-import type { AddressResolver, GatewayFetchInit, GatewayResponse, SiteInfo, StaticPeer } from './types.ts';
+import type { AddressResolver, GatewayFetchInit, GatewayResponse, StaticPeer } from './types.ts';
 
 /** What the gateway needs from an RLDP node (src/net/rldp RldpNode). */
 export interface GatewayRldp extends RldpTransport {
@@ -188,123 +186,19 @@ export class Gateway {
           done: rlog.done,
         };
       }
-      let tRequest = 0;
-      let tBody = 0;
-      let headDone = false;
-      let pendingEnd: BodyEnd | null = null;
-      let site: SiteInfo | null = null;
-      const bodyEnded = (end: BodyEnd): void => {
-        log.bytes = end.bytes;
-        if (end.error) rlog.failed('body', tBody, end.error);
-        else if (end.parts > 0) rlog.stage('body', tBody);
-        if (end.error) {
-          if ((end.error.kind === 'timeout' || end.error.kind === 'transport') && site) {
-            this.#connector.forget(site.adnlId);
-          }
-          rlog.finish(this.#httpFailure(end.error, target.host, 'body'));
-        } else rlog.finish();
-      };
-      const request: HttpRequestInit = {
-        url: parsed.href,
-        method,
-        headers: init.headers,
-        body: init.body,
-        signal: init.signal,
-        onBodyEnd: (end) => {
-          if (headDone) bodyEnded(end);
-          else pendingEnd = end;
-        },
-      };
-      // A request that opens the connection goes out with the capabilities query, in the same flush, in RLDP2
-      // when we speak it (early-request.ts: which version an unknown peer accepts). Only safe methods without a
-      // body: it may have to be sent again in v1, and it is cancelled if the handshake fails.
-      let early: Promise<HttpResponse> | null = null;
-      const earlyVersion: 1 | 2 = this.#ours & 1n ? 2 : 1;
-      const earlyGate = new BodyEndGate(request.onBodyEnd!);
-      const cancelEarly = new AbortController();
-      let connected!: { resolve: () => void; reject: (e: unknown) => void };
-      const handshake = new Promise<void>((resolve, reject) => (connected = { resolve, reject }));
-      handshake.catch(() => undefined);
-      const sendEarly = mayGoEarly(method, init.body != null)
-        ? (peer: AdnlPeer): EarlyRequest => {
-            tRequest = this.#now();
-            init.signal?.addEventListener('abort', () => cancelEarly.abort(), { once: true });
-            early = http.request(peer, {
-              ...request,
-              onBodyEnd: (end) => earlyGate.push(end),
-              signal: cancelEarly.signal,
-              rldpVersion: earlyVersion,
-              partsAfter: handshake, // the body then goes in the version the capabilities chose
-            });
-            early.catch(() => undefined); // awaited below, unless the connection fails first
-            return { response: early, version: earlyVersion };
-          }
-        : undefined;
-      // Resolution and connection are shared with concurrent requests: an abort only stops waiting for them.
-      let conn: PeerConnection;
-      try {
-        ({ site, conn } = await untilAborted(
-          this.#siteConnection(target, init.peer, rlog, resolved, sendEarly),
-          init.signal,
-          target.host,
-        ));
-      } catch (error) {
-        connected.reject(error);
-        cancelEarly.abort();
-        throw error;
-      }
-      connected.resolve();
-      log.rldpVersion = conn.version;
-      log.adnl = site.adnl;
-      log.address = `${conn.address.host}:${conn.address.port}`;
-
-      let response;
-      try {
-        if (early && conn.version === earlyVersion) {
-          earlyGate.open();
-          response = await (early as Promise<HttpResponse>);
-        } else if (early) {
-          // No RLDP2 bit: the peer may have taken the early request anyway (tonutils-go) or dropped it (v1
-          // only). Ask again in v1 now; the first head wins, the other request is cancelled.
-          const cancelLate = new AbortController();
-          init.signal?.addEventListener('abort', () => cancelLate.abort(), { once: true });
-          const lateGate = new BodyEndGate(request.onBodyEnd!);
-          const late = http.request(conn.peer, {
-            ...request,
-            onBodyEnd: (end) => lateGate.push(end),
-            signal: cancelLate.signal,
-          });
-          response = await firstResponse([
-            { response: early, gate: earlyGate, cancel: () => cancelEarly.abort() },
-            { response: late, gate: lateGate, cancel: () => cancelLate.abort() },
-          ]);
-        } else {
-          tRequest = this.#now();
-          response = await http.request(conn.peer, request);
-        }
-      } catch (error) {
-        rlog.failed('request', tRequest, error);
-        if (error instanceof HttpError && (error.kind === 'timeout' || error.kind === 'transport')) {
-          this.#connector.forget(site.adnlId);
-        }
-        throw this.#httpFailure(error, target.host, 'request');
-      }
-      rlog.stage('request', tRequest, `HTTP ${response.status}`);
-      log.status = response.status;
-      tBody = this.#now();
-      headDone = true;
-      if (pendingEnd) bodyEnded(pendingEnd);
-      const body = response.body ? this.#wrapBody(response.body, target.host) : null;
       return {
-        url: parsed.href,
-        status: response.status,
-        statusText: response.reason,
-        httpVersion: response.httpVersion,
-        headers: response.headers,
-        body,
-        trailers: response.trailers,
-        site,
-        log,
+        ...(await fetchAdnlSite({
+          http,
+          connector: this.#connector,
+          resolver: this.#resolver,
+          ours: this.#ours,
+          url: parsed,
+          target,
+          resolved,
+          method,
+          init,
+          log: rlog,
+        })),
         done: rlog.done,
       };
     } catch (error) {
@@ -352,107 +246,4 @@ export class Gateway {
     stack.rldp.close();
     if (this.#ownsAdnl) stack.adnl.close();
   }
-
-  async #siteConnection(
-    target: SiteTarget,
-    forced: StaticPeer | undefined,
-    log: RequestLog,
-    known?: ResolvedSite,
-    sendEarly?: SendEarly,
-  ): Promise<{ conn: PeerConnection; site: SiteInfo }> {
-    if (forced) {
-      const id = adnlIdOfKey(forced.publicKey);
-      if (target.kind === 'adnl' && hexOf(target.adnlId) !== hexOf(id)) {
-        throw new GatewayError('url', target.host, `--peer key is not the key of ${target.host}`);
-      }
-      if (!this.#connector.hasStaticPeer(id)) this.addPeer(forced);
-      const conn = await this.#connector.connection(id, target.host, log, sendEarly);
-      return { conn, site: this.#siteInfo(target, { adnlId: id, expiresAt: 0 }, conn) };
-    }
-    const resolved = known ?? (await this.#resolver.resolve(target, log));
-    if (!resolved.adnlId)
-      throw new GatewayError('storage', target.host, `${target.host} is a TON Storage site`);
-    const conn = await this.#connector.connection(resolved.adnlId, target.host, log, sendEarly);
-    return { conn, site: this.#siteInfo(target, resolved, conn) };
-  }
-
-  #siteInfo(
-    target: SiteTarget,
-    resolved: ResolvedSite & { adnlId: Uint8Array },
-    conn: PeerConnection,
-  ): SiteInfo {
-    return {
-      host: target.host,
-      kind: target.kind,
-      adnlId: resolved.adnlId,
-      adnl: adnlIdToText(resolved.adnlId),
-      address: conn.address,
-      rldpVersion: conn.version,
-      record: resolved.record,
-    };
-  }
-
-  #httpFailure(error: unknown, host: string, what: 'request' | 'body'): GatewayError {
-    if (error instanceof GatewayError) return error;
-    if (!(error instanceof HttpError))
-      return new GatewayError('http', host, messageOf(error), { cause: error });
-    const stages: Record<string, GatewayStage> = {
-      timeout: 'rldp-timeout',
-      transport: 'rldp',
-      aborted: 'aborted',
-      closed: 'closed',
-      protocol: 'http',
-      limit: 'http',
-      request: 'http',
-    };
-    const where = what === 'request' ? 'the request' : 'the response body';
-    const message =
-      error.kind === 'timeout'
-        ? `${host} did not answer ${where} in time (${error.message})`
-        : `${host}: ${where} failed: ${error.message}`;
-    return new GatewayError(stages[error.kind] ?? 'http', host, message, { cause: error });
-  }
-
-  /** The body as the consumer sees it: same chunks, no extra buffering, failures as GatewayError. */
-  #wrapBody(inner: ReadableStream<Uint8Array>, host: string): ReadableStream<Uint8Array> {
-    const reader = inner.getReader();
-    return new ReadableStream<Uint8Array>(
-      {
-        pull: async (controller) => {
-          try {
-            const r = await reader.read();
-            if (r.done) controller.close();
-            else controller.enqueue(r.value);
-          } catch (error) {
-            throw this.#httpFailure(error, host, 'body');
-          }
-        },
-        cancel: (reason) => reader.cancel(reason),
-      },
-      { highWaterMark: 0 },
-    );
-  }
-}
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, host: string): Promise<T> {
-  if (!signal) return promise;
-  const aborted = () => new GatewayError('aborted', host, 'request aborted');
-  if (signal.aborted) {
-    promise.catch(() => {});
-    return Promise.reject(aborted());
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(aborted());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
