@@ -7,7 +7,6 @@
  */
 import type { AdnlNode } from '../adnl/index.ts';
 import type { DnsRecord } from '../dns/index.ts';
-import type { HeaderList } from '../http/index.ts';
 import {
   StorageClient,
   StorageError,
@@ -15,13 +14,12 @@ import {
   serveBagFile,
   type OpenBag,
   type PieceCache,
-  type StoragePeerAddress,
   type StoragePeerFinder,
   type StorageRldp,
   type SwarmOptions,
 } from '../storage/index.ts';
 import { GatewayError, messageOf } from './errors.ts';
-import type { AddressResolver, GatewayResponse, SiteInfo } from './types.ts';
+import type { AddressResolver, GatewayFetchInit, GatewayResponse, SiteInfo } from './types.ts';
 import type { RequestLog } from './request-log.ts';
 import type { SiteTarget } from './target.ts';
 
@@ -51,11 +49,10 @@ export interface BagFetch {
   target: SiteTarget;
   bagId: Uint8Array;
   record?: DnsRecord;
+  /** Upper-cased. */
   method: string;
-  headers?: HeaderList;
-  signal?: AbortSignal;
-  /** `--peer`: a seeder to ask directly. */
-  peer?: StoragePeerAddress;
+  /** Headers and signal (a body is not read); `peer` (`--peer`): a seeder to ask directly. */
+  init: GatewayFetchInit;
   /** The request's log: stages, bytes and its end. */
   log: RequestLog;
 }
@@ -115,11 +112,11 @@ function siteInfo(c: BagFetch, bag: OpenBag | null): SiteInfo {
 /** Serves `c.url` from the bag. Rejects with GatewayError only; the body's errors are GatewayErrors too. */
 export async function fetchBagSite(c: BagFetch): Promise<Omit<GatewayResponse, 'done'>> {
   const host = c.target.host;
-  const canDiscover = c.storage.canDiscover || c.peer !== undefined;
+  const canDiscover = c.storage.canDiscover || c.init.peer !== undefined;
   const tOpen = c.log.now();
   let bag: OpenBag;
   try {
-    bag = await c.storage.open(c.bagId, { peers: c.peer ? [c.peer] : [], signal: c.signal });
+    bag = await c.storage.open(c.bagId, { peers: c.init.peer ? [c.init.peer] : [], signal: c.init.signal });
   } catch (error) {
     c.log.failed('handshake', tOpen, error);
     throw storageFailure(error, host, canDiscover);
@@ -136,8 +133,8 @@ export async function fetchBagSite(c: BagFetch): Promise<Omit<GatewayResponse, '
   const tRequest = c.log.now();
   const res = serveBagFile(
     bag,
-    { method: c.method, path: c.url.pathname, headers: c.headers },
-    { prefetch: c.options.prefetch, signal: c.signal },
+    { method: c.method, path: c.url.pathname, headers: c.init.headers },
+    { prefetch: c.options.prefetch, signal: c.init.signal },
   );
   c.log.stage('request', tRequest, `HTTP ${res.status}${res.file ? ` ${res.file.name}` : ''}`);
   c.log.entry.status = res.status;
