@@ -3,8 +3,7 @@
  * the `done` promise the response carries. Shared by the ADNL-site path (gateway.ts) and the bag path
  * (storage-site.ts), so neither hands the other callbacks.
  */
-import type { GatewayError } from './errors.ts';
-import { messageOf } from './errors.ts';
+import { messageOf, type GatewayError } from './errors.ts';
 import type { GatewayRequestLog, StageTiming, TimingStage } from './log.ts';
 
 export class RequestLog {

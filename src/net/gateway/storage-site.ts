@@ -19,9 +19,9 @@ import {
   type SwarmOptions,
 } from '../storage/index.ts';
 import { GatewayError, messageOf } from './errors.ts';
-import type { AddressResolver, GatewayFetchInit, GatewayResponse, SiteInfo } from './types.ts';
 import type { RequestLog } from './request-log.ts';
 import type { SiteTarget } from './target.ts';
+import type { AddressResolver, GatewayFetchInit, GatewayResponse, SiteInfo } from './types.ts';
 
 export interface GatewayStorageOptions {
   /** Verified pieces kept for revisits (default: a 64 MiB in-memory cache; the extension gives IndexedDB). */
