@@ -34,3 +34,36 @@ export class GatewayError extends Error {
     this.code = options?.code;
   }
 }
+
+/** The message of an error of any layer, for logs and GatewayError messages. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** `promise`, or GatewayError('aborted') as soon as `signal` aborts (the work itself goes on: it may be shared). */
+export function untilAborted<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  host: string,
+): Promise<T> {
+  if (!signal) return promise;
+  const aborted = () => new GatewayError('aborted', host, 'request aborted');
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(aborted());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(aborted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -4,38 +4,36 @@
  * inputs are injected — a DNS resolver, a DHT address resolver, an ADNL node (or a factory) and the RLDP node
  * on top of it — so the same code runs over direct UDP in Node and over the bridge relay in the browser.
  *
+ * `fetch` only orchestrates; each step is a room of its own: the request's log (request-log.ts), host → site
+ * (site-resolver.ts), site → connection (peer-connector.ts, with early-request.ts), the ADNL site's request and
+ * body (adnl-site.ts) and TON Storage sites — `<bag id>.bag`, DNS storage records — served from their bag
+ * (storage-site.ts).
+ *
  * Caching: resolved sites (host → ADNL id) for `siteTtlMs`; connections per ADNL id (peer + RLDP version) until
  * a request on them fails; in-flight resolutions are shared by concurrent requests.
- *
- * TON Storage sites (`<bag id>.bag`, DNS storage records) are served from their bag (storage-site.ts).
  */
 import type { AdnlNode, AdnlPeer } from '../adnl/index.ts';
-import { adnlId as adnlIdOfKey, adnlIdToText } from '../crypto/index.ts';
-import type { DhtNodeInfo } from '../dht/index.ts';
-import { DnsError, DNS_CATEGORY_SITE, type DnsRecord, type DnsResolver } from '../dns/index.ts';
+import type { DnsRecord, DnsResolver } from '../dns/index.ts';
 import {
   answerCapabilitiesQuery,
   capabilitiesOf,
-  hexOf,
   HttpClient,
   HttpError,
-  queryCapabilities,
-  type BodyEnd,
-  type BodySource,
-  type HeaderList,
   type HttpClientOptions,
-  type HttpRequestInit,
-  type HttpResponse,
   type IncomingQueryContext,
   type RldpTransport,
 } from '../http/index.ts';
 import { RldpNode } from '../rldp/index.ts';
 import type { StorageClient } from '../storage/index.ts';
-import { BodyEndGate, connectionVersion, firstResponse, mayGoEarly } from './early-request.ts';
-import { GatewayError, type GatewayStage } from './errors.ts';
-import type { GatewayRequestLog, StageTiming, TimingStage } from './log.ts';
+import { fetchAdnlSite } from './adnl-site.ts';
+import { GatewayError, untilAborted } from './errors.ts';
+import type { GatewayRequestLog } from './log.ts';
+import { PeerConnector } from './peer-connector.ts';
+import { RequestLog } from './request-log.ts';
+import { SiteResolver } from './site-resolver.ts';
 import { createStorageClient, fetchBagSite, type GatewayStorageOptions } from './storage-site.ts';
 import { parseTonUrl, type SiteTarget } from './target.ts';
+import type { AddressResolver, GatewayFetchInit, GatewayResponse, StaticPeer } from './types.ts';
 
 /** What the gateway needs from an RLDP node (src/net/rldp RldpNode). */
 export interface GatewayRldp extends RldpTransport {
@@ -43,35 +41,6 @@ export interface GatewayRldp extends RldpTransport {
   setPeerVersion(peerId: Uint8Array, version: 1 | 2): void;
   stats?(peerId?: Uint8Array): { bytesIn: number; bytesOut: number; retransmits: number; version: 1 | 2 };
   close(): void;
-}
-
-/** DHT "address" lookups (src/net/dht DhtClient.resolveAddress), and overlay members for TON Storage. */
-export interface AddressResolver {
-  resolveAddress(
-    adnlId: Uint8Array,
-    flags?: { noCache?: boolean },
-  ): Promise<{ publicKey: Uint8Array; addresses: { host: string; port: number }[] }>;
-  /** Signed members of an overlay (DhtClient.findOverlayNodes); without it bags need a given peer. */
-  findOverlayNodes?(
-    overlayId: Uint8Array,
-    flags?: { noCache?: boolean },
-  ): Promise<{ id: Uint8Array; publicKey: Uint8Array }[]>;
-  /**
-   * Optional warm-up (DhtClient has both): while a .ton name is being resolved, the gateway pings a few of the
-   * DHT's entry nodes so the lookup that follows finds ADNL channels to them up (no asymmetric crypto on its
-   * first queries). The pings carry nothing about the site.
-   */
-  readonly config?: { readonly staticNodes: readonly DhtNodeInfo[] };
-  ping?(node: DhtNodeInfo): Promise<void>;
-}
-
-/** Entry nodes pinged by the warm-up (a lookup starts from the few closest to its key, unknown before DNS). */
-const DHT_WARM_UP_NODES = 6;
-
-/** A peer given directly (`--peer PUBKEY@IP:PORT`): no DNS or DHT. */
-export interface StaticPeer {
-  publicKey: Uint8Array;
-  address: { host: string; port: number };
 }
 
 export interface GatewayOptions {
@@ -104,76 +73,14 @@ export interface GatewayOptions {
   storage?: GatewayStorageOptions;
 }
 
-export interface GatewayFetchInit {
-  method?: string;
-  headers?: HeaderList;
-  body?: BodySource | null;
-  signal?: AbortSignal;
-  /** Send to this peer directly, skipping DNS and the DHT (debugging, `--peer`); for a .bag host, a seeder. */
-  peer?: StaticPeer;
-}
-
-export interface SiteInfo {
-  host: string;
-  kind: SiteTarget['kind'];
-  adnlId: Uint8Array;
-  /** 55-character text form of the ADNL id. */
-  adnl: string;
-  address: { host: string; port: number };
-  rldpVersion: 1 | 2;
-  /** The DNS record that named the site (dns kind only). */
-  record?: DnsRecord;
-  /** TON Storage sites: the bag (adnlId/adnl/address are then of the first ready seeder, zero/'' if none). */
-  bagId?: Uint8Array;
-}
-
-export interface GatewayResponse {
-  url: string;
-  status: number;
-  statusText: string;
-  httpVersion: string;
-  /** Exactly as the site sent them (order and duplicates kept). */
-  headers: HeaderList;
-  /** Null when the response has no payload. Errors are GatewayErrors. */
-  body: ReadableStream<Uint8Array> | null;
-  trailers: HeaderList;
-  site: SiteInfo;
-  /** Live: stages are added as they complete ('body' at the end). */
-  log: GatewayRequestLog;
-  /** Resolves (never rejects) when the request is completely done; see log.error. */
-  done: Promise<GatewayRequestLog>;
-}
-
-interface Connection {
-  peer: AdnlPeer;
-  version: 1 | 2;
-  address: { host: string; port: number };
-  /** How it was found, for the log. */
-  source: 'dht' | 'static';
-}
-
-type ResolvedSite =
-  | { adnlId: Uint8Array; bagId?: undefined; record?: DnsRecord; expiresAt: number }
-  | { bagId: Uint8Array; adnlId?: undefined; record?: DnsRecord; expiresAt: number };
-
-/** The request sent with the capabilities query (see fetch): its response and the RLDP version it went in. */
-interface EarlyRequest {
-  response: Promise<unknown>;
-  version: 1 | 2;
-}
-type SendEarly = (peer: AdnlPeer) => EarlyRequest;
-
 const nowDefault = (): number => (globalThis.performance ? globalThis.performance.now() : Date.now());
 
 export class Gateway {
   readonly #options: GatewayOptions;
   readonly #now: () => number;
   readonly #ours: bigint;
-  readonly #staticPeers = new Map<string, StaticPeer>();
-  readonly #sites = new Map<string, ResolvedSite>();
-  readonly #siteInflight = new Map<string, Promise<ResolvedSite>>();
-  readonly #connections = new Map<string, Connection>();
-  readonly #connInflight = new Map<string, Promise<Connection>>();
+  readonly #resolver: SiteResolver;
+  readonly #connector: PeerConnector;
   #stack: Promise<{
     adnl: AdnlNode;
     rldp: GatewayRldp;
@@ -182,23 +89,21 @@ export class Gateway {
     storage: StorageClient;
   }> | null = null;
   #ownsAdnl = false;
-  #dhtWarmedUp = false;
   #seq = 0;
   #closed = false;
 
   constructor(options: GatewayOptions) {
     this.#options = options;
     this.#now = options.now ?? nowDefault;
+    this.#resolver = new SiteResolver(options, this.#now);
     this.#ours = capabilitiesOf(options.rldp2 ?? true);
+    this.#connector = new PeerConnector(options, this.#ours, () => this.stack(), this.#now);
     for (const p of options.peers ?? []) this.addPeer(p);
   }
 
   /** Makes a peer reachable without the DHT (its ADNL id is derived from the key). */
   addPeer(peer: StaticPeer): Uint8Array {
-    const id = adnlIdOfKey(peer.publicKey);
-    this.#staticPeers.set(hexOf(id), { publicKey: peer.publicKey.slice(), address: { ...peer.address } });
-    this.#connections.delete(hexOf(id));
-    return id;
+    return this.#connector.addPeer(peer);
   }
 
   /** The ADNL node, RLDP node and HTTP client (made on first use). */
@@ -239,31 +144,12 @@ export class Gateway {
   /** Fetches `url` (absolute http:// URL of a TON host). Rejects with GatewayError only. */
   async fetch(url: string | URL, init: GatewayFetchInit = {}): Promise<GatewayResponse> {
     const method = (init.method ?? 'GET').toUpperCase();
-    const log: GatewayRequestLog = {
-      id: ++this.#seq,
-      method,
-      url: String(url),
-      host: '',
-      startedAt: Date.now(),
-      stages: [],
-      bytes: 0,
-      done: false,
-    };
-    const t0 = this.#now();
-    let resolveDone!: (l: GatewayRequestLog) => void;
-    const done = new Promise<GatewayRequestLog>((r) => (resolveDone = r));
-    const finish = (error?: GatewayError): void => {
-      if (log.done) return;
-      log.done = true;
-      log.totalMs = round(this.#now() - t0);
-      if (error) log.error = { stage: error.stage, message: error.message, code: error.code };
-      resolveDone(log);
-      try {
-        this.#options.onRequestLog?.(log);
-      } catch {
-        // a logging callback must not break requests
-      }
-    };
+    const rlog = new RequestLog(
+      { id: ++this.#seq, method, url: String(url) },
+      this.#now,
+      this.#options.onRequestLog,
+    );
+    const log = rlog.entry;
     try {
       const { url: parsed, target } = parseTonUrl(url);
       log.url = parsed.href;
@@ -273,13 +159,13 @@ export class Gateway {
       stackReady.catch(() => undefined); // awaited below unless DNS fails first
       if (this.#closed) await stackReady;
       const viaDns = target.kind === 'dns' && !init.peer;
-      if (viaDns && !this.#cachedSite(target.name)) this.#warmUpDht(stackReady);
+      if (viaDns && !this.#resolver.cached(target.name)) this.#resolver.warmUpDht(stackReady);
       // A .bag host, or a name whose site record is a bag: served from TON Storage.
       const resolved =
         target.kind === 'bag'
           ? { bagId: target.bagId, expiresAt: Infinity }
           : viaDns
-            ? await untilAborted(this.#resolveSite(target, log), init.signal, target.host)
+            ? await untilAborted(this.#resolver.resolve(target, rlog), init.signal, target.host)
             : undefined;
       const { http, storage } = await stackReady;
       if (resolved?.bagId) {
@@ -292,143 +178,33 @@ export class Gateway {
             bagId: resolved.bagId,
             record: resolved.record,
             method,
-            headers: init.headers,
-            signal: init.signal,
-            peer: init.peer,
-            log,
-            now: this.#now,
-            stage: (stage, since, detail, cached) => this.#stage(log, stage, since, detail, cached),
-            failed: (stage, since, error) => this.#failed(log, stage, since, error),
-            finish,
+            init,
+            log: rlog,
           })),
-          done,
+          done: rlog.done,
         };
       }
-      let tRequest = 0;
-      let tBody = 0;
-      let headDone = false;
-      let pendingEnd: BodyEnd | null = null;
-      let site: SiteInfo | null = null;
-      const bodyEnded = (end: BodyEnd): void => {
-        log.bytes = end.bytes;
-        if (end.error) this.#failed(log, 'body', tBody, end.error);
-        else if (end.parts > 0) this.#stage(log, 'body', tBody);
-        if (end.error) {
-          if ((end.error.kind === 'timeout' || end.error.kind === 'transport') && site) {
-            this.#forget(site.adnlId);
-          }
-          finish(this.#httpFailure(end.error, target.host, 'body'));
-        } else finish();
-      };
-      const request: HttpRequestInit = {
-        url: parsed.href,
-        method,
-        headers: init.headers,
-        body: init.body,
-        signal: init.signal,
-        onBodyEnd: (end) => {
-          if (headDone) bodyEnded(end);
-          else pendingEnd = end;
-        },
-      };
-      // A request that opens the connection goes out with the capabilities query, in the same flush, in RLDP2
-      // when we speak it (early-request.ts: which version an unknown peer accepts). Only safe methods without a
-      // body: it may have to be sent again in v1, and it is cancelled if the handshake fails.
-      let early: Promise<HttpResponse> | null = null;
-      const earlyVersion: 1 | 2 = this.#ours & 1n ? 2 : 1;
-      const earlyGate = new BodyEndGate(request.onBodyEnd!);
-      const cancelEarly = new AbortController();
-      let connected!: { resolve: () => void; reject: (e: unknown) => void };
-      const handshake = new Promise<void>((resolve, reject) => (connected = { resolve, reject }));
-      handshake.catch(() => undefined);
-      const sendEarly = mayGoEarly(method, init.body != null)
-        ? (peer: AdnlPeer): EarlyRequest => {
-            tRequest = this.#now();
-            init.signal?.addEventListener('abort', () => cancelEarly.abort(), { once: true });
-            early = http.request(peer, {
-              ...request,
-              onBodyEnd: (end) => earlyGate.push(end),
-              signal: cancelEarly.signal,
-              rldpVersion: earlyVersion,
-              partsAfter: handshake, // the body then goes in the version the capabilities chose
-            });
-            early.catch(() => undefined); // awaited below, unless the connection fails first
-            return { response: early, version: earlyVersion };
-          }
-        : undefined;
-      // Resolution and connection are shared with concurrent requests: an abort only stops waiting for them.
-      let conn: Connection;
-      try {
-        ({ site, conn } = await untilAborted(
-          this.#siteConnection(target, init.peer, log, resolved, sendEarly),
-          init.signal,
-          target.host,
-        ));
-      } catch (error) {
-        connected.reject(error);
-        cancelEarly.abort();
-        throw error;
-      }
-      connected.resolve();
-      log.rldpVersion = conn.version;
-      log.adnl = site.adnl;
-      log.address = `${conn.address.host}:${conn.address.port}`;
-
-      let response;
-      try {
-        if (early && conn.version === earlyVersion) {
-          earlyGate.open();
-          response = await (early as Promise<HttpResponse>);
-        } else if (early) {
-          // No RLDP2 bit: the peer may have taken the early request anyway (tonutils-go) or dropped it (v1
-          // only). Ask again in v1 now; the first head wins, the other request is cancelled.
-          const cancelLate = new AbortController();
-          init.signal?.addEventListener('abort', () => cancelLate.abort(), { once: true });
-          const lateGate = new BodyEndGate(request.onBodyEnd!);
-          const late = http.request(conn.peer, {
-            ...request,
-            onBodyEnd: (end) => lateGate.push(end),
-            signal: cancelLate.signal,
-          });
-          response = await firstResponse([
-            { response: early, gate: earlyGate, cancel: () => cancelEarly.abort() },
-            { response: late, gate: lateGate, cancel: () => cancelLate.abort() },
-          ]);
-        } else {
-          tRequest = this.#now();
-          response = await http.request(conn.peer, request);
-        }
-      } catch (error) {
-        this.#failed(log, 'request', tRequest, error);
-        if (error instanceof HttpError && (error.kind === 'timeout' || error.kind === 'transport')) {
-          this.#forget(site.adnlId);
-        }
-        throw this.#httpFailure(error, target.host, 'request');
-      }
-      this.#stage(log, 'request', tRequest, `HTTP ${response.status}`);
-      log.status = response.status;
-      tBody = this.#now();
-      headDone = true;
-      if (pendingEnd) bodyEnded(pendingEnd);
-      const body = response.body ? this.#wrapBody(response.body, target.host) : null;
       return {
-        url: parsed.href,
-        status: response.status,
-        statusText: response.reason,
-        httpVersion: response.httpVersion,
-        headers: response.headers,
-        body,
-        trailers: response.trailers,
-        site,
-        log,
-        done,
+        ...(await fetchAdnlSite({
+          http,
+          connector: this.#connector,
+          resolver: this.#resolver,
+          ours: this.#ours,
+          url: parsed,
+          target,
+          resolved,
+          method,
+          init,
+          log: rlog,
+        })),
+        done: rlog.done,
       };
     } catch (error) {
       const e =
         error instanceof GatewayError
           ? error
           : new GatewayError('http', log.host, String(error), { cause: error });
-      finish(e);
+      rlog.finish(e);
       throw e;
     }
   }
@@ -439,20 +215,17 @@ export class Gateway {
   ): Promise<{ target: SiteTarget; adnlId?: Uint8Array; bagId?: Uint8Array; record?: DnsRecord }> {
     const { target } = parseTonUrl(url);
     if (target.kind === 'bag') return { target, bagId: target.bagId };
-    const log = { stages: [] } as unknown as GatewayRequestLog;
-    const site = await this.#resolveSite(target, log);
+    const site = await this.#resolver.resolve(
+      target,
+      new RequestLog({ id: 0, method: '', url: '' }, this.#now),
+    );
     return { target, adnlId: site.adnlId, bagId: site.bagId, record: site.record };
-  }
-
-  /** Drops the cached connection of a site (e.g. after it stopped answering); its DHT address stays cached. */
-  #forget(adnlId: Uint8Array): void {
-    this.#connections.delete(hexOf(adnlId));
   }
 
   /** Forgets every cached resolution and connection (keeps the ADNL node and its channels). */
   clearCaches(): void {
-    this.#sites.clear();
-    this.#connections.clear();
+    this.#resolver.clear();
+    this.#connector.clear();
   }
 
   /** RLDP statistics for a site (bytes, retransmits, version), when the RLDP node reports them. */
@@ -471,335 +244,4 @@ export class Gateway {
     stack.rldp.close();
     if (this.#ownsAdnl) stack.adnl.close();
   }
-
-  // ---- stages ----
-
-  #stage(log: GatewayRequestLog, stage: TimingStage, since: number, detail?: string, cached?: boolean): void {
-    const entry: StageTiming = { stage, ms: cached ? 0 : round(this.#now() - since) };
-    if (cached) entry.cached = true;
-    if (detail) entry.detail = detail;
-    log.stages.push(entry);
-  }
-
-  /** Records a stage that failed (with how long it took to fail) and passes the error on. */
-  #failed(log: GatewayRequestLog, stage: TimingStage, since: number, error: unknown): unknown {
-    log.stages.push({ stage, ms: round(this.#now() - since), failed: true, detail: describe(error) });
-    return error;
-  }
-
-  async #siteConnection(
-    target: SiteTarget,
-    forced: StaticPeer | undefined,
-    log: GatewayRequestLog,
-    known?: ResolvedSite,
-    sendEarly?: SendEarly,
-  ): Promise<{ conn: Connection; site: SiteInfo }> {
-    if (forced) {
-      const id = adnlIdOfKey(forced.publicKey);
-      if (target.kind === 'adnl' && hexOf(target.adnlId) !== hexOf(id)) {
-        throw new GatewayError('url', target.host, `--peer key is not the key of ${target.host}`);
-      }
-      if (!this.#staticPeers.has(hexOf(id))) this.addPeer(forced);
-      const conn = await this.#connection(id, target.host, log, sendEarly);
-      return { conn, site: this.#siteInfo(target, { adnlId: id, expiresAt: 0 }, conn) };
-    }
-    const resolved = known ?? (await this.#resolveSite(target, log));
-    if (!resolved.adnlId)
-      throw new GatewayError('storage', target.host, `${target.host} is a TON Storage site`);
-    const conn = await this.#connection(resolved.adnlId, target.host, log, sendEarly);
-    return { conn, site: this.#siteInfo(target, resolved, conn) };
-  }
-
-  #siteInfo(target: SiteTarget, resolved: ResolvedSite & { adnlId: Uint8Array }, conn: Connection): SiteInfo {
-    return {
-      host: target.host,
-      kind: target.kind,
-      adnlId: resolved.adnlId,
-      adnl: adnlIdToText(resolved.adnlId),
-      address: conn.address,
-      rldpVersion: conn.version,
-      record: resolved.record,
-    };
-  }
-
-  #cachedSite(name: string): ResolvedSite | undefined {
-    const cached = this.#sites.get(name);
-    return cached && cached.expiresAt > Date.now() ? cached : undefined;
-  }
-
-  /**
-   * Once per gateway, on the first DNS resolution that goes to the network: ping a few DHT entry nodes while
-   * the name resolves (several round trips), so the DHT lookup after it starts on open ADNL channels. Nothing
-   * waits for it and its failures are of no consequence (the lookup itself reports DHT trouble).
-   */
-  #warmUpDht(stackReady: ReturnType<Gateway['stack']>): void {
-    if (this.#dhtWarmedUp) return;
-    this.#dhtWarmedUp = true;
-    stackReady
-      .then(({ dht }) => {
-        const nodes = dht?.config?.staticNodes ?? [];
-        if (!dht?.ping) return;
-        const ping = dht.ping.bind(dht);
-        return Promise.allSettled(nodes.slice(0, DHT_WARM_UP_NODES).map((node) => ping(node)));
-      })
-      .catch(() => undefined);
-  }
-
-  async #resolveSite(target: SiteTarget, log: GatewayRequestLog): Promise<ResolvedSite> {
-    if (target.kind === 'adnl') return { adnlId: target.adnlId, expiresAt: Infinity };
-    if (target.kind === 'bag') return { bagId: target.bagId, expiresAt: Infinity };
-    const t = this.#now();
-    const cached = this.#cachedSite(target.name);
-    if (cached) {
-      this.#stage(log, 'dns', t, siteText(cached), true);
-      return cached;
-    }
-    let inflight = this.#siteInflight.get(target.name);
-    if (!inflight) {
-      inflight = this.#resolveDns(target.host, target.name).finally(() =>
-        this.#siteInflight.delete(target.name),
-      );
-      this.#siteInflight.set(target.name, inflight);
-    }
-    const site = await inflight.catch((error: unknown) => {
-      throw this.#failed(log, 'dns', t, error);
-    });
-    this.#stage(log, 'dns', t, siteText(site));
-    return site;
-  }
-
-  async #resolveDns(host: string, name: string): Promise<ResolvedSite> {
-    const dns = this.#options.dns;
-    if (!dns)
-      throw new GatewayError(
-        'dns',
-        host,
-        `cannot resolve ${host}: no TON DNS configured (give a global config)`,
-      );
-    let record: DnsRecord;
-    try {
-      const resolution = await dns.resolve(name, DNS_CATEGORY_SITE);
-      if (resolution.answer.kind !== 'record')
-        throw new GatewayError('dns', host, `${host}: unexpected DNS answer`);
-      record = resolution.answer.record;
-    } catch (error) {
-      if (error instanceof GatewayError) throw error;
-      if (error instanceof DnsError) {
-        throw new GatewayError('dns', host, error.message, { cause: error, code: error.code });
-      }
-      throw new GatewayError('dns', host, `DNS lookup of ${host} failed: ${String(error)}`, { cause: error });
-    }
-    if (record.type === 'storage') {
-      const bag: ResolvedSite = {
-        bagId: record.bagId,
-        record,
-        expiresAt: Date.now() + (this.#options.siteTtlMs ?? 300_000),
-      };
-      this.#sites.set(name, bag);
-      return bag;
-    }
-    if (record.type !== 'adnl') {
-      throw new GatewayError(
-        'dns',
-        host,
-        `${host}: the site record is a ${record.type} record, not an ADNL address`,
-        {
-          code: 'bad_record',
-        },
-      );
-    }
-    const site: ResolvedSite = {
-      adnlId: record.adnl,
-      record,
-      expiresAt: Date.now() + (this.#options.siteTtlMs ?? 300_000),
-    };
-    this.#sites.set(name, site);
-    return site;
-  }
-
-  /** The open connection to the site, else one being opened, else a new one (`sendEarly`: see fetch). */
-  async #connection(
-    adnlId: Uint8Array,
-    host: string,
-    log: GatewayRequestLog,
-    sendEarly?: SendEarly,
-  ): Promise<Connection> {
-    const key = hexOf(adnlId);
-    const t = this.#now();
-    const open = this.#connections.get(key);
-    if (open) {
-      this.#stage(log, 'connect', t, `RLDP v${open.version}`, true);
-      return open;
-    }
-    let inflight = this.#connInflight.get(key);
-    if (!inflight) {
-      inflight = this.#connect(adnlId, host, log, sendEarly).finally(() => this.#connInflight.delete(key));
-      this.#connInflight.set(key, inflight);
-    } else {
-      const conn = await inflight;
-      this.#stage(log, 'connect', t, `RLDP v${conn.version}`);
-      return conn;
-    }
-    return inflight;
-  }
-
-  async #connect(
-    adnlId: Uint8Array,
-    host: string,
-    log: GatewayRequestLog,
-    sendEarly?: SendEarly,
-  ): Promise<Connection> {
-    const { adnl, rldp, dht } = await this.stack();
-    const text = adnlIdToText(adnlId);
-    const fixed = this.#staticPeers.get(hexOf(adnlId));
-    let noCache = false;
-    for (let attempt = 0; ; attempt++) {
-      let publicKey: Uint8Array;
-      let address: { host: string; port: number };
-      if (fixed) {
-        publicKey = fixed.publicKey;
-        address = fixed.address;
-      } else {
-        if (!dht)
-          throw new GatewayError(
-            'dht',
-            host,
-            `no DHT configured to find ${text}.adnl (give a global config)`,
-          );
-        const t = this.#now();
-        try {
-          const found = await dht.resolveAddress(adnlId, { noCache });
-          publicKey = found.publicKey;
-          address = found.addresses[0];
-        } catch (error) {
-          this.#failed(log, 'dht', t, error);
-          throw new GatewayError(
-            'dht',
-            host,
-            `address of ${text}.adnl not found in the DHT: ${describe(error)}`,
-            {
-              cause: error,
-            },
-          );
-        }
-        this.#stage(log, 'dht', t, `${address.host}:${address.port}`);
-      }
-      const peer = adnl.addPeer(publicKey, address);
-      const t = this.#now();
-      let version: 1 | 2;
-      let by: string;
-      try {
-        const asked = queryCapabilities(adnl, peer, this.#ours, {
-          timeoutMs: this.#options.handshakeTimeoutMs,
-          attempts: this.#options.handshakeAttempts,
-        });
-        const early = attempt === 0 ? sendEarly?.(peer) : undefined; // right behind it, same flush
-        ({ version, by } = await connectionVersion(
-          asked,
-          early?.version === 2 ? early.response : undefined,
-          this.#ours,
-        ));
-      } catch (error) {
-        this.#failed(log, 'handshake', t, error);
-        // A cached DHT address may be stale (the site moved): look it up once more, bypassing the cache.
-        if (!fixed && attempt === 0 && error instanceof HttpError && error.kind === 'timeout') {
-          noCache = true;
-          continue;
-        }
-        throw new GatewayError(
-          'handshake',
-          host,
-          `${text}.adnl did not answer at ${address.host}:${address.port}: ${describe(error)}`,
-          { cause: error },
-        );
-      }
-      rldp.setPeerVersion(peer.id, version);
-      this.#stage(
-        log,
-        'handshake',
-        t,
-        by === 'capabilities' ? `RLDP v${version}` : `RLDP v${version} (${by})`,
-      );
-      const conn: Connection = { peer, version, address, source: fixed ? 'static' : 'dht' };
-      this.#connections.set(hexOf(adnlId), conn);
-      return conn;
-    }
-  }
-
-  #httpFailure(error: unknown, host: string, what: 'request' | 'body'): GatewayError {
-    if (error instanceof GatewayError) return error;
-    if (!(error instanceof HttpError))
-      return new GatewayError('http', host, describe(error), { cause: error });
-    const stages: Record<string, GatewayStage> = {
-      timeout: 'rldp-timeout',
-      transport: 'rldp',
-      aborted: 'aborted',
-      closed: 'closed',
-      protocol: 'http',
-      limit: 'http',
-      request: 'http',
-    };
-    const where = what === 'request' ? 'the request' : 'the response body';
-    const message =
-      error.kind === 'timeout'
-        ? `${host} did not answer ${where} in time (${error.message})`
-        : `${host}: ${where} failed: ${error.message}`;
-    return new GatewayError(stages[error.kind] ?? 'http', host, message, { cause: error });
-  }
-
-  /** The body as the consumer sees it: same chunks, no extra buffering, failures as GatewayError. */
-  #wrapBody(inner: ReadableStream<Uint8Array>, host: string): ReadableStream<Uint8Array> {
-    const reader = inner.getReader();
-    return new ReadableStream<Uint8Array>(
-      {
-        pull: async (controller) => {
-          try {
-            const r = await reader.read();
-            if (r.done) controller.close();
-            else controller.enqueue(r.value);
-          } catch (error) {
-            throw this.#httpFailure(error, host, 'body');
-          }
-        },
-        cancel: (reason) => reader.cancel(reason),
-      },
-      { highWaterMark: 0 },
-    );
-  }
-}
-
-/** What a resolution found, for the log: the ADNL address or the bag id. */
-function siteText(site: ResolvedSite): string {
-  return site.adnlId ? adnlIdToText(site.adnlId) : `bag ${hexOf(site.bagId)}`;
-}
-
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined, host: string): Promise<T> {
-  if (!signal) return promise;
-  const aborted = () => new GatewayError('aborted', host, 'request aborted');
-  if (signal.aborted) {
-    promise.catch(() => {});
-    return Promise.reject(aborted());
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(aborted());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100;
 }

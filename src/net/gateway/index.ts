@@ -5,13 +5,5 @@
 export { GatewayError, type GatewayStage } from './errors.ts';
 export { isTonHost, parseTonUrl, TON_HOST_SUFFIXES, type SiteTarget } from './target.ts';
 export type { GatewayRequestLog, StageTiming, TimingStage } from './log.ts';
-export {
-  Gateway,
-  type AddressResolver,
-  type GatewayFetchInit,
-  type GatewayOptions,
-  type GatewayResponse,
-  type GatewayRldp,
-  type SiteInfo,
-  type StaticPeer,
-} from './gateway.ts';
+export { Gateway, type GatewayOptions, type GatewayRldp } from './gateway.ts';
+export type { AddressResolver, GatewayFetchInit, GatewayResponse, SiteInfo, StaticPeer } from './types.ts';

@@ -7,7 +7,6 @@
  */
 import type { AdnlNode } from '../adnl/index.ts';
 import type { DnsRecord } from '../dns/index.ts';
-import type { HeaderList } from '../http/index.ts';
 import {
   StorageClient,
   StorageError,
@@ -15,15 +14,14 @@ import {
   serveBagFile,
   type OpenBag,
   type PieceCache,
-  type StoragePeerAddress,
   type StoragePeerFinder,
   type StorageRldp,
   type SwarmOptions,
 } from '../storage/index.ts';
-import { GatewayError } from './errors.ts';
-import type { AddressResolver, GatewayResponse, SiteInfo } from './gateway.ts';
-import type { GatewayRequestLog, TimingStage } from './log.ts';
+import { GatewayError, messageOf } from './errors.ts';
+import type { RequestLog } from './request-log.ts';
 import type { SiteTarget } from './target.ts';
+import type { AddressResolver, GatewayFetchInit, GatewayResponse, SiteInfo } from './types.ts';
 
 export interface GatewayStorageOptions {
   /** Verified pieces kept for revisits (default: a 64 MiB in-memory cache; the extension gives IndexedDB). */
@@ -51,24 +49,19 @@ export interface BagFetch {
   target: SiteTarget;
   bagId: Uint8Array;
   record?: DnsRecord;
+  /** Upper-cased. */
   method: string;
-  headers?: HeaderList;
-  signal?: AbortSignal;
-  /** `--peer`: a seeder to ask directly. */
-  peer?: StoragePeerAddress;
-  log: GatewayRequestLog;
-  now: () => number;
-  stage(stage: TimingStage, since: number, detail?: string, cached?: boolean): void;
-  failed(stage: TimingStage, since: number, error: unknown): unknown;
-  /** Marks the request done (with the error that ended it, if any). */
-  finish(error?: GatewayError): void;
+  /** Headers and signal (a body is not read); `peer` (`--peer`): a seeder to ask directly. */
+  init: GatewayFetchInit;
+  /** The request's log: stages, bytes and its end. */
+  log: RequestLog;
 }
 
 /** A StorageError as the GatewayError a user sees. */
 export function storageFailure(error: unknown, host: string, canDiscover: boolean): GatewayError {
   if (error instanceof GatewayError) return error;
   if (!(error instanceof StorageError)) {
-    return new GatewayError('storage', host, `TON Storage: ${describe(error)}`, {
+    return new GatewayError('storage', host, `TON Storage: ${messageOf(error)}`, {
       cause: error,
       code: 'storage_error',
     });
@@ -119,34 +112,34 @@ function siteInfo(c: BagFetch, bag: OpenBag | null): SiteInfo {
 /** Serves `c.url` from the bag. Rejects with GatewayError only; the body's errors are GatewayErrors too. */
 export async function fetchBagSite(c: BagFetch): Promise<Omit<GatewayResponse, 'done'>> {
   const host = c.target.host;
-  const canDiscover = c.storage.canDiscover || c.peer !== undefined;
-  const tOpen = c.now();
+  const canDiscover = c.storage.canDiscover || c.init.peer !== undefined;
+  const tOpen = c.log.now();
   let bag: OpenBag;
   try {
-    bag = await c.storage.open(c.bagId, { peers: c.peer ? [c.peer] : [], signal: c.signal });
+    bag = await c.storage.open(c.bagId, { peers: c.init.peer ? [c.init.peer] : [], signal: c.init.signal });
   } catch (error) {
-    c.failed('handshake', tOpen, error);
+    c.log.failed('handshake', tOpen, error);
     throw storageFailure(error, host, canDiscover);
   }
   const ready = bag.swarm.readyPeers;
-  c.stage(
+  c.log.stage(
     'handshake',
     tOpen,
     `bag ${hexOf(c.bagId).slice(0, 8)}…: ${bag.header.files.length} files, ${ready} storage peer${ready === 1 ? '' : 's'}`,
   );
   const site = siteInfo(c, bag);
-  c.log.adnl = site.adnl || undefined;
-  c.log.address = site.adnl ? `${site.address.host}:${site.address.port}` : undefined;
-  const tRequest = c.now();
+  c.log.entry.adnl = site.adnl || undefined;
+  c.log.entry.address = site.adnl ? `${site.address.host}:${site.address.port}` : undefined;
+  const tRequest = c.log.now();
   const res = serveBagFile(
     bag,
-    { method: c.method, path: c.url.pathname, headers: c.headers },
-    { prefetch: c.options.prefetch, signal: c.signal },
+    { method: c.method, path: c.url.pathname, headers: c.init.headers },
+    { prefetch: c.options.prefetch, signal: c.init.signal },
   );
-  c.stage('request', tRequest, `HTTP ${res.status}${res.file ? ` ${res.file.name}` : ''}`);
-  c.log.status = res.status;
+  c.log.stage('request', tRequest, `HTTP ${res.status}${res.file ? ` ${res.file.name}` : ''}`);
+  c.log.entry.status = res.status;
   const body = res.body ? wrapBody(c, res.body, canDiscover) : null;
-  if (!body) c.finish();
+  if (!body) c.log.finish();
   return {
     url: c.url.href,
     status: res.status,
@@ -156,7 +149,7 @@ export async function fetchBagSite(c: BagFetch): Promise<Omit<GatewayResponse, '
     body,
     trailers: [],
     site,
-    log: c.log,
+    log: c.log.entry,
   };
 }
 
@@ -166,7 +159,7 @@ function wrapBody(
   canDiscover: boolean,
 ): ReadableStream<Uint8Array> {
   const reader = inner.getReader();
-  const tBody = c.now();
+  const tBody = c.log.now();
   return new ReadableStream<Uint8Array>(
     {
       pull: async (controller) => {
@@ -174,29 +167,25 @@ function wrapBody(
         try {
           r = await reader.read();
         } catch (error) {
-          c.failed('body', tBody, error);
+          c.log.failed('body', tBody, error);
           const e = storageFailure(error, c.target.host, canDiscover);
-          c.finish(e);
+          c.log.finish(e);
           throw e;
         }
         if (r.done) {
-          c.stage('body', tBody);
-          c.finish();
+          c.log.stage('body', tBody);
+          c.log.finish();
           controller.close();
           return;
         }
-        c.log.bytes += r.value.length;
+        c.log.entry.bytes += r.value.length;
         controller.enqueue(r.value);
       },
       cancel: (reason) => {
-        c.finish(new GatewayError('aborted', c.target.host, 'body cancelled'));
+        c.log.finish(new GatewayError('aborted', c.target.host, 'body cancelled'));
         return reader.cancel(reason);
       },
     },
     { highWaterMark: 0 },
   );
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
