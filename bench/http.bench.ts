@@ -28,7 +28,7 @@
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import WebSocket from 'ws';
-import { PEER_KINDS, type PeerKind } from '../src/devnet/peers/index.ts';
+import { PEER_KINDS, TONUTILS_PART_SIZE, type PeerKind } from '../src/devnet/peers/index.ts';
 import { AdnlNode } from '../src/net/adnl/index.ts';
 import {
   adnlIdToText,
@@ -42,6 +42,7 @@ import { Gateway, type GatewayRequestLog } from '../src/net/gateway/index.ts';
 import {
   answerCapabilitiesQuery,
   capabilitiesOf,
+  HTTP_CHUNK_SIZE,
   HttpError,
   HttpServer,
   type HttpHandler,
@@ -75,6 +76,7 @@ import {
   DOWNLOAD_GOAL_MBPS,
   median,
   RELAY_GOAL_RATIO,
+  tonutilsSenderCeiling,
   type BenchPath,
 } from './peer-kinds.ts';
 
@@ -370,6 +372,13 @@ function reportTtfb(
   });
 }
 
+/** The tonutils kind's sender ceiling (peer-kinds.ts) for a body fetched in max_chunk_size answers of 1 MiB parts. */
+function httpTonutilsCeiling(size: number): { fresh: number; drained: number } {
+  const chunks: number[] = [];
+  for (let at = 0; at < size; at += HTTP_CHUNK_SIZE) chunks.push(Math.min(HTTP_CHUNK_SIZE, size - at));
+  return tonutilsSenderCeiling(chunks, TONUTILS_PART_SIZE);
+}
+
 /** Asks the site worker how many messages the tonutils-kind site has dropped to the first-contact race. */
 function firstContactDrops(worker: Worker): Promise<number> {
   return new Promise((resolve) => {
@@ -435,6 +444,7 @@ export default async function bench(): Promise<void> {
                 runs: got[path].runs,
                 baseline: baseline[path],
                 ...(ratio !== null && { ratioToDirect: Math.round(ratio * 100) / 100 }),
+                ...(kind === 'tonutils' && { senderCeiling: httpTonutilsCeiling(net.bigSize) }),
                 ...(native && path === 'udp' && site.rldp === 'v2' && { goal: DOWNLOAD_GOAL_MBPS[kind] }),
                 ...(native && ratio !== null && site.rldp === 'v2' && { goal: RELAY_GOAL_RATIO }),
               });

@@ -6,6 +6,8 @@
  *   BENCH_PATHS=udp            paths of the downloads (default: udp,relay)
  */
 import { isPeerKind, PEER_KINDS, type PeerKind } from '../src/devnet/peers/index.ts';
+import { RLDP_SYMBOL_SIZE } from '../src/net/rldp/index.ts';
+import { mbps } from './harness.ts';
 
 export type BenchPath = 'udp' | 'relay';
 
@@ -48,3 +50,32 @@ export const COLD_ADNL_GOAL_RTT = 3.5;
 
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 export const best = (xs: number[]): number => Math.max(...xs);
+
+/**
+ * What a tonutils-kind sender allows any receiver, in MB/s of body, for a body sent as RLDP transfers of
+ * `transfers` bytes (one for a plain RLDP answer; one per http.getNextPayloadPart answer for HTTP, TL framing left
+ * out): it sends each part as a burst of K + K/33 symbols and then waits for `complete` (no loss here, so no
+ * recovery symbols are needed), limited by one token bucket per peer of 10,000 symbols/s holding 10,000
+ * (tonutils-go v1.14.1 adnl/rldp/bucket.go NewTokenBucket, NewClient `NewTokenBucket(10000, …)`;
+ * src/net/rldp/tonutils-cadence.ts). `fresh`: the first transfers to a new peer start with a full bucket;
+ * `drained`: transfers right after others start with it empty. Round trips between parts are left out. (tonutils-go
+ * grows the rate on rldp2 confirms, rate.go AdaptiveRateController with slow start; the devnet kind leaves that
+ * out, so in v2 a real tonutils-go sender may go faster than this.)
+ */
+export function tonutilsSenderCeiling(
+  transfers: number[],
+  partSize: number,
+): { fresh: number; drained: number } {
+  const RATE = 10_000;
+  let symbols = 0;
+  let bytes = 0;
+  for (const size of transfers) {
+    bytes += size;
+    for (let at = 0; at < size; at += partSize) {
+      const k = Math.ceil(Math.min(partSize, size - at) / RLDP_SYMBOL_SIZE);
+      symbols += k + Math.floor(k / 33);
+    }
+  }
+  const at = (tokens: number) => mbps(bytes, Math.max(symbols - tokens, 1) / RATE);
+  return { fresh: at(RATE), drained: at(0) };
+}

@@ -29,7 +29,7 @@ import {
 import { generateKeyPair, noblePrimitives, type SymmetricPrimitives } from '../src/net/crypto/index.ts';
 import { startDevnetAdnlServer } from '../src/devnet/adnl-server.ts';
 import { peerProfile, rldpOptionsOf, type PeerKind } from '../src/devnet/peers/index.ts';
-import { RLDP_SYMBOL_SIZE, RldpNode, type RldpTransport, type RldpVersion } from '../src/net/rldp/index.ts';
+import { RldpNode, type RldpTransport, type RldpVersion } from '../src/net/rldp/index.ts';
 import type { DatagramSocket } from '../src/net/transport/index.ts';
 import { bridgeUdpUrl } from '../src/net/transport/relay-protocol.ts';
 import { openRelaySocket } from '../src/net/transport/relay-socket.ts';
@@ -49,6 +49,7 @@ import {
   best,
   DOWNLOAD_GOAL_MBPS,
   RELAY_GOAL_RATIO,
+  tonutilsSenderCeiling,
   type BenchPath,
 } from './peer-kinds.ts';
 
@@ -63,26 +64,6 @@ const RUNS = 3;
  * tonutils-go's own client speaks, in which its 7–10 MB/s were measured.
  */
 const VERSIONS: Record<PeerKind, RldpVersion[]> = { ours: [2], cpp: [2], tonutils: [2, 1] };
-
-/**
- * What a tonutils-kind sender allows any receiver, in MB/s of body: it sends each part as a burst of K + K/33
- * symbols and then waits for `complete` (no loss here, so no recovery symbols are needed), limited by one token
- * bucket per peer of 10,000 symbols/s holding 10,000 (tonutils-go v1.14.1 adnl/rldp/bucket.go NewTokenBucket,
- * NewClient `NewTokenBucket(10000, …)`; src/net/rldp/tonutils-cadence.ts). `fresh`: the first transfer to a new
- * peer starts with a full bucket; `drained`: a transfer right after another one starts with it empty. (tonutils-go
- * grows the rate on rldp2 confirms, rate.go AdaptiveRateController with slow start; the devnet kind leaves that
- * out, so in v2 the real sender may go faster than this.)
- */
-function tonutilsSenderCeiling(size: number, partSize: number): { fresh: number; drained: number } {
-  const RATE = 10_000;
-  let symbols = 0;
-  for (let at = 0; at < size; at += partSize) {
-    const k = Math.ceil(Math.min(partSize, size - at) / RLDP_SYMBOL_SIZE);
-    symbols += k + Math.floor(k / 33);
-  }
-  const at = (tokens: number) => mbps(size, Math.max(0, symbols - tokens) / RATE);
-  return { fresh: at(RATE), drained: at(0) };
-}
 
 interface KindSite {
   kind: PeerKind;
@@ -302,7 +283,7 @@ export default async function bench(): Promise<void> {
               baseline: baseline[path],
               ...(ratio !== null && { ratioToDirect: Math.round(ratio * 100) / 100 }),
               ...(site.kind === 'tonutils' && {
-                senderCeiling: tonutilsSenderCeiling(SIZE, site.partSize),
+                senderCeiling: tonutilsSenderCeiling([SIZE], site.partSize),
               }),
               ...(native && path === 'udp' && { goal: DOWNLOAD_GOAL_MBPS[site.kind] }),
               ...(native && ratio !== null && { goal: RELAY_GOAL_RATIO }),
