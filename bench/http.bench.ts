@@ -1,27 +1,34 @@
 /**
- * HTTP over RLDP through the gateway (src/net/gateway), end to end on loopback, as a user gets it:
+ * HTTP over RLDP through the gateway (src/net/gateway), end to end on loopback, as a user gets it, from a site of
+ * each devnet peer kind (src/devnet/peers, `peer`: ours, cpp, tonutils — the demo's alice, alice-cpp and
+ * alice-tonutils, all serving alice's content):
  *  1. 20 MiB download (the devnet demo file) in MB/s over direct UDP and through the bridge's /udp relay, with the
- *     raw datagram throughput of both paths measured in the same run as the baseline (site blasts datagrams
- *     with no protocol), for an RLDP v2 site (and the same file from an RLDP v1-only site).
+ *     raw datagram throughput of both paths measured in the same run, right before each kind's downloads, as the
+ *     baseline (site blasts datagrams with no protocol); for `ours` also from an RLDP v1-only site. `rldp` is the
+ *     version the gateway used.
  *  2. Time to first byte of a small page (alice's index.html) with 50 ms added to every datagram and TCP write
  *     the client sends (so one round trip = 50 ms), in round trips:
- *       cold .adnl — fresh gateway, empty caches, no ADNL channel: DHT lookup + capabilities + request;
- *       cold .ton  — also the DNS walk through the liteserver (connection set-up included);
- *       warm      — the connection to the site is up;
- *       cold .adnl, site drops first-contact queries — as cold .adnl, from a site whose ADNL node drops the queries
- *                 and custom messages of a new peer's first packet (AdnlNode dropFirstContactQueries: tonutils-go's
- *                 first-contact race, which a fixed 1.5 s retry used to turn into +30 RTT).
+ *       cold .adnl — fresh gateway, empty caches, no ADNL channel: DHT lookup + capabilities + request, from a
+ *                 site of each kind; the tonutils kind loses a new peer's first packet's queries at its default
+ *                 rate (tonutils-go's first-contact race), so it gets TONUTILS_COLD_RUNS runs, the median is the
+ *                 figure, and `raceHits` says how many runs the race hit;
+ *       cold .ton  — also the DNS walk through the liteserver (connection set-up included), alice.ton (ours);
+ *       warm      — the connection to the site (ours) is up;
+ *       cold .adnl, site drops first-contact queries — as cold .adnl, from a site (ours) whose ADNL node always
+ *                 drops the queries and custom messages of a new peer's first packet (the race at rate 1).
  *     "head" = the response status and headers are in (the first byte a proxy can send to the browser);
  *     "body" = the first byte of the body is readable; "page" = the whole page is read.
- * The site, the DHT nodes and the devnet chain run in one worker thread, the bridge in another, the client in the
- * main thread (as the extension and a site would be separate processes).
+ * The sites, the DHT nodes and the devnet chain run in one worker thread, the bridge in another, the client in the
+ * main thread (as the extension and a site would be separate processes). HTTP_BENCH=ttfb|downloads runs one part;
+ * BENCH_PEERS and BENCH_PATHS (bench/peer-kinds.ts) cut a run down further.
  *
  * Crypto: devnet sites use OpenSSL's SHA-256/AES-CTR (node:crypto), as a real site (a C++ node) uses native crypto.
- * Downloads are measured with the client on node:crypto (`tonsite fetch`/`proxy`; the targets apply) and on noble
+ * Downloads are measured with the client on node:crypto (`tonsite fetch`/`proxy`; the goals apply) and on noble
  * (the extension's service worker). Time to first byte uses noble, the extension's path.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import WebSocket from 'ws';
+import { PEER_KINDS, TONUTILS_PART_SIZE, type PeerKind } from '../src/devnet/peers/index.ts';
 import { AdnlNode } from '../src/net/adnl/index.ts';
 import {
   adnlIdToText,
@@ -35,6 +42,7 @@ import { Gateway, type GatewayRequestLog } from '../src/net/gateway/index.ts';
 import {
   answerCapabilitiesQuery,
   capabilitiesOf,
+  HTTP_CHUNK_SIZE,
   HttpError,
   HttpServer,
   type HttpHandler,
@@ -60,23 +68,55 @@ import {
   startRelayBridge,
 } from './datagram-paths.ts';
 import { mbps, report } from './harness.ts';
+import {
+  benchPaths,
+  benchPeers,
+  best,
+  COLD_ADNL_GOAL_RTT,
+  DOWNLOAD_GOAL_MBPS,
+  median,
+  RELAY_GOAL_RATIO,
+  tonutilsSenderCeiling,
+  type BenchPath,
+} from './peer-kinds.ts';
 
 /** Downloads per figure (the first of a fresh client also warms the JIT up; all runs are listed). */
 const RUNS = 3;
 const DELAY_MS = 50;
 const COLD_RUNS = 3;
+/** Cold runs from the tonutils-kind site, whose first-contact race hits some and not others: the median of these. */
+const TONUTILS_COLD_RUNS = 9;
 const WARM_RUNS = 5;
 
+/** A site serving alice's pages and /big.bin, of one peer kind; `rldp`: the best version it speaks. */
+interface KindSite {
+  peer: PeerKind;
+  rldp: 'v1' | 'v2';
+  host: string;
+}
+
 interface SiteInfo {
-  v2: string;
-  v1: string;
+  /** The demo's alice sites of each kind (alice, alice-cpp, alice-tonutils) and an RLDP v1-only `ours` one. */
+  sites: KindSite[];
   /** The same pages from a site that drops the queries of every new peer's first packet. */
   racy: string;
+  /** The drop rate of the tonutils-kind site's first-contact race. */
+  tonutilsDropRate: number;
   blastPort: number;
   dht: unknown;
   globalConfig: unknown;
   bigSize: number;
 }
+
+/** Asked of the site worker: messages the tonutils-kind site has dropped to its first-contact race so far. */
+const DROPS_ASK = 'firstContactDrops';
+
+/** The demo site of each kind that serves alice's content (src/devnet/sites/demo-sites.ts DEMO_SITES). */
+const ALICE_OF_KIND: Record<PeerKind, string> = {
+  ours: 'alice',
+  cpp: 'alice-cpp',
+  tonutils: 'alice-tonutils',
+};
 
 type Role = 'site' | 'bridge';
 
@@ -95,7 +135,12 @@ async function runSite(): Promise<void> {
     blockIntervalMs: 0,
     demoAccounts: false,
   });
-  const [alice] = await plugin.ready;
+  const demo = await plugin.ready;
+  const ofKind = (kind: PeerKind) => {
+    const site = demo.find((d) => d.name === ALICE_OF_KIND[kind]);
+    if (!site || site.kind !== kind) throw new Error(`no demo site ${ALICE_OF_KIND[kind]} of kind ${kind}`);
+    return site;
+  };
   const v1 = await sites.startSiteServer({
     name: 'alice-v1',
     handler: sites.demoSiteHandler('alice'),
@@ -105,12 +150,22 @@ async function runSite(): Promise<void> {
   await (await dht.ready).publishAddress(v1.keyPair, v1.address);
   const racy = await startRacySite(sites.demoSiteHandler('alice'));
   await (await dht.ready).publishAddress(racy.keyPair, racy.address);
+  const tonutils = ofKind('tonutils');
+  parentPort!.on('message', (m) => {
+    if (m === DROPS_ASK) parentPort!.postMessage(tonutils.adnlNode.stats.dropped['first-contact'] ?? 0);
+  });
 
   const blastPort = await startBlaster();
+  const kindSites: KindSite[] = [];
+  for (const kind of PEER_KINDS) {
+    const site = ofKind(kind);
+    kindSites.push({ peer: kind, rldp: site.rldpVersion === 2 ? 'v2' : 'v1', host: `${site.adnl}.adnl` });
+    if (kind === 'ours') kindSites.push({ peer: kind, rldp: 'v1', host: `${v1.adnl}.adnl` });
+  }
   const info: SiteInfo = {
-    v2: `${alice.adnl}.adnl`,
-    v1: `${v1.adnl}.adnl`,
+    sites: kindSites,
     racy: `${adnlIdToText(racy.adnl.id)}.adnl`,
+    tonutilsDropRate: tonutils.profile.adnl.firstContactDropRate,
     blastPort,
     dht: (devnet.globalConfig as { dht: unknown }).dht,
     globalConfig: devnet.globalConfig,
@@ -223,7 +278,12 @@ function makeClient(
   };
 }
 
-async function download(gateway: Gateway, url: string, size: number): Promise<number> {
+/** One 20 MiB download in MB/s, and the RLDP version the gateway used with the site. */
+async function download(
+  gateway: Gateway,
+  url: string,
+  size: number,
+): Promise<{ mbps: number; version: number }> {
   const start = performance.now();
   const res = await gateway.fetch(url);
   let bytes = 0;
@@ -234,15 +294,26 @@ async function download(gateway: Gateway, url: string, size: number): Promise<nu
     bytes += r.value.length;
   }
   if (bytes !== size) throw new Error(`got ${bytes} of ${size} bytes`);
-  return mbps(bytes, (performance.now() - start) / 1000);
+  const seconds = (performance.now() - start) / 1000;
+  return { mbps: mbps(bytes, seconds), version: (await res.done).rldpVersion ?? 0 };
 }
 
-async function downloads(client: Client, host: string, size: number): Promise<number[]> {
+async function downloads(
+  client: Client,
+  host: string,
+  size: number,
+): Promise<{ runs: number[]; version: number }> {
   const warm = await client.gateway.fetch(`http://${host}/`); // connection up first
   await new Response(warm.body).arrayBuffer();
   const runs: number[] = [];
-  for (let i = 0; i < RUNS; i++) runs.push(await download(client.gateway, `http://${host}/big.bin`, size));
-  return runs;
+  const versions = new Set<number>();
+  for (let i = 0; i < RUNS; i++) {
+    const d = await download(client.gateway, `http://${host}/big.bin`, size);
+    runs.push(d.mbps);
+    versions.add(d.version);
+  }
+  if (versions.size !== 1) throw new Error(`${host}: RLDP version changed between downloads`);
+  return { runs, version: [...versions][0] };
 }
 
 interface PageTiming {
@@ -268,10 +339,14 @@ async function timePage(gateway: Gateway, url: string): Promise<PageTiming> {
   return { head, body: first, page: performance.now() - start, stages: (await res.done).stages };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const rtt = (ms: number) => Math.round((ms / DELAY_MS) * 100) / 100;
 
-function reportTtfb(kind: string, samples: PageTiming[], goal: number): void {
+function reportTtfb(
+  kind: string,
+  samples: PageTiming[],
+  goal: number,
+  extra: Record<string, unknown> = {},
+): void {
   const head = median(samples.map((s) => s.head));
   const body = median(samples.map((s) => s.body));
   const page = median(samples.map((s) => s.page));
@@ -283,6 +358,7 @@ function reportTtfb(kind: string, samples: PageTiming[], goal: number): void {
   report({
     bench: 'http.ttfb',
     kind,
+    ...extra,
     value: rtt(head),
     unit: 'RTT',
     rttMs: DELAY_MS,
@@ -291,112 +367,154 @@ function reportTtfb(kind: string, samples: PageTiming[], goal: number): void {
     pageRtt: rtt(page),
     stagesRtt: stages,
     runs: samples.length,
+    headRttRuns: samples.map((s) => rtt(s.head)),
     goal,
   });
 }
 
+/** The tonutils kind's sender ceiling (peer-kinds.ts) for a body fetched in max_chunk_size answers of 1 MiB parts. */
+function httpTonutilsCeiling(size: number): { fresh: number; drained: number } {
+  const chunks: number[] = [];
+  for (let at = 0; at < size; at += HTTP_CHUNK_SIZE) chunks.push(Math.min(HTTP_CHUNK_SIZE, size - at));
+  return tonutilsSenderCeiling(chunks, TONUTILS_PART_SIZE);
+}
+
+/** Asks the site worker how many messages the tonutils-kind site has dropped to the first-contact race. */
+function firstContactDrops(worker: Worker): Promise<number> {
+  return new Promise((resolve) => {
+    worker.once('message', (n: number) => resolve(n));
+    worker.postMessage(DROPS_ASK);
+  });
+}
+
 export default async function bench(): Promise<void> {
-  const { worker: siteWorker, info: site } = await startWorker<SiteInfo>('site');
-  const { worker: bridgeWorker, info: bridge } = await startWorker<{ url: string }>('bridge');
-  const dht = parseDhtConfig({ dht: site.dht });
-  const udp = () => openUdpSocket({ host: '127.0.0.1' });
-  const relay = () => openRelaySocket(bridgeUdpUrl(bridge.url), { WebSocket: WebSocket as never });
+  const kinds = benchPeers();
+  const paths = benchPaths();
+  const { worker: siteWorker, info: net } = await startWorker<SiteInfo>('site');
+  const { worker: bridgeWorker, info: bridge } = paths.includes('relay')
+    ? await startWorker<{ url: string }>('bridge')
+    : { worker: null, info: null };
+  const dht = parseDhtConfig({ dht: net.dht });
+  const open: Record<BenchPath, () => Promise<DatagramSocket>> = {
+    udp: () => openUdpSocket({ host: '127.0.0.1' }),
+    relay: () => openRelaySocket(bridgeUdpUrl(bridge!.url), { WebSocket: WebSocket as never }),
+  };
+  const udp = open.udp;
+  const sites = net.sites.filter((s) => kinds.includes(s.peer));
   try {
     // 1. throughput (HTTP_BENCH=ttfb skips it)
     if (process.env.HTTP_BENCH !== 'ttfb') {
-      const udpRaw = await rawBaseline(await udp(), site.blastPort);
-      const relayRaw = await rawBaseline(await relay(), site.blastPort);
-      const best = (r: number[]) => Math.max(...r);
-      const figures: Record<string, number[]> = {};
-      const cryptos = [nativePrimitives, noblePrimitives];
-      for (const crypto of cryptos) {
-        for (const [path, open] of [
-          ['udp', udp],
-          ['relay', relay],
-        ] as const) {
-          for (const version of ['v2', 'v1'] as const) {
-            const client = makeClient(open, dht, { crypto });
-            try {
-              figures[`${crypto.name}.${path}.${version}`] = await downloads(
-                client,
-                site[version],
-                site.bigSize,
-              );
-            } finally {
-              await client.close();
-            }
-          }
+      // One discarded download per crypto first, so the kind measured first does not pay for the JIT warm-up.
+      for (const crypto of [nativePrimitives, noblePrimitives]) {
+        const client = makeClient(udp, dht, { crypto });
+        try {
+          await download(client.gateway, `http://${sites[0].host}/big.bin`, net.bigSize);
+        } finally {
+          await client.close();
         }
       }
-      report({ bench: 'http.rawDatagrams', path: 'udp', value: udpRaw, unit: 'MB/s', datagram: BLAST_SIZE });
-      report({
-        bench: 'http.rawDatagrams',
-        path: 'relay',
-        value: relayRaw,
-        unit: 'MB/s',
-        datagram: BLAST_SIZE,
-      });
-      for (const crypto of cryptos) {
-        const native = crypto === nativePrimitives;
-        for (const version of ['v2', 'v1'] as const) {
-          const key = `${crypto.name}.%s.${version}`;
-          const direct = best(figures[key.replace('%s', 'udp')]);
-          const viaRelay = best(figures[key.replace('%s', 'relay')]);
+      for (const kind of kinds) {
+        // The raw datagram baseline of each path, measured again right before each kind's downloads.
+        const baseline = {} as Record<BenchPath, number>;
+        for (const path of paths) {
+          baseline[path] = await rawBaseline(await open[path](), net.blastPort);
           report({
-            bench: 'http.download20MiB',
-            path: 'udp',
-            rldp: version,
-            crypto: crypto.name,
-            value: direct,
+            bench: 'http.rawDatagrams',
+            peer: kind,
+            path,
+            value: baseline[path],
             unit: 'MB/s',
-            runs: figures[key.replace('%s', 'udp')],
-            baseline: udpRaw,
-            ...(native && version === 'v2' && { target: 25 }),
+            datagram: BLAST_SIZE,
           });
-          report({
-            bench: 'http.download20MiB',
-            path: 'relay',
-            rldp: version,
-            crypto: crypto.name,
-            value: viaRelay,
-            unit: 'MB/s',
-            runs: figures[key.replace('%s', 'relay')],
-            baseline: relayRaw,
-            ratioToDirect: Math.round((viaRelay / direct) * 100) / 100,
-            ...(native && version === 'v2' && { target: 0.7 }),
-          });
+        }
+        for (const site of sites.filter((s) => s.peer === kind)) {
+          for (const crypto of [nativePrimitives, noblePrimitives]) {
+            const got = {} as Record<BenchPath, { runs: number[]; version: number }>;
+            for (const path of paths) {
+              const client = makeClient(open[path], dht, { crypto });
+              try {
+                got[path] = await downloads(client, site.host, net.bigSize);
+              } finally {
+                await client.close();
+              }
+            }
+            const native = crypto === nativePrimitives;
+            for (const path of paths) {
+              const ratio = path === 'relay' && got.udp ? best(got.relay.runs) / best(got.udp.runs) : null;
+              report({
+                bench: 'http.download20MiB',
+                peer: kind,
+                path,
+                // The version the gateway used (the site's best: ours v1-only, else RLDP2).
+                rldp: `v${got[path].version}`,
+                crypto: crypto.name,
+                value: best(got[path].runs),
+                unit: 'MB/s',
+                runs: got[path].runs,
+                baseline: baseline[path],
+                ...(ratio !== null && { ratioToDirect: Math.round(ratio * 100) / 100 }),
+                ...(kind === 'tonutils' && { senderCeiling: httpTonutilsCeiling(net.bigSize) }),
+                ...(native && path === 'udp' && site.rldp === 'v2' && { goal: DOWNLOAD_GOAL_MBPS[kind] }),
+                ...(native && ratio !== null && site.rldp === 'v2' && { goal: RELAY_GOAL_RATIO }),
+              });
+            }
+          }
         }
       }
     }
 
     // 2. time to first byte with 50 ms per round trip
     if (process.env.HTTP_BENCH === 'downloads') return;
-    const page = `http://${site.v2}/`;
-    const coldAdnl: PageTiming[] = [];
+    const pageOf = (kind: PeerKind) =>
+      `http://${net.sites.find((s) => s.peer === kind && s.rldp === 'v2')!.host}/`;
+    const coldRuns = (kind: PeerKind) => (kind === 'tonutils' ? TONUTILS_COLD_RUNS : COLD_RUNS);
+    const coldAdnl = new Map<PeerKind, PageTiming[]>(kinds.map((k) => [k, []]));
+    /** Per tonutils run: did the site drop our first packet's queries? */
+    const raced: boolean[] = [];
     const coldTon: PageTiming[] = [];
     const coldRacy: PageTiming[] = [];
-    for (let i = 0; i < COLD_RUNS; i++) {
-      const a = makeClient(udp, dht, { delayMs: DELAY_MS });
-      coldAdnl.push(await timePage(a.gateway, page));
-      await a.close();
-      const t = makeClient(udp, dht, { delayMs: DELAY_MS, globalConfig: site.globalConfig });
+    const rounds = Math.max(...kinds.map(coldRuns), COLD_RUNS);
+    for (let i = 0; i < rounds; i++) {
+      for (const kind of kinds) {
+        if (i >= coldRuns(kind)) continue;
+        const dropsBefore = kind === 'tonutils' ? await firstContactDrops(siteWorker) : 0;
+        const a = makeClient(udp, dht, { delayMs: DELAY_MS });
+        coldAdnl.get(kind)!.push(await timePage(a.gateway, pageOf(kind)));
+        await a.close();
+        if (kind === 'tonutils') raced.push((await firstContactDrops(siteWorker)) > dropsBefore);
+      }
+      if (i >= COLD_RUNS) continue;
+      const t = makeClient(udp, dht, { delayMs: DELAY_MS, globalConfig: net.globalConfig });
       coldTon.push(await timePage(t.gateway, 'http://alice.ton/'));
       await t.close();
       const r = makeClient(udp, dht, { delayMs: DELAY_MS });
-      coldRacy.push(await timePage(r.gateway, `http://${site.racy}/`));
+      coldRacy.push(await timePage(r.gateway, `http://${net.racy}/`));
       await r.close();
     }
     const w = makeClient(udp, dht, { delayMs: DELAY_MS });
-    await timePage(w.gateway, page);
+    const alice = pageOf('ours');
+    await timePage(w.gateway, alice);
     const warm: PageTiming[] = [];
-    for (let i = 0; i < WARM_RUNS; i++) warm.push(await timePage(w.gateway, page));
+    for (let i = 0; i < WARM_RUNS; i++) warm.push(await timePage(w.gateway, alice));
     await w.close();
-    reportTtfb('cold .adnl', coldAdnl, 3.5);
-    reportTtfb('cold .ton', coldTon, 8);
-    reportTtfb('warm', warm, 1.5);
-    reportTtfb('cold .adnl, site drops first-contact queries', coldRacy, 3.5);
+    for (const kind of kinds) {
+      reportTtfb('cold .adnl', coldAdnl.get(kind)!, COLD_ADNL_GOAL_RTT, {
+        peer: kind,
+        ...(kind === 'tonutils' && {
+          firstContactDropRate: net.tonutilsDropRate,
+          raceHits: raced.filter(Boolean).length,
+          racedRuns: raced,
+        }),
+      });
+    }
+    reportTtfb('cold .ton', coldTon, 8, { peer: 'ours' });
+    reportTtfb('warm', warm, 1.5, { peer: 'ours' });
+    reportTtfb('cold .adnl, site drops first-contact queries', coldRacy, COLD_ADNL_GOAL_RTT, {
+      peer: 'ours',
+      firstContactDropRate: 1,
+    });
   } finally {
     await siteWorker.terminate();
-    await bridgeWorker.terminate();
+    await bridgeWorker?.terminate();
   }
 }

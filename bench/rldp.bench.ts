@@ -1,15 +1,18 @@
 /**
- * RLDP throughput: a 20,000,000-byte answer (ten parts, one RLDP v2 transfer) downloaded by a client over
+ * RLDP throughput: a 20,000,000-byte answer (one RLDP transfer) downloaded by our client from a server of each
+ * devnet peer kind (src/devnet/peers, `peer`: ours, cpp, tonutils — its ADNL behaviour and its RLDP options: part
+ * size, send and confirm cadence, version policy; tonutils in v2 and v1, see VERSIONS) over
  *   - direct loopback UDP, and
  *   - the bridge's WebSocket datagram relay (client ↔ WebSocket ↔ bridge ↔ UDP ↔ site),
- * with the raw datagram throughput of the same two paths measured in the same run as baselines (840-byte datagrams,
- * the size of one RLDP symbol message, blasted without any protocol).
+ * with the raw datagram throughput of the same two paths measured in the same run, right before each kind's
+ * downloads, as baselines (840-byte datagrams, the size of one RLDP symbol message, blasted without any protocol).
+ * BENCH_PEERS and BENCH_PATHS (bench/peer-kinds.ts) cut a run down.
  *
- * As in real use, the site (AdnlNode + RldpNode serving the answer) runs in its own thread and so does the bridge;
- * the client runs in the main thread. Each figure is the best of RUNS downloads; every run is listed.
+ * As in real use, the servers (AdnlNode + RldpNode serving the answer) run in their own thread and so does the
+ * bridge; the client runs in the main thread. Each figure is the best of RUNS downloads; every run is listed.
  *
- * Crypto: the site uses OpenSSL's SHA-256/AES-CTR (node:crypto), as a real TON site (a C++ node) uses native
- * crypto. The client is measured twice: `crypto: node:crypto` is `tonsite fetch`/`proxy` in Node (the target
+ * Crypto: the servers use OpenSSL's SHA-256/AES-CTR (node:crypto), as a real TON site (a C++ node) uses native
+ * crypto. The client is measured twice: `crypto: node:crypto` is `tonsite fetch`/`proxy` in Node (the goal
  * applies to it), `crypto: noble` is the pure-JavaScript path the extension's service worker runs.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -24,7 +27,9 @@ import {
   type AdnlPeer,
 } from '../src/net/adnl/index.ts';
 import { generateKeyPair, noblePrimitives, type SymmetricPrimitives } from '../src/net/crypto/index.ts';
-import { RldpNode, type RldpTransport } from '../src/net/rldp/index.ts';
+import { startDevnetAdnlServer } from '../src/devnet/adnl-server.ts';
+import { peerProfile, rldpOptionsOf, type PeerKind } from '../src/devnet/peers/index.ts';
+import { RldpNode, type RldpTransport, type RldpVersion } from '../src/net/rldp/index.ts';
 import type { DatagramSocket } from '../src/net/transport/index.ts';
 import { bridgeUdpUrl } from '../src/net/transport/relay-protocol.ts';
 import { openRelaySocket } from '../src/net/transport/relay-socket.ts';
@@ -38,38 +43,59 @@ import {
   startRelayBridge,
 } from './datagram-paths.ts';
 import { mbps, report, timeSync } from './harness.ts';
+import {
+  benchPaths,
+  benchPeers,
+  best,
+  DOWNLOAD_GOAL_MBPS,
+  RELAY_GOAL_RATIO,
+  tonutilsSenderCeiling,
+  type BenchPath,
+} from './peer-kinds.ts';
 
 const SIZE = 20_000_000;
 /** Downloads per figure (the first also warms the JIT up; all runs are listed). */
 const RUNS = 3;
 
-interface SiteInfo {
+/**
+ * The versions a kind's transfer to our client goes in. ours and cpp: RLDP2 (a cpp node has nothing else; ours
+ * answers in the query's version and our gateway asks in v2). tonutils: it answers in the version it last heard
+ * from us (tonutils-go handleMessage `useV2`), so v2 for our gateway, which asks in RLDP2 — and v1, the version
+ * tonutils-go's own client speaks, in which its 7–10 MB/s were measured.
+ */
+const VERSIONS: Record<PeerKind, RldpVersion[]> = { ours: [2], cpp: [2], tonutils: [2, 1] };
+
+interface KindSite {
+  kind: PeerKind;
   port: number;
-  blastPort: number;
   publicKey: Uint8Array;
+  partSize: number;
+}
+
+interface SiteInfo {
+  sites: KindSite[];
+  blastPort: number;
 }
 
 type WorkerRole = 'site' | 'bridge';
 
 // ---- worker side ----
 
-async function runSite(): Promise<void> {
+/** One server per kind: its ADNL behaviour (devnet adnl-server) and its RLDP options, all serving the same body. */
+async function runSite(kinds: PeerKind[]): Promise<void> {
   const body = new Uint8Array(SIZE);
   for (let i = 0; i < SIZE; i++) body[i] = (i * 2654435761) >>> 24;
-  const socket = await openUdpSocket({ host: '127.0.0.1' });
-  const port = socket.address().port;
-  const keyPair = generateKeyPair();
-  const adnl = new AdnlNode({
-    socket,
-    keyPair,
-    addresses: [{ host: '127.0.0.1', port }],
-    crypto: nativePrimitives,
-  });
-  const rldp = new RldpNode(adnl);
-  rldp.onQuery = async (_peer, data) => (data.length === 1 ? Uint8Array.of(1) : body);
-
+  const sites: KindSite[] = [];
+  for (const kind of kinds) {
+    const profile = peerProfile(kind);
+    const keyPair = generateKeyPair();
+    const { adnlNode, address } = await startDevnetAdnlServer({ keyPair, profile });
+    const rldp = new RldpNode(adnlNode, rldpOptionsOf(profile));
+    rldp.onQuery = async (_peer, data) => (data.length === 1 ? Uint8Array.of(1) : body);
+    sites.push({ kind, port: address.port, publicKey: keyPair.publicKey, partSize: profile.rldp.partSize });
+  }
   const blastPort = await startBlaster();
-  const info: SiteInfo = { port, blastPort, publicKey: keyPair.publicKey };
+  const info: SiteInfo = { sites, blastPort };
   parentPort!.postMessage(info);
 }
 
@@ -77,9 +103,14 @@ async function runBridge(): Promise<void> {
   parentPort!.postMessage(await startRelayBridge());
 }
 
-if (!isMainThread && (workerData as { rldpBench?: WorkerRole })?.rldpBench) {
-  const role = (workerData as { rldpBench: WorkerRole }).rldpBench;
-  (role === 'site' ? runSite() : runBridge()).catch((error) => {
+interface WorkerData {
+  rldpBench: WorkerRole;
+  kinds: PeerKind[];
+}
+
+if (!isMainThread && (workerData as Partial<WorkerData> | null)?.rldpBench) {
+  const data = workerData as WorkerData;
+  (data.rldpBench === 'site' ? runSite(data.kinds) : runBridge()).catch((error) => {
     console.error(error);
     process.exit(1);
   });
@@ -88,24 +119,35 @@ if (!isMainThread && (workerData as { rldpBench?: WorkerRole })?.rldpBench) {
 // ---- main side ----
 
 /** Starts this file in a worker thread (TypeScript through tsx's loader) and waits for its first message. */
-function startWorker<T>(role: WorkerRole): Promise<{ worker: Worker; info: T }> {
-  return startBenchWorker<T>(import.meta.url, { rldpBench: role });
+function startWorker<T>(role: WorkerRole, kinds: PeerKind[]): Promise<{ worker: Worker; info: T }> {
+  const data: WorkerData = { rldpBench: role, kinds };
+  return startBenchWorker<T>(import.meta.url, data);
 }
 
+/**
+ * RUNS downloads of the body from `site` by a fresh client (our RldpNode, default options) whose queries go in
+ * `version`; the site answers in that version (the query's, or, for a tonutils-kind site, the one it last heard).
+ */
 async function downloads(
   socket: DatagramSocket,
-  site: SiteInfo,
+  site: KindSite,
   crypto: SymmetricPrimitives,
+  version: RldpVersion,
 ): Promise<number[]> {
   const adnl = new AdnlNode({ socket, keyPair: generateKeyPair(), crypto });
   const rldp = new RldpNode(adnl);
   const peer: AdnlPeer = adnl.addPeer(site.publicKey, { host: '127.0.0.1', port: site.port });
-  // Sets up the ADNL channel (as getCapabilities would before an HTTP request).
-  await rldp.query(peer, Uint8Array.of(0), { maxAnswerSize: 16, timeoutMs: 10_000 });
+  // Sets up the ADNL channel (as getCapabilities would before an HTTP request); RLDP resends its symbols when a
+  // tonutils-kind site loses them to the first-contact race.
+  await rldp.query(peer, Uint8Array.of(0), { maxAnswerSize: 16, timeoutMs: 10_000, version });
   const runs: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const start = performance.now();
-    const answer = await rldp.query(peer, Uint8Array.of(1, 2), { maxAnswerSize: SIZE, timeoutMs: 120_000 });
+    const answer = await rldp.query(peer, Uint8Array.of(1, 2), {
+      maxAnswerSize: SIZE,
+      timeoutMs: 120_000,
+      version,
+    });
     const seconds = (performance.now() - start) / 1000;
     if (answer.length !== SIZE) throw new Error(`got ${answer.length} bytes`);
     runs.push(mbps(SIZE, seconds));
@@ -196,52 +238,62 @@ export default async function bench(): Promise<void> {
     });
   }
 
-  const { worker: siteWorker, info: site } = await startWorker<SiteInfo>('site');
-  const { worker: bridgeWorker, info: bridge } = await startWorker<{ url: string }>('bridge');
-  const relaySocket = () => openRelaySocket(bridgeUdpUrl(bridge.url), { WebSocket: WebSocket as never });
-  const udpSocket = () => openUdpSocket({ host: '127.0.0.1' });
+  const kinds = benchPeers();
+  const paths = benchPaths();
+  const { worker: siteWorker, info: net } = await startWorker<SiteInfo>('site', kinds);
+  const { worker: bridgeWorker, info: bridge } = paths.includes('relay')
+    ? await startWorker<{ url: string }>('bridge', kinds)
+    : { worker: null, info: null };
+  const open: Record<BenchPath, () => Promise<DatagramSocket>> = {
+    udp: () => openUdpSocket({ host: '127.0.0.1' }),
+    relay: () => openRelaySocket(bridgeUdpUrl(bridge!.url), { WebSocket: WebSocket as never }),
+  };
   try {
-    const udpRaw = await rawBaseline(await udpSocket(), site.blastPort);
-    const relayRaw = await rawBaseline(await relaySocket(), site.blastPort);
-    const best = (r: number[]) => Math.max(...r);
-    report({ bench: 'rldp.rawDatagrams', path: 'udp', value: udpRaw, unit: 'MB/s', datagram: BLAST_SIZE });
-    report({
-      bench: 'rldp.rawDatagrams',
-      path: 'relay',
-      value: relayRaw,
-      unit: 'MB/s',
-      datagram: BLAST_SIZE,
-    });
-    for (const crypto of [nativePrimitives, noblePrimitives]) {
-      const direct = await downloads(await udpSocket(), site, crypto);
-      const relay = await downloads(await relaySocket(), site, crypto);
-      const native = crypto === nativePrimitives;
-      report({
-        bench: 'rldp.transfer20MB',
-        path: 'udp',
-        crypto: crypto.name,
-        value: best(direct),
-        unit: 'MB/s',
-        version: 2,
-        runs: direct,
-        baseline: udpRaw,
-        ...(native && { target: 25 }),
-      });
-      report({
-        bench: 'rldp.transfer20MB',
-        path: 'relay',
-        crypto: crypto.name,
-        value: best(relay),
-        unit: 'MB/s',
-        version: 2,
-        runs: relay,
-        baseline: relayRaw,
-        ratioToDirect: Math.round((best(relay) / best(direct)) * 100) / 100,
-        ...(native && { target: 0.7 }),
-      });
+    for (const site of net.sites) {
+      // The raw datagram baseline of each path, measured again right before each kind's downloads.
+      const baseline = {} as Record<BenchPath, number>;
+      for (const path of paths) {
+        baseline[path] = await rawBaseline(await open[path](), net.blastPort);
+        report({
+          bench: 'rldp.rawDatagrams',
+          peer: site.kind,
+          path,
+          value: baseline[path],
+          unit: 'MB/s',
+          datagram: BLAST_SIZE,
+        });
+      }
+      for (const version of VERSIONS[site.kind]) {
+        for (const crypto of [nativePrimitives, noblePrimitives]) {
+          const runs = {} as Record<BenchPath, number[]>;
+          for (const path of paths) runs[path] = await downloads(await open[path](), site, crypto, version);
+          const native = crypto === nativePrimitives;
+          for (const path of paths) {
+            const ratio = path === 'relay' && runs.udp ? best(runs.relay) / best(runs.udp) : null;
+            report({
+              bench: 'rldp.transfer20MB',
+              peer: site.kind,
+              path,
+              crypto: crypto.name,
+              value: best(runs[path]),
+              unit: 'MB/s',
+              version,
+              partSize: site.partSize,
+              runs: runs[path],
+              baseline: baseline[path],
+              ...(ratio !== null && { ratioToDirect: Math.round(ratio * 100) / 100 }),
+              ...(site.kind === 'tonutils' && {
+                senderCeiling: tonutilsSenderCeiling([SIZE], site.partSize),
+              }),
+              ...(native && path === 'udp' && { goal: DOWNLOAD_GOAL_MBPS[site.kind] }),
+              ...(native && ratio !== null && { goal: RELAY_GOAL_RATIO }),
+            });
+          }
+        }
+      }
     }
   } finally {
     await siteWorker.terminate();
-    await bridgeWorker.terminate();
+    await bridgeWorker?.terminate();
   }
 }
