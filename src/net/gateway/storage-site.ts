@@ -27,7 +27,7 @@ export interface GatewayStorageOptions {
   /** Verified pieces kept for revisits (default: a 64 MiB in-memory cache; the extension gives IndexedDB). */
   cache?: PieceCache | null;
   swarm?: SwarmOptions;
-  /** Pieces fetched ahead of the one being streamed (default 8). */
+  /** Pieces fetched ahead of the one being streamed (default: 4 MiB of pieces, storage limits.ts PREFETCH_BYTES). */
   prefetch?: number;
 }
 
