@@ -4,7 +4,11 @@
  * in-memory double underneath and the gateway can share one node between HTTP and other users.
  */
 import type { AdnlPeer } from '../adnl/index.ts';
-import type { RldpQueryContext, RldpQueryOptions as RldpNodeQueryOptions } from '../rldp/index.ts';
+import {
+  queryFailureKind,
+  type RldpQueryContext,
+  type RldpQueryOptions as RldpNodeQueryOptions,
+} from '../rldp/index.ts';
 import { HttpError } from './errors.ts';
 
 /** Options of an RLDP query (src/net/rldp). */
@@ -36,14 +40,9 @@ export function hexOf(bytes: Uint8Array): string {
 /** Maps a failure of the RLDP/ADNL query below to an HttpError ('timeout' when the layer says so). */
 export function transportFailure(error: unknown, what: string): HttpError {
   if (error instanceof HttpError) return error;
-  const e = error as { kind?: unknown; name?: unknown; message?: unknown } | null;
-  const kind = typeof e?.kind === 'string' ? e.kind : '';
-  const message = typeof e?.message === 'string' ? e.message : String(error);
-  if (kind === 'timeout' || /timed? ?out/i.test(message)) {
-    return new HttpError('timeout', `${what}: ${message}`, { cause: error });
-  }
-  if (kind === 'closed') return new HttpError('closed', `${what}: ${message}`, { cause: error });
-  return new HttpError('transport', `${what}: ${message}`, { cause: error });
+  const message = error instanceof Error ? error.message : String(error);
+  const kind = queryFailureKind(error);
+  return new HttpError(kind === 'other' ? 'transport' : kind, `${what}: ${message}`, { cause: error });
 }
 
 /** Lets a housekeeping timer not keep a Node process alive (no-op in browsers, where timers are numbers). */

@@ -2,7 +2,7 @@
  * RLDP v1 and v2 (DIGEST §7): reliable large transfers over ADNL custom messages — RaptorQ-coded parts,
  * confirms and completes, paced sending, bounded receiving — and queries/answers on top. The layer's entry point.
  */
-export { RldpError, type RldpErrorKind } from './errors.ts';
+export { queryFailureKind, RldpError, type QueryFailureKind, type RldpErrorKind } from './errors.ts';
 export {
   RldpNode,
   type RldpNodeOptions,

@@ -53,12 +53,5 @@ export interface StoragePeerAddress {
   address: UdpAddress;
 }
 
-/** Maps a failure of an ADNL/RLDP query to its kind ('timeout' when the layer below says so). */
-export function queryFailureKind(error: unknown): 'timeout' | 'closed' | 'other' {
-  const e = error as { kind?: unknown; message?: unknown } | null;
-  const kind = typeof e?.kind === 'string' ? e.kind : '';
-  if (kind === 'timeout' || (typeof e?.message === 'string' && /timed? ?out/i.test(e.message)))
-    return 'timeout';
-  if (kind === 'closed') return 'closed';
-  return 'other';
-}
+/** Maps a failure of an ADNL/RLDP query to its kind, by the layer's typed error kind (rldp/errors.ts). */
+export { queryFailureKind } from '../rldp/index.ts';
