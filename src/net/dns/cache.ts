@@ -19,6 +19,7 @@ import {
 } from './json.ts';
 import type { DnsResolution } from './resolution.ts';
 import type { DnsResolver } from './resolver.ts';
+import { DEFAULT_NEGATIVE_TTL_SECONDS, DEFAULT_POSITIVE_TTL_SECONDS } from './limits.ts';
 
 export interface DnsCacheEntry {
   /** Unix milliseconds after which the entry is stale. */
@@ -71,9 +72,6 @@ export interface DnsCachePolicy {
   /** Unix milliseconds; injectable for tests. */
   now?: () => number;
 }
-
-export const DEFAULT_POSITIVE_TTL_SECONDS = 300;
-export const DEFAULT_NEGATIVE_TTL_SECONDS = 30;
 
 /** Cache key: the internal form of the name (so `Alice.TON.` and `alice.ton` share it) and the category. */
 export function dnsCacheKey(name: string, category: bigint): string {

@@ -17,6 +17,7 @@ import { Address, Cell } from '@ton/core';
 import { base64Decode, base64Encode } from '../transport/index.ts';
 import { asBuffer } from './bytes.ts';
 import { normalizeDnsName } from './name.ts';
+import { MAX_ITEM_CODE_BYTES, MAX_ZONES } from './limits.ts';
 
 export interface DnsZoneHint {
   /** The resolver the root is expected to name for the zone (dns_next_resolver of `\0ton`). */
@@ -43,10 +44,6 @@ export class DnsHintsError extends Error {
     this.name = 'DnsHintsError';
   }
 }
-
-/** The largest item code BoC we accept in a config (the dns-contract item is under 2 KB). */
-const MAX_ITEM_CODE_BYTES = 16_384;
-const MAX_ZONES = 16;
 
 /**
  * Mainnet. Sources: ../shared/spec/dns.json and DIGEST §9.1. The root is ConfigParam 4 of mainnet; the .ton and

@@ -13,8 +13,13 @@ export {
   type DnsErrorCode,
 } from './errors.ts';
 export {
-  MAX_NAME_BYTES,
+  DEFAULT_MAX_HOPS,
+  DEFAULT_NEGATIVE_TTL_SECONDS,
+  DEFAULT_POSITIVE_TTL_SECONDS,
   MAX_INTERNAL_BYTES,
+  MAX_NAME_BYTES,
+} from './limits.ts';
+export {
   normalizeDnsName,
   dnsLabelsTopFirst,
   encodeDnsName,
@@ -54,7 +59,6 @@ export {
   walkDns,
   guessDnsHops,
   DNS_RENEWAL_PERIOD,
-  DEFAULT_MAX_HOPS,
   type DnsWalkOptions,
   type GuessedDnsHop,
 } from './walk.ts';
@@ -76,8 +80,6 @@ export {
   CachingResolver,
   MemoryDnsCacheStore,
   dnsCacheKey,
-  DEFAULT_POSITIVE_TTL_SECONDS,
-  DEFAULT_NEGATIVE_TTL_SECONDS,
   type DnsCacheStore,
   type DnsCacheEntry,
   type DnsCachePolicy,

@@ -8,11 +8,7 @@
  * whole fits in 127 bytes (one cell).
  */
 import { DnsInvalidNameError } from './errors.ts';
-
-/** TEP-81: a domain name is at most 126 bytes of UTF-8. */
-export const MAX_NAME_BYTES = 126;
-/** dnsresolve's argument is one cell slice: at most 127 whole bytes. */
-export const MAX_INTERNAL_BYTES = 127;
+import { MAX_INTERNAL_BYTES, MAX_NAME_BYTES } from './limits.ts';
 
 const utf8 = new TextEncoder();
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });

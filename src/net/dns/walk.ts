@@ -34,11 +34,10 @@ import { dnsNameOfPrefix, encodeDnsName, normalizeDnsName } from './name.ts';
 import { DNS_PREFIX_NEXT_RESOLVER, parseDnsRecord, parseDnsRecordSet } from './records.ts';
 import type { DnsAnswer, DnsHop, DnsResolution } from './resolution.ts';
 import { EXIT_ACCOUNT_INACTIVE, type DnsresolveAnswer, type DnsSnapshot } from './source.ts';
+import { DEFAULT_MAX_HOPS } from './limits.ts';
 
 /** dns-utils.fc `one_year`: 366 days. */
 export const DNS_RENEWAL_PERIOD = 31_622_400;
-/** Each hop consumes at least one byte of at most 127, but no sane chain is this long. */
-export const DEFAULT_MAX_HOPS = 16;
 
 export interface DnsWalkOptions {
   /** Check expiry of domain items (one extra get method per item, run in parallel). Default true. */

@@ -5,9 +5,7 @@
 import { Buffer } from 'buffer';
 import { Cell } from '@ton/core';
 import { LiteError } from './errors.ts';
-
-/** Largest BoC we parse from an answer (account states and proofs are far smaller). */
-export const MAX_BOC_BYTES = 8 << 20;
+import { MAX_BOC_BYTES } from './limits.ts';
 
 /** Parses a BoC that must have exactly one root. */
 export function cellFromBoc(bytes: Uint8Array, what = 'BoC'): Cell {

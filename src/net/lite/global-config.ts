@@ -4,6 +4,7 @@
  */
 import { base64Decode, base64Encode } from '../transport/index.ts';
 import { LiteError } from './errors.ts';
+import { MAX_CONFIG_LITESERVERS } from './limits.ts';
 
 export interface LiteServerEntry {
   /** Position in the config's `liteservers` array (the bridge addresses servers by it). */
@@ -14,9 +15,6 @@ export interface LiteServerEntry {
   /** The key as written in configs (base64). */
   key: string;
 }
-
-/** Bounds a hostile config. */
-export const MAX_CONFIG_LITESERVERS = 1024;
 
 /** -2018135749 → "135.181.177.59". */
 export function int32ToIpv4(ip: number): string {

@@ -20,11 +20,18 @@ export {
   type ZeroStateIdExt,
 } from './client.ts';
 export { parseAccountState, toLiteAccountId, type AccountRef, type LiteAccountId } from './account.ts';
-export { MAX_BOC_BYTES, cellFromBoc, cellToBoc, cellsFromBoc } from './boc.ts';
+export { cellFromBoc, cellToBoc, cellsFromBoc } from './boc.ts';
 export { configParamsFromProof } from './config-proof.ts';
+export {
+  MAX_BOC_BYTES,
+  MAX_CONFIG_LITESERVERS,
+  MAX_SEQNO_HISTORY,
+  MAX_VM_STACK_DEPTH,
+  MAX_VM_STACK_VALUES,
+  MAX_VM_TUPLE_NESTING,
+} from './limits.ts';
 export { bridgeConnectors } from './connectors.ts';
 export {
-  MAX_CONFIG_LITESERVERS,
   int32ToIpv4,
   ipv4ToInt32,
   liteServerConfigEntry,
@@ -42,9 +49,6 @@ export {
 } from './query.ts';
 export { createLiteQueryHandler, type LiteRequestHandler } from './server.ts';
 export {
-  MAX_VM_STACK_DEPTH,
-  MAX_VM_STACK_VALUES,
-  MAX_VM_TUPLE_NESTING,
   decodeVmStack,
   decodeVmStackBoc,
   encodeVmStack,

@@ -10,6 +10,7 @@ import { TransportError, type StreamConnector } from '../transport/index.ts';
 import { LiteClient, type LiteCallOptions, type MasterchainInfo, type MasterchainInfoExt } from './client.ts';
 import { LiteError, LiteErrorCode, LiteServerError } from './errors.ts';
 import { liteServersFromConfig, type LiteServerEntry } from './global-config.ts';
+import { MAX_SEQNO_HISTORY } from './limits.ts';
 
 export type LiteServerState = 'idle' | 'connecting' | 'ready' | 'down';
 
@@ -89,9 +90,6 @@ interface Slot {
   retryAt: number;
   inFlight: number;
 }
-
-/** Keeps the history of the highest seqno seen (seqno, first seen at) to judge lag fairly across time. */
-const MAX_HISTORY = 256;
 
 export class LitePool {
   /** Called whenever a server's state or seqno changes (for status displays). */
@@ -404,7 +402,7 @@ export class LitePool {
     const top = this.#history[this.#history.length - 1];
     if (!top || seqno > top.seqno) {
       this.#history.push({ seqno, at: now });
-      if (this.#history.length > MAX_HISTORY) this.#history.shift();
+      if (this.#history.length > MAX_SEQNO_HISTORY) this.#history.shift();
     }
     this.#changed();
   }

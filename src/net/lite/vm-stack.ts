@@ -10,16 +10,10 @@
 import { Cell, beginCell, type Builder, type Slice, type TupleItem } from '@ton/core';
 import { cellFromBoc, cellToBoc } from './boc.ts';
 import { LiteError } from './errors.ts';
+import { MAX_VM_STACK_DEPTH, MAX_VM_STACK_VALUES, MAX_VM_TUPLE_NESTING } from './limits.ts';
 
 /** A stack value; the same shape as @ton/core's TupleItem (so TupleReader works on our results). */
 export type VmStackValue = TupleItem;
-
-/** Most values in one stack (the depth field allows 2^24; real get-method results are tiny). */
-export const MAX_VM_STACK_DEPTH = 1024;
-/** Deepest tuple nesting accepted. */
-export const MAX_VM_TUPLE_NESTING = 16;
-/** Most values in all tuples of one stack together. */
-export const MAX_VM_STACK_VALUES = 4096;
 
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
