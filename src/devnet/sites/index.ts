@@ -23,7 +23,6 @@ export {
 export {
   contentTypeOf,
   loadSiteFiles,
-  parseRange,
   serveFile,
   siteFile,
   staticHandler,

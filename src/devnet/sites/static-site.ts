@@ -11,6 +11,7 @@ import {
   type HttpServerResponse,
   type HeaderList,
 } from '../../net/http/index.ts';
+import { parseByteRange } from '../../net/storage/index.ts';
 
 export interface SiteFile {
   bytes: Uint8Array;
@@ -54,25 +55,6 @@ export function loadSiteFiles(dir: string): Map<string, SiteFile> {
   };
   walk(dir);
   return files;
-}
-
-/** Parses a single `bytes=` range against `size`; null = serve the whole file; 'unsatisfiable' = 416. */
-export function parseRange(
-  header: string,
-  size: number,
-): { start: number; end: number } | null | 'unsatisfiable' {
-  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!m || (m[1] === '' && m[2] === '')) return null; // several ranges or malformed: ignore (RFC 9110 §14.2)
-  if (m[1] === '') {
-    const suffix = Number(m[2]);
-    if (suffix === 0) return 'unsatisfiable';
-    return { start: Math.max(0, size - suffix), end: size - 1 };
-  }
-  const start = Number(m[1]);
-  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
-  if (m[2] !== '' && Number(m[2]) < start) return null;
-  if (start >= size) return 'unsatisfiable';
-  return { start, end };
 }
 
 export type Routes = Record<string, HttpHandler>;
@@ -120,7 +102,7 @@ export function serveFile(file: SiteFile, requestHeaders: HeaderList): HttpServe
   const ifRange = headerValue(requestHeaders, 'if-range');
   const range =
     rangeHeader !== null && (ifRange === null || ifRange.trim() === file.etag)
-      ? parseRange(rangeHeader, size)
+      ? parseByteRange(rangeHeader, size)
       : null;
   if (range === 'unsatisfiable') {
     return { status: 416, headers: [...common, ['Content-Range', `bytes */${size}`]] };

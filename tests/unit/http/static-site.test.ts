@@ -3,15 +3,10 @@
  * requests and the demo routes, called directly with HttpServerRequest-shaped objects.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  DEMO_COOKIES,
-  demoSiteHandler,
-  parseRange,
-  serveFile,
-  siteFile,
-} from '../../../src/devnet/sites/index.ts';
+import { DEMO_COOKIES, demoSiteHandler, serveFile, siteFile } from '../../../src/devnet/sites/index.ts';
 import { headerValue, headerValues, type HttpServerRequest } from '../../../src/net/http/index.ts';
 import { peerOf } from './memory-rldp.ts';
+import { parseByteRange } from '../../../src/net/storage/index.ts';
 
 function request(path: string, init: Partial<HttpServerRequest> = {}): HttpServerRequest {
   return {
@@ -28,7 +23,7 @@ function request(path: string, init: Partial<HttpServerRequest> = {}): HttpServe
   };
 }
 
-describe('parseRange', () => {
+describe('parseByteRange (storage serve.ts; the devnet sites use it too)', () => {
   it.each([
     ['bytes=0-9', { start: 0, end: 9 }],
     ['bytes=90-', { start: 90, end: 99 }],
@@ -42,7 +37,7 @@ describe('parseRange', () => {
     ['items=0-1', null],
     ['bytes=-', null],
   ] as const)('%s of 100 bytes', (header, expected) => {
-    expect(parseRange(header, 100)).toEqual(expected);
+    expect(parseByteRange(header, 100)).toEqual(expected);
   });
 });
 
