@@ -3,7 +3,7 @@
  * stable `code` (used in `tonsite resolve --json`) and, where a walk was under way, the hops made so far.
  */
 import type { Address } from '@ton/core';
-import type { DnsHop } from './resolution.ts';
+import type { DnsHop } from './hop.ts';
 
 export type DnsErrorCode =
   | 'invalid_name'

@@ -54,7 +54,8 @@ export {
   type DnsSmcCapability,
 } from './records.ts';
 export { EXIT_ACCOUNT_INACTIVE, type DnsSource, type DnsSnapshot, type DnsresolveAnswer } from './source.ts';
-export type { DnsHop, DnsAnswer, DnsResolution } from './resolution.ts';
+export type { DnsHop } from './hop.ts';
+export type { DnsAnswer, DnsResolution } from './resolution.ts';
 export {
   walkDns,
   guessDnsHops,

@@ -19,7 +19,8 @@ import {
   type DnsErrorCode,
 } from './errors.ts';
 import type { DnsProtocol, DnsRecord, DnsRecordSetEntry, DnsSmcCapability } from './records.ts';
-import type { DnsAnswer, DnsHop, DnsResolution } from './resolution.ts';
+import type { DnsHop } from './hop.ts';
+import type { DnsAnswer, DnsResolution } from './resolution.ts';
 
 export type DnsRecordJson =
   | { type: 'adnl'; adnl: string; adnlText: string; protocols: DnsProtocol[] | null }

@@ -1,19 +1,6 @@
 /** What a resolution returns: the answer, the hops taken (for `--trace`), and where it came from. */
-import type { Address } from '@ton/core';
+import type { DnsHop } from './hop.ts';
 import type { DnsRecord, DnsRecordSetEntry } from './records.ts';
-
-export interface DnsHop {
-  /** The resolver contract asked. */
-  contract: Address;
-  /** The dnsresolve argument it was given (internal representation, DIGEST §9.2). */
-  query: Uint8Array;
-  /** The bits it reported as resolved (0 = unknown). */
-  resolvedBits: number;
-  /** TVM exit code of the get method (EXIT_ACCOUNT_INACTIVE if the contract does not exist). */
-  exitCode: number;
-  /** The dns_next_resolver it pointed to, when it resolved only a prefix. */
-  nextResolver: Address | null;
-}
 
 export type DnsAnswer =
   | { kind: 'record'; record: DnsRecord }

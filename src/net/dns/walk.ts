@@ -32,7 +32,8 @@ import type { DnsHints } from './hints.ts';
 import { dnsItemAddress } from './item-address.ts';
 import { dnsNameOfPrefix, encodeDnsName, normalizeDnsName } from './name.ts';
 import { DNS_PREFIX_NEXT_RESOLVER, parseDnsRecord, parseDnsRecordSet } from './records.ts';
-import type { DnsAnswer, DnsHop, DnsResolution } from './resolution.ts';
+import type { DnsHop } from './hop.ts';
+import type { DnsAnswer, DnsResolution } from './resolution.ts';
 import { EXIT_ACCOUNT_INACTIVE, type DnsresolveAnswer, type DnsSnapshot } from './source.ts';
 import { DEFAULT_MAX_HOPS } from './limits.ts';
 
