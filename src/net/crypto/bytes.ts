@@ -1,4 +1,5 @@
 /** Small byte helpers shared by the crypto files (length checks, concatenation, comparison). */
+import { concatBytes as concatAll } from '../bytes.ts';
 import { CryptoError } from './errors.ts';
 
 /** Throws CryptoError unless `bytes` is a Uint8Array of exactly `length` bytes. */
@@ -13,21 +14,8 @@ export function expectAnyBytes(name: string, bytes: Uint8Array): void {
 }
 
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const p of parts) total += p.length;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return concatAll(parts);
 }
 
 /** Equality of two byte strings in time that depends only on their lengths. */
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
-  return diff === 0;
-}
+export { bytesEqual } from '../bytes.ts';

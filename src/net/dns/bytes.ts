@@ -1,18 +1,14 @@
 /** Byte helpers for the DNS layer (hex for ids in messages/JSON; uint256 <-> bytes; @ton/core boundary). */
 import { Buffer } from 'buffer';
+import { bytesFromHex } from '../bytes.ts';
 import { DnsRecordParseError } from './errors.ts';
 
-export function toHex(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += bytes[i].toString(16).padStart(2, '0');
-  return s;
-}
+export { hexOf as toHex } from '../bytes.ts';
 
 /** Strict hex (even length, [0-9a-f] any case) -> bytes; `expectLength` in bytes when given. */
 export function fromHex(hex: string, expectLength?: number): Uint8Array {
-  if (!/^([0-9a-fA-F]{2})*$/.test(hex)) throw new DnsRecordParseError(`not hex: ${hex.slice(0, 80)}`);
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  const out = bytesFromHex(hex);
+  if (!out) throw new DnsRecordParseError(`not hex: ${hex.slice(0, 80)}`);
   if (expectLength !== undefined && out.length !== expectLength) {
     throw new DnsRecordParseError(`expected ${expectLength} bytes of hex, got ${out.length}`);
   }

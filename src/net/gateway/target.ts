@@ -5,6 +5,7 @@
  */
 import { adnlIdFromText, CryptoError } from '../crypto/index.ts';
 import { GatewayError } from './errors.ts';
+import { bytesFromHex } from '../bytes.ts';
 
 export type SiteTarget =
   | { kind: 'adnl'; host: string; adnlId: Uint8Array }
@@ -20,11 +21,9 @@ export function isTonHost(hostname: string): boolean {
   return TON_HOST_SUFFIXES.some((s) => h.endsWith(s) && h.length > s.length);
 }
 
+/** A .bag host's 64 hex digits (hosts are lower case after URL parsing) → the 32-byte bag id, or null. */
 function hexToBytes(hex: string): Uint8Array | null {
-  if (!/^[0-9a-f]{64}$/.test(hex)) return null;
-  const out = new Uint8Array(32);
-  for (let i = 0; i < 32; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
+  return /^[0-9a-f]{64}$/.test(hex) ? bytesFromHex(hex, 32) : null;
 }
 
 /** Parses an absolute http:// URL of a TON host. GatewayError('url') otherwise. */

@@ -31,11 +31,7 @@ export interface AdnlQuerier {
 }
 
 /** Hex of an id, for map keys. */
-export function hexOf(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += (bytes[i] < 16 ? '0' : '') + bytes[i].toString(16);
-  return s;
-}
+export { hexOf } from '../bytes.ts';
 
 /** Maps a failure of the RLDP/ADNL query below to an HttpError ('timeout' when the layer says so). */
 export function transportFailure(error: unknown, what: string): HttpError {

@@ -1,20 +1,5 @@
-/** Small byte helpers of the RLDP layer. */
-
-const HEX: string[] = [];
-for (let i = 0; i < 256; i++) HEX.push(i.toString(16).padStart(2, '0'));
-
-/** Lower-case hex of `bytes` (map keys for transfer and peer ids). */
-export function hexOf(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += HEX[bytes[i]];
-  return s;
-}
-
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+/** Small byte helpers of the RLDP layer (hex keys for transfer and peer ids: src/net/bytes.ts). */
+export { bytesEqual, hexOf } from '../bytes.ts';
 
 /** A copy of `id` with every bit inverted: the answer's transfer id (C++ get_responce_transfer_id). */
 export function invertId(id: Uint8Array): Uint8Array {
