@@ -1,7 +1,7 @@
 /** src/net/dht: TON DHT — objects and their checks, iterative lookup, client over ADNL-UDP, server handlers. */
 export { DhtError, DhtParseError, DhtVerifyError, DhtNotFoundError, DhtTimeoutError } from './errors.ts';
 export * from './limits.ts';
-export { xorDistance, compareDistance, compareBytes, bucketIndex, sortByDistance } from './distance.ts';
+
 export {
   makeAddressList,
   readAddressList,
@@ -10,7 +10,7 @@ export {
   type AddressListInfo,
 } from './address-list.ts';
 export { keyIdOf, ed25519PublicKeyTl, type PublicKeyTl } from './public-key.ts';
-export { checkDhtKey, makeDhtKey, dhtKeyId, addressKeyId, overlayNodesKeyId, type DhtKeyTl } from './key.ts';
+export { dhtKeyId, addressKeyId, overlayNodesKeyId, type DhtKeyTl } from './key.ts';
 export { verifyDhtNode, signDhtNode, dhtNodeSignedBytes, type DhtNodeInfo, type DhtNodeTl } from './node.ts';
 export {
   overlayIdOf,
@@ -24,7 +24,6 @@ export {
 } from './overlay.ts';
 export {
   verifyDhtValue,
-  isAcceptable,
   makeSignedValue,
   makeOverlayNodesValue,
   keyDescriptionSignedBytes,
@@ -60,16 +59,13 @@ export {
   type FindNodesResult,
 } from './lookup.ts';
 export { parseDhtConfig, dhtConfigToJson, dhtNodeToJson, dhtNodeFromJson, type DhtConfig } from './config.ts';
-export { RoutingTable, DEFAULT_BUCKET_SIZE } from './routing-table.ts';
-export { mergeStoredValue } from './store-rules.ts';
+
 export { DhtServer, type DhtServerOptions, type DhtServerStats, type QueryServingNode } from './server.ts';
 export { MemoryDhtCache, type DhtCache, type DhtCacheEntry } from './cache.ts';
 export { DhtClient, type DhtClientOptions, type DhtTransport, type LookupFlags } from './client.ts';
 export {
   lookupAdnlAddress,
   lookupAdnlAddresses,
-  resolvedAddressToJson,
-  dhtErrorCode,
   type LookupAdnlAddressOptions,
   type AdnlAddressJson,
   type AdnlAddressLookupJson,

@@ -12,16 +12,9 @@ export {
   DnsSourceError,
   type DnsErrorCode,
 } from './errors.ts';
-export {
-  DEFAULT_MAX_HOPS,
-  DEFAULT_NEGATIVE_TTL_SECONDS,
-  DEFAULT_POSITIVE_TTL_SECONDS,
-  MAX_INTERNAL_BYTES,
-  MAX_NAME_BYTES,
-} from './limits.ts';
+export { MAX_NAME_BYTES } from './limits.ts';
 export {
   normalizeDnsName,
-  dnsLabelsTopFirst,
   encodeDnsName,
   decodeDnsLabels,
   decodeDnsName,
@@ -40,11 +33,6 @@ export {
   dnsCategoryLabel,
 } from './categories.ts';
 export {
-  DNS_PREFIX_ADNL,
-  DNS_PREFIX_NEXT_RESOLVER,
-  DNS_PREFIX_SMC,
-  DNS_PREFIX_STORAGE,
-  DNS_PREFIX_TEXT,
   parseDnsRecord,
   parseDnsRecordSet,
   buildDnsRecord,
@@ -69,9 +57,7 @@ export {
   dnsHintsToJson,
   DnsHintsError,
   MAINNET_DNS_HINTS,
-  MAINNET_ZERO_STATE_FILE_HASH,
   TESTNET_DNS_HINTS,
-  TESTNET_ZERO_STATE_FILE_HASH,
   type DnsHints,
   type DnsHintsJson,
   type DnsZoneHint,
@@ -91,7 +77,6 @@ export {
   resolutionToJson,
   resolutionFromJson,
   errorToJson,
-  cachedErrorFromJson,
   type DnsRecordJson,
   type DnsHopJson,
   type DnsAnswerJson,
@@ -100,7 +85,7 @@ export {
 } from './json.ts';
 export { dnsItemIndex, dnsItemAddress } from './item-address.ts';
 export { DNS_ROOT_CONFIG_PARAM, dnsRootFromConfigParam, dnsRootConfigParam } from './root-config.ts';
-export { toHex as dnsHex, fromHex as dnsFromHex } from './bytes.ts';
+export { fromHex as dnsFromHex } from './bytes.ts';
 export { LiteDnsSource, liteDnsSources, type LiteDnsSourceOptions } from './lite-source.ts';
 export {
   nativeDnsresolve,

@@ -5,23 +5,16 @@
  */
 export { StorageError, type StorageErrorKind } from './errors.ts';
 export * from './limits.ts';
-export { hexOf, bytes32FromHex } from './bytes.ts';
+export { hexOf } from './bytes.ts';
 export {
   buildTorrentInfo,
   parseTorrentInfo,
-  pieceLength,
-  torrentInfoFields,
-  torrentInfoFromCell,
   type TorrentInfo,
   type TorrentInfoFields,
 } from './torrent-info.ts';
 export {
-  FEC_INFO_NONE,
-  TORRENT_HEADER_MAGIC,
   buildTorrentHeader,
-  checkFileNames,
   checkHeaderFitsInfo,
-  nameProblem,
   parseTorrentHeader,
   type BagFile,
   type TorrentHeader,
@@ -30,7 +23,6 @@ export { MerkleTree, leafCellHash, merkleDepth, verifyPieceProof, type PieceProo
 export { bagOverlayId, unwrapOverlayQuery, wrapOverlayQuery } from './overlay.ts';
 export {
   OK,
-  PONG,
   decodeOk,
   decodeOverlayNodesAnswer,
   decodePieceAnswer,
@@ -39,11 +31,9 @@ export {
   decodeTorrentInfoAnswer,
   encodeAddUpdate,
   encodeGetPiece,
-  encodeGetRandomPeers,
   encodeGetTorrentInfo,
   encodePieceAnswer,
   encodePing,
-  encodeTorrentInfoAnswer,
   type StorageQuery,
   type StorageState,
   type StorageUpdate,
@@ -51,7 +41,7 @@ export {
 export { BagData } from './bag-data.ts';
 export { createBag, type BagFileInput, type BuiltBag, type CreateBagOptions } from './create.ts';
 export { HavePieces } from './have-pieces.ts';
-export { SessionTable, applyUpdate, randomSessionId, type StorageSession } from './sessions.ts';
+export { SessionTable, applyUpdate, type StorageSession } from './sessions.ts';
 export {
   queryFailureKind,
   type IncomingRldpContext,
@@ -73,7 +63,6 @@ export { OpenBag, type BagReadStats } from './bag.ts';
 export { StorageClient, type OpenOptions, type StorageClientOptions } from './client.ts';
 export { contentTypeOf } from './content-type.ts';
 export {
-  bagPathOf,
   parseByteRange,
   serveBagFile,
   type BagHeaderList,
