@@ -8,7 +8,12 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPair } from '../../src/net/crypto/index.ts';
-import { decodeHttpRequest, encodeHttpResponse, type HttpResponseHead } from '../../src/net/http/index.ts';
+import {
+  HTTP_REQUEST_ID,
+  decodeHttpRequest,
+  encodeHttpResponse,
+  type HttpResponseHead,
+} from '../../src/net/http/index.ts';
 import { startSiteServer, type SiteServer } from '../../src/devnet/sites/index.ts';
 import { createNodeGateway, type NodeGateway } from '../../src/node/proxy/node-gateway.ts';
 import { startTonProxy, type TonProxy } from '../../src/node/proxy/server.ts';
@@ -36,7 +41,8 @@ beforeAll(async () => {
     rldpVersion: 2,
     handler: () => ({ status: 500 }),
   });
-  // Raw http.response bytes instead of our HttpServer's checked ones.
+  // Raw http.response bytes instead of our HttpServer's checked ones (its http.request route taken away first).
+  site.rldpNode.queryRoutes.unregister({ tlId: HTTP_REQUEST_ID });
   site.rldpNode.onQuery = async (_peer, data) => {
     const request = decodeHttpRequest(data);
     const answer = ANSWERS[new URL(request.url).pathname];

@@ -7,9 +7,9 @@
 import { AdnlNode, type AdnlAddress } from '../../net/adnl/index.ts';
 import { adnlIdToText, type KeyPair } from '../../net/crypto/index.ts';
 import {
-  answerCapabilitiesQuery,
-  HttpError,
   HttpServer,
+  routeCapabilities,
+  routeHttpServer,
   type HttpHandler,
   type HttpServerOptions,
 } from '../../net/http/index.ts';
@@ -66,18 +66,13 @@ export async function startSiteServer(options: SiteServerOptions): Promise<SiteS
   // Versions not spoken are ignored as unknown custom messages (an old proxy: rldp2.*; C++ 2026.06: rldp.*).
   const rldpNode = new RldpNode(adnlNode, rldpOptionsOf(profile));
   const http = new HttpServer(rldpNode, options.handler, options.http);
-  rldpNode.onQuery = (peer, data, ctx) =>
-    http.handleQuery(peer, data, ctx) ?? Promise.reject(new HttpError('protocol', 'not an HTTP query'));
-  const ours = capabilitiesAnswerOf(profile);
-  adnlNode.onQuery = async (peer, query) => {
-    const served = answerCapabilitiesQuery(query, ours);
-    if (!served) return null;
-    // Our own transfers to this client (request-body pulls) use the best version both sides speak, unless the
-    // profile follows the traffic instead (tonutils-go).
-    const pinned = pinnedVersionFor(profile, served.peerCapabilities);
+  routeHttpServer(rldpNode.queryRoutes, http);
+  // Our own transfers to this client (request-body pulls) use the best version both sides speak, unless the
+  // profile follows the traffic instead (tonutils-go).
+  routeCapabilities(adnlNode.queryRoutes, capabilitiesAnswerOf(profile), (peer, peerCapabilities) => {
+    const pinned = pinnedVersionFor(profile, peerCapabilities);
     if (pinned !== null) rldpNode.setPeerVersion(peer.id, pinned);
-    return served.answer;
-  };
+  });
   return {
     name: options.name,
     adnlId: adnlNode.id,

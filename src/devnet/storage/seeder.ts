@@ -43,9 +43,7 @@ export async function startSeeder(options: SeederOptions): Promise<Seeder> {
   const rldpNode = new RldpNode(adnlNode, rldpOptionsOf(profile));
   const server = new StorageServer({ adnl: adnlNode, rldp: rldpNode, keyPair: options.keyPair });
   for (const bag of options.bags) server.addBag(bag);
-  adnlNode.onQuery = (peer, query) => server.handleAdnlQuery(peer, query) ?? Promise.resolve(null);
-  rldpNode.onQuery = (peer, data, ctx) =>
-    server.handleRldpQuery(peer, data, ctx) ?? Promise.reject(new Error('not a storage query'));
+  server.routeOn({ adnl: adnlNode.queryRoutes, rldp: rldpNode.queryRoutes });
   let stopped = false;
   return {
     kind: profile.kind,

@@ -46,5 +46,14 @@ export {
   type AdnlTcpServeOptions,
   type AdnlTcpServerSession,
 } from './tcp-server.ts';
+export {
+  MessageRouter,
+  RouterError,
+  routerInSlot,
+  tlIdOf,
+  type Registrar,
+  type RouteKey,
+  type RouterErrorKind,
+} from './router.ts';
 // ADNL over UDP (DIGEST §4): AdnlNode (client and server roles), packets, channels, parts.
 export * from './udp/index.ts';

@@ -11,8 +11,9 @@
  * the sender's ADNL id, it joins the routing table. Queries that fail to parse or to store get no answer (ADNL
  * has no error answer; the client's query times out), as in C++.
  */
+import type { Registrar } from '../adnl/index.ts';
 import type { KeyPair } from '../crypto/index.ts';
-import { tlEncode, type TlCtor } from '../tl/index.ts';
+import { tlEncode, tlId, type TlCtor } from '../tl/index.ts';
 import type { UdpAddress } from './address-list.ts';
 import { bytesEqual } from './bytes.ts';
 import { decodeIncomingQuery } from './codec.ts';
@@ -41,10 +42,20 @@ export interface DhtServerOptions {
   now?: () => number;
 }
 
-/** The minimal AdnlNode surface a DhtServer attaches to (src/net/adnl AdnlNode satisfies it). */
+/** The minimal AdnlNode surface a DhtServer attaches to (src/net/adnl AdnlNode satisfies it): its query router. */
 export interface QueryServingNode<P extends { readonly id: Uint8Array } = { readonly id: Uint8Array }> {
-  onQuery: ((peer: P, query: Uint8Array) => Promise<Uint8Array | null>) | null;
+  readonly queryRoutes: Registrar<(peer: P, query: Uint8Array) => Promise<Uint8Array | null>>;
 }
+
+/** The queries a DHT node serves, and the `dht.query node:dht.node` prefix that may come before any of them. */
+const DHT_QUERY_IDS = [
+  'dht.query',
+  'dht.ping',
+  'dht.findNode',
+  'dht.findValue',
+  'dht.store',
+  'dht.getSignedAddressList',
+] as const;
 
 export interface DhtServerStats {
   ping: number;
@@ -149,9 +160,15 @@ export class DhtServer {
     }
   }
 
-  /** Serves DHT queries on an ADNL node (replaces its onQuery). */
-  attach<P extends { readonly id: Uint8Array }>(adnl: QueryServingNode<P>): void {
-    adnl.onQuery = async (peer, query) => this.handle(query, peer.id);
+  /**
+   * Serves DHT queries on an ADNL node: registers the dht.* queries (and the dht.query prefix) on its query router;
+   * other queries stay with the node's other handlers. Returns the function that removes the registration.
+   */
+  attach<P extends { readonly id: Uint8Array }>(adnl: QueryServingNode<P>): () => void {
+    return adnl.queryRoutes.register(
+      DHT_QUERY_IDS.map((name) => ({ tlId: tlId(name) })),
+      async (peer, query) => this.handle(query, peer.id),
+    );
   }
 
   #learn(announced: DhtNodeTl, fromId: Uint8Array): void {

@@ -12,13 +12,13 @@
  * Caching: resolved sites (host → ADNL id) for `siteTtlMs`; connections per ADNL id (peer + RLDP version) until
  * a request on them fails; in-flight resolutions are shared by concurrent requests.
  */
-import type { AdnlNode, AdnlPeer } from '../adnl/index.ts';
+import { routerInSlot, type AdnlNode, type AdnlPeer, type Registrar } from '../adnl/index.ts';
 import type { DnsRecord, DnsResolver } from '../dns/index.ts';
 import {
-  answerCapabilitiesQuery,
   capabilitiesOf,
   HttpClient,
-  HttpError,
+  routeCapabilities,
+  routeHttpClient,
   type HttpClientOptions,
   type IncomingQueryContext,
   type RldpTransport,
@@ -35,9 +35,13 @@ import { createStorageClient, fetchBagSite, type GatewayStorageOptions } from '.
 import { parseTonUrl, type SiteTarget } from './target.ts';
 import type { AddressResolver, GatewayFetchInit, GatewayResponse, StaticPeer } from './types.ts';
 
+type RldpQueryHandler = (peer: AdnlPeer, data: Uint8Array, ctx: IncomingQueryContext) => Promise<Uint8Array>;
+
 /** What the gateway needs from an RLDP node (src/net/rldp RldpNode). */
 export interface GatewayRldp extends RldpTransport {
-  onQuery: ((peer: AdnlPeer, data: Uint8Array, ctx: IncomingQueryContext) => Promise<Uint8Array>) | null;
+  /** The node's query router (RldpNode.queryRoutes); without one, a router is put in the onQuery slot. */
+  readonly queryRoutes?: Registrar<RldpQueryHandler>;
+  onQuery: RldpQueryHandler | null;
   setPeerVersion(peerId: Uint8Array, version: 1 | 2): void;
   stats?(peerId?: Uint8Array): { bytesIn: number; bytesOut: number; retransmits: number; version: 1 | 2 };
   close(): void;
@@ -89,6 +93,8 @@ export class Gateway {
     storage: StorageClient;
   }> | null = null;
   #ownsAdnl = false;
+  /** Removes the HTTP and capabilities registrations (storage.close() removes its overlays). */
+  #unroute: (() => void) | null = null;
   #seq = 0;
   #closed = false;
 
@@ -124,20 +130,18 @@ export class Gateway {
     const http = new HttpClient(rldp, o.http);
     const dht = typeof o.dht === 'function' ? o.dht(adnl) : (o.dht ?? null);
     const storage = createStorageClient(adnl, rldp, dht, o.storage);
-    // Seeders ask inside the overlays of bags we have open (storage.ping, storage.addUpdate); the rest is HTTP.
-    rldp.onQuery = (peer, data, ctx) =>
-      storage.handleRldpQuery(peer, data, ctx) ??
-      http.handleQuery(peer, data, ctx) ??
-      Promise.reject(new HttpError('protocol', 'unexpected RLDP query'));
-    // Answer the sites' capabilities queries on ADNL (C++ peers ask too); other queries go to whoever was there.
-    const previous = adnl.onQuery;
-    adnl.onQuery = async (peer, query) => {
-      const served = answerCapabilitiesQuery(query, this.#ours);
-      if (served) return served.answer;
-      const storageAnswer = storage.handleAdnlQuery(peer, query);
-      if (storageAnswer) return storageAnswer;
-      return previous ? previous(peer, query) : null;
+    // Seeders ask inside the overlays of bags we have open (storage.ping, storage.addUpdate), sites pull request
+    // bodies (http.getNextPayloadPart) and ask our capabilities on ADNL (C++ peers ask too); other queries stay
+    // with the nodes' onQuery fallbacks (whoever set them; unanswered when none).
+    const adnlQueries = (adnl as Partial<Pick<AdnlNode, 'queryRoutes'>>).queryRoutes ?? routerInSlot(adnl);
+    const rldpQueries = rldp.queryRoutes ?? routerInSlot(rldp);
+    const unrouteBodies = routeHttpClient(rldpQueries, http);
+    const unrouteCapabilities = routeCapabilities(adnlQueries, this.#ours);
+    this.#unroute = () => {
+      unrouteBodies();
+      unrouteCapabilities();
     };
+    storage.routeOn({ adnl: adnlQueries, rldp: rldpQueries });
     return { adnl, rldp, http, dht, storage };
   }
 
@@ -239,6 +243,7 @@ export class Gateway {
     this.#closed = true;
     const stack = this.#stack ? await this.#stack.catch(() => null) : null;
     if (!stack) return;
+    this.#unroute?.();
     stack.http.close();
     stack.storage.close();
     stack.rldp.close();

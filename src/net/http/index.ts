@@ -41,6 +41,7 @@ export {
   queryCapabilities,
   rldpVersionFor,
 } from './capabilities.ts';
+export { routeCapabilities, routeHttpClient, routeHttpServer } from './routes.ts';
 export { ChunkReader, type BodySource, type ChunkReaderOptions } from './body.ts';
 export { RequestBodies } from './request-body.ts';
 export {

@@ -1,12 +1,16 @@
 /**
- * RldpNode: RLDP v1 and v2 over one ADNL node's custom messages, both directions (DIGEST §7). It takes over the
- * node's onCustom (other custom messages are passed to the handler that was there before).
+ * RldpNode: RLDP v1 and v2 over one ADNL node's custom messages, both directions (DIGEST §7). It registers for the
+ * rldp.* / rldp2.* part, confirm and complete constructors of the versions it speaks on the node's custom-message
+ * router (AdnlNode.customRoutes, adnl/router.ts); the others stay with whoever handles them (or nobody: dropped). A
+ * transport without a router (in-memory test pipes) has its onCustom slot taken over instead, and every custom
+ * message that is not ours passed to the handler that was there before.
  *
  * Queries (DIGEST §7.1): rldp.query with a random query id, max_answer_size and an absolute unix-time timeout goes
  * out as a transfer with a random id; the answer is expected on that id with every bit inverted, and only up to
  * max_answer_size (its size is checked from the first symbol, before anything is allocated). Incoming queries
- * reach onQuery; its answer goes back on the inverted id, in the RLDP version the query arrived in, refused if it
- * exceeds the asker's max_answer_size, with a deadline of the query's timeout capped at 60 s (C++ RldpIn).
+ * reach the handler registered for them on `queryRoutes` (by TL id or overlay id), else onQuery; the answer goes
+ * back on the inverted id, in the RLDP version the query arrived in, refused if it exceeds the asker's
+ * max_answer_size, with a deadline of the query's timeout capped at 60 s (C++ RldpIn).
  *
  * Part sizes (DIGEST §7.4): transfers we send are cut into `partSize`-byte parts (2,000,000 unless set); incoming
  * ones are taken in whatever part size their sender declares within our limits (part-layout.ts), or only in
@@ -15,10 +19,21 @@
  * One scheduler (scheduler.ts, a single timer) drives every peer connection: acknowledgement delays, the pacer, loss
  * timers and deadlines. Nothing from the wire can throw out of the ADNL callback: malformed or refused input is counted.
  */
-import type { AdnlPeer } from '../adnl/index.ts';
+import { MessageRouter, type AdnlPeer, type Registrar } from '../adnl/index.ts';
 import { randomBytes } from '../crypto/index.ts';
 import { bytesEqual, hexOf, invertId } from './bytes.ts';
-import { decodeRldpWire, isRldpWireId, peekId, wireVersion } from './codec.ts';
+import {
+  ID_COMPLETE_V1,
+  ID_COMPLETE_V2,
+  ID_CONFIRM_V1,
+  ID_CONFIRM_V2,
+  ID_PART_V1,
+  ID_PART_V2,
+  decodeRldpWire,
+  isRldpWireId,
+  peekId,
+  wireVersion,
+} from './codec.ts';
 import { Connection, type ConnectionHost, type RldpPeerStats } from './connection.ts';
 import { RldpError } from './errors.ts';
 import type { InboundTransfer } from './inbound.ts';
@@ -40,11 +55,21 @@ import {
   type RldpPayload,
 } from './message.ts';
 
+type CustomHandler = (peer: AdnlPeer, data: Uint8Array) => void;
+
 /** The part of AdnlNode RLDP uses (AdnlNode satisfies it; tests plug in an in-memory pipe). */
 export interface RldpTransport {
-  onCustom: ((peer: AdnlPeer, data: Uint8Array) => void) | null;
+  /** The custom-message router RLDP registers on (AdnlNode.customRoutes); without one, onCustom is taken over. */
+  readonly customRoutes?: Registrar<CustomHandler>;
+  onCustom: CustomHandler | null;
   sendCustom(peer: AdnlPeer, data: Uint8Array): void;
 }
+
+/** The wire constructors of each RLDP version (codec.ts). */
+const WIRE_IDS: Record<RldpVersion, number[]> = {
+  1: [ID_PART_V1, ID_CONFIRM_V1, ID_COMPLETE_V1],
+  2: [ID_PART_V2, ID_CONFIRM_V2, ID_COMPLETE_V2],
+};
 
 export interface RldpQueryOptions {
   /** Largest answer (its data) we accept; the peer learns it and our receiver enforces it. */
@@ -150,6 +175,9 @@ const perf = (globalThis as { performance?: { now(): number } }).performance;
 const MAX_TIMEOUT_MS = 0x7fffffff;
 
 export class RldpNode {
+  /** Incoming queries by TL id / overlay id (adnl/router.ts): http.request, storage overlays, … */
+  readonly queryRoutes = new MessageRouter<RldpQueryHandler>();
+  /** Fallback for queries no handler in `queryRoutes` claims (none: the query is dropped unanswered). */
   onQuery: RldpQueryHandler | null = null;
   /** One-way rldp.message payloads. */
   onMessage: ((peer: AdnlPeer, data: Uint8Array) => void) | null = null;
@@ -163,8 +191,10 @@ export class RldpNode {
   };
   readonly limits: RldpLimits;
   readonly #transport: RldpTransport;
-  readonly #previousOnCustom: ((peer: AdnlPeer, data: Uint8Array) => void) | null;
-  readonly #ownOnCustom: (peer: AdnlPeer, data: Uint8Array) => void;
+  /** Takes our registrations off the transport's router, or hands its onCustom slot back. */
+  readonly #detach: () => void;
+  /** The handler that was in the transport's onCustom slot (transports without a router only). */
+  readonly #previousOnCustom: CustomHandler | null;
   readonly #now: () => number;
   readonly #clock: () => number;
   readonly #random: (n: number) => Uint8Array;
@@ -238,9 +268,18 @@ export class RldpNode {
       wake: (connection, at) => this.#scheduler.wake(connection, at),
     };
     this.#scheduler = new Scheduler<Connection>(this.#now, () => this.counters.refused++);
-    this.#previousOnCustom = transport.onCustom;
-    this.#ownOnCustom = (peer, data) => this.#onCustom(peer, data);
-    transport.onCustom = this.#ownOnCustom;
+    const own: CustomHandler = (peer, data) => this.#onCustom(peer, data);
+    if (transport.customRoutes) {
+      this.#previousOnCustom = null;
+      const ids = [...this.#versions].flatMap((v) => WIRE_IDS[v]).map((tlId) => ({ tlId }));
+      this.#detach = transport.customRoutes.register(ids, own);
+    } else {
+      this.#previousOnCustom = transport.onCustom;
+      transport.onCustom = own;
+      this.#detach = () => {
+        if (transport.onCustom === own) transport.onCustom = this.#previousOnCustom;
+      };
+    }
   }
 
   // ---- versions and statistics ----
@@ -391,7 +430,7 @@ export class RldpNode {
     connection.send(this.#random(32), payload, version, deadline, () => {});
   }
 
-  /** Stops everything: pending queries fail with RldpError('closed'); the ADNL handler is handed back. */
+  /** Stops everything: pending queries fail with RldpError('closed'); the ADNL registrations are removed. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -400,7 +439,7 @@ export class RldpNode {
     for (const c of this.#connections.values()) c.close(error);
     this.#connections.clear();
     this.#scheduler.stop();
-    if (this.#transport.onCustom === this.#ownOnCustom) this.#transport.onCustom = this.#previousOnCustom;
+    this.#detach();
   }
 
   #settle(key: string, result: Error | Uint8Array): void {
@@ -535,7 +574,7 @@ export class RldpNode {
     transfer: InboundTransfer,
     q: Extract<RldpPayload, { kind: 'query' }>,
   ): void {
-    const handler = this.onQuery;
+    const handler = this.queryRoutes.route(q.data) ?? this.onQuery;
     if (!handler || this.#serving >= this.limits.maxServingQueries) {
       this.counters.queriesDropped++;
       return;

@@ -19,6 +19,7 @@ import {
   encodeTorrentInfoAnswer,
   type StorageQuery,
 } from './protocol.ts';
+import { OverlayRoutes, type StorageRouters } from './routes.ts';
 import { SessionTable, applyPending, applyUpdate, deferUpdate } from './sessions.ts';
 import { BagSwarm, type SwarmOptions } from './swarm.ts';
 import { parseTorrentInfo, type TorrentInfo } from './torrent-info.ts';
@@ -60,6 +61,7 @@ export class StorageClient {
   readonly #sessions = new SessionTable();
   /** By overlay id hex, least recently used first. */
   readonly #bags = new Map<string, BagEntry>();
+  #routes: OverlayRoutes | null = null;
   #closed = false;
 
   constructor(options: StorageClientOptions) {
@@ -96,11 +98,29 @@ export class StorageClient {
       for (const [k, old] of this.#bags) {
         if (this.#bags.size < max) break;
         old.swarm.close();
+        this.#routes?.remove(old.swarm.overlayId);
         this.#bags.delete(k);
       }
     }
     this.#bags.set(key, entry);
+    this.#routes?.add(overlayId);
     return entry;
+  }
+
+  /**
+   * Registers the overlay of every bag held, now and later, on a node's query routers (routes.ts), so that the
+   * seeders' queries (storage.ping, storage.addUpdate, …) reach us without the node's onQuery slots. Once per client.
+   */
+  routeOn(routers: StorageRouters): void {
+    if (this.#routes) throw new StorageError('protocol', 'storage client routed already');
+    const routes = new OverlayRoutes(
+      routers,
+      (peer, query) => this.handleAdnlQuery(peer, query) ?? Promise.resolve(null),
+      (peer, data, ctx) =>
+        this.handleRldpQuery(peer, data, ctx) ?? Promise.reject(new StorageError('closed', 'bag not open')),
+    );
+    for (const e of this.#bags.values()) routes.add(e.swarm.overlayId);
+    this.#routes = routes;
   }
 
   /**
@@ -153,6 +173,7 @@ export class StorageClient {
   close(): void {
     this.#closed = true;
     for (const e of this.#bags.values()) e.swarm.close();
+    this.#routes?.clear();
     this.#bags.clear();
   }
 

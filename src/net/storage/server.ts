@@ -34,6 +34,7 @@ import {
 } from './protocol.ts';
 import { SessionTable, applyUpdate } from './sessions.ts';
 import type { TorrentInfo } from './torrent-info.ts';
+import { OverlayRoutes, type StorageRouters } from './routes.ts';
 import type { IncomingRldpContext, StorageAdnl, StorageRldp } from './transport.ts';
 
 /** A bag a server can seed (createBag's BuiltBag is one). */
@@ -81,6 +82,7 @@ export class StorageServer {
   readonly #bags = new Map<string, Served>();
   readonly #sessions = new SessionTable();
   readonly #stats = { queries: 0, piecesServed: 0, bytesServed: 0, refused: 0 };
+  #routes: OverlayRoutes | null = null;
   #closed = false;
 
   constructor(options: StorageServerOptions) {
@@ -101,6 +103,7 @@ export class StorageServer {
     const overlayId = bagOverlayId(bag.info.bagId);
     const key = hexOf(overlayId);
     if (this.#bags.has(key)) return;
+    this.#routes?.add(overlayId);
     this.#bags.set(key, {
       bag,
       key,
@@ -111,7 +114,25 @@ export class StorageServer {
   }
 
   removeBag(bagId: Uint8Array): void {
-    this.#bags.delete(hexOf(bagOverlayId(bagId)));
+    const overlayId = bagOverlayId(bagId);
+    this.#routes?.remove(overlayId);
+    this.#bags.delete(hexOf(overlayId));
+  }
+
+  /**
+   * Registers the overlay of every bag seeded, now and later, on a node's query routers (routes.ts), so that
+   * the node's storage queries reach handleAdnlQuery / handleRldpQuery without its onQuery slots. Once per server.
+   */
+  routeOn(routers: StorageRouters): void {
+    if (this.#routes) throw new StorageError('protocol', 'storage server routed already');
+    const routes = new OverlayRoutes(
+      routers,
+      (peer, query) => this.handleAdnlQuery(peer, query) ?? Promise.resolve(null),
+      (peer, data, ctx) =>
+        this.handleRldpQuery(peer, data, ctx) ?? Promise.reject(new StorageError('closed', 'not seeding')),
+    );
+    for (const served of this.#bags.values()) routes.add(served.overlayId);
+    this.#routes = routes;
   }
 
   get bagIds(): Uint8Array[] {
@@ -140,6 +161,7 @@ export class StorageServer {
 
   close(): void {
     this.#closed = true;
+    this.#routes?.clear();
     this.#bags.clear();
   }
 

@@ -1,5 +1,12 @@
 /** ADNL over UDP (DIGEST §4): packets, channels, parts, peers — one AdnlNode for client and server roles. */
-export { AdnlNode, type AdnlNodeOptions, type AdnlNodeStats, type AdnlQueryOptions } from './node.ts';
+export {
+  AdnlNode,
+  type AdnlCustomHandler,
+  type AdnlNodeOptions,
+  type AdnlNodeStats,
+  type AdnlQueryHandler,
+  type AdnlQueryOptions,
+} from './node.ts';
 export type { AdnlPeer } from './peer.ts';
 export { decodeAddressList, encodeAddressList, type AdnlAddress, type AdnlAddressListTl } from './address.ts';
 export {

@@ -40,6 +40,7 @@ import {
 import { TlError, tlDecode, tlEncode, type TlConstructors } from '../../tl/index.ts';
 import { isValidPort, parseIpv4, type DatagramSocket } from '../../transport/index.ts';
 import { AdnlError } from '../errors.ts';
+import { MessageRouter } from '../router.ts';
 import { adnlKeyId } from '../tcp-handshake.ts';
 import { decodeAddressList, encodeAddressList, type AdnlAddress, type AdnlAddressListTl } from './address.ts';
 import { bytesEqual, keyOf } from './bytes.ts';
@@ -77,6 +78,11 @@ import { PartReassembler, splitMessage } from './parts.ts';
 import { PeerState, type AdnlPeer } from './peer.ts';
 import { packetRandoms, pooledRandom, type RandomSource } from './random.ts';
 import { RttEstimator, type RtoBounds, type RttFigures } from './rtt.ts';
+
+/** Serves an incoming ADNL query: its answer, or null for none. */
+export type AdnlQueryHandler = (peer: AdnlPeer, query: Uint8Array) => Promise<Uint8Array | null>;
+/** Takes an incoming adnl.message.custom. */
+export type AdnlCustomHandler = (peer: AdnlPeer, data: Uint8Array) => void;
 
 export interface AdnlNodeOptions {
   socket: DatagramSocket;
@@ -194,8 +200,14 @@ export class AdnlNode {
   readonly publicKey: Uint8Array;
   /** Our session start (seconds), sent as reinit_date. */
   readonly reinitDate: number;
-  onQuery: ((peer: AdnlPeer, query: Uint8Array) => Promise<Uint8Array | null>) | null = null;
-  onCustom: ((peer: AdnlPeer, data: Uint8Array) => void) | null = null;
+  /** Incoming queries by TL id / overlay id (router.ts); a null answer sends none. */
+  readonly queryRoutes = new MessageRouter<AdnlQueryHandler>();
+  /** Incoming custom messages by TL id / overlay id (router.ts): RLDP registers its rldp.* and rldp2.* here. */
+  readonly customRoutes = new MessageRouter<AdnlCustomHandler>();
+  /** Fallback for queries no handler in `queryRoutes` claims (no answer when null or when it answers null). */
+  onQuery: AdnlQueryHandler | null = null;
+  /** Fallback for custom messages no handler in `customRoutes` claims (dropped when null). */
+  onCustom: AdnlCustomHandler | null = null;
   readonly stats: AdnlNodeStats = {
     datagramsIn: 0,
     datagramsOut: 0,
@@ -808,7 +820,7 @@ export class AdnlNode {
         return;
       case 'adnl.message.custom':
         if (dropQueries) return this.#drop('first-contact');
-        if (this.onCustom) this.#callUser(() => this.onCustom?.(peer, message.data));
+        this.#custom(peer, message.data);
         return;
       case 'adnl.message.nop':
         return;
@@ -859,8 +871,13 @@ export class AdnlNode {
     this.#channels.set(keyOf(keys.inId), peer);
   }
 
+  #custom(peer: AdnlPeer, data: Uint8Array): void {
+    const handler = this.customRoutes.route(data) ?? this.onCustom;
+    if (handler) this.#callUser(() => handler(peer, data));
+  }
+
   #serveQuery(peer: PeerState, queryId: Uint8Array, query: Uint8Array): void {
-    const handler = this.onQuery;
+    const handler = this.queryRoutes.route(query) ?? this.onQuery;
     if (!handler) return this.#drop('query-unhandled');
     if (this.#serving >= this.#limits.maxServingQueries) return this.#drop('query-overload');
     this.#serving++;
