@@ -52,20 +52,22 @@ export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Ma
 export const best = (xs: number[]): number => Math.max(...xs);
 
 /**
- * What a tonutils-kind sender allows any receiver, in MB/s of body, for a body sent as RLDP transfers of
- * `transfers` bytes (one for a plain RLDP answer; one per http.getNextPayloadPart answer for HTTP, TL framing left
- * out): it sends each part as a burst of K + K/33 symbols and then waits for `complete` (no loss here, so no
- * recovery symbols are needed), limited by one token bucket per peer of 10,000 symbols/s holding 10,000
+ * What a tonutils-kind sender allows any receiver AT ITS STARTING RATE, in MB/s of body, for a body sent as RLDP
+ * transfers of `transfers` bytes (one for a plain RLDP answer; one per http.getNextPayloadPart answer for HTTP, TL
+ * framing left out): it sends each part as a burst of K + K/33 symbols and then waits for `complete` (no loss here,
+ * so no recovery symbols are needed), limited by one token bucket per peer of 10,000 symbols/s holding 10,000
  * (tonutils-go v1.14.1 adnl/rldp/bucket.go NewTokenBucket, NewClient `NewTokenBucket(10000, …)`;
- * src/net/rldp/tonutils-cadence.ts). `fresh`: the first transfers to a new peer start with a full bucket;
- * `drained`: transfers right after others start with it empty. Round trips between parts are left out. (tonutils-go
- * grows the rate on rldp2 confirms, rate.go AdaptiveRateController with slow start; the devnet kind leaves that
- * out, so in v2 a real tonutils-go sender may go faster than this.)
+ * src/net/rldp/tonutils-rate.ts). `fresh`: the first transfers to a new peer start with a full bucket; `drained`:
+ * transfers right after others start with it empty. Round trips between parts are left out.
+ *
+ * This is a fixed ceiling only for RLDP v1 (`holds: 'rldp1'`): on rldp2 confirms the kind's AdaptiveRateController
+ * (rate.go, slow start ×2.5 per recalculation while loss stays under 5 %) raises the bucket's rate and capacity, so
+ * a v2 download is not bounded by these figures — they are where it starts.
  */
 export function tonutilsSenderCeiling(
   transfers: number[],
   partSize: number,
-): { fresh: number; drained: number } {
+): { fresh: number; drained: number; holds: 'rldp1' } {
   const RATE = 10_000;
   let symbols = 0;
   let bytes = 0;
@@ -77,5 +79,5 @@ export function tonutilsSenderCeiling(
     }
   }
   const at = (tokens: number) => mbps(bytes, Math.max(symbols - tokens, 1) / RATE);
-  return { fresh: at(RATE), drained: at(0) };
+  return { fresh: at(RATE), drained: at(0), holds: 'rldp1' };
 }

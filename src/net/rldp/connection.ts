@@ -334,9 +334,9 @@ export class Connection {
   #receiveConfirm(m: RldpConfirmMessage, now: number): void {
     const t = this.#outbound.get(this.#keyOf(m.transferId));
     if (!t || t.version !== m.version) return;
+    this.#cadence?.onConfirm(t, m, now);
     const part = t.part(m.part);
     if (!part) return;
-    this.#cadence?.onConfirm(part, now);
     // v2 max_seqno is the highest seqno + 1; v1 confirms the highest seqno itself (DIGEST §7.2–7.3).
     const v2 = m.version === 2;
     const ack = part.onAck(v2 ? m.seqno : m.seqno + 1, v2 ? m.receivedCount : 0);

@@ -7,25 +7,31 @@
  * - One part of a transfer at a time; the next starts only on `complete` for the current one (prepareNextPart).
  * - A new part goes out as a fast burst of K + floor(K/33) symbols, seqnos 0.. in order (sendFastSymbols,
  *   `fastSeqnoTill`), limited only by the per-peer token bucket (NewTokenBucket(10000): 10,000 symbols/s, as many
- *   in the bucket), so the whole burst leaves at once.
+ *   in the bucket), so the whole burst of a fresh peer leaves at once.
  * - Then recoverySender adds max(1, floor(K/300)) NEW repair symbols (old seqnos are never resent) when a confirm
  *   arrived since its last recovery send, or when nextRecoverDelay passed since it (30 ms for a new part,
  *   lastRecoverAt starting at 0 so the first tick after the burst already sends; 50 ms after a send; 10 ms when
- *   the token bucket ran dry). What a confirm says is not read, only that it came.
+ *   the token bucket ran dry).
+ * - The bucket's rate moves with rldp2 confirms (AdaptiveRateController, tonutils-rate.ts): handleMessage applies
+ *   every confirm to the transfer's CURRENT part (getCurrentPart, whatever part the confirm names), and feeds the
+ *   controller from v2 confirms whose max_seqno advanced by 32 or more; v1 confirms only mark that one came.
  *
- * Left out: the 1 ms ticker (we send on the confirm itself, and wake on the recovery delay) and the adaptive rate
- * controller (min 2,500 symbols/s), which only adjusts the bucket on rldp2 confirms whose max_seqno advanced by 32.
+ * Left out: the 1 ms ticker (we send on the confirm itself, and wake on the recovery delay).
  */
-import { messagePartSize } from './codec.ts';
+import { messagePartSize, type RldpConfirmMessage } from './codec.ts';
 import { RLDP_SYMBOL_SIZE } from './limits.ts';
 import type { OutboundPart, OutboundTransfer } from './outbound.ts';
 import type { PumpResult } from './send-queue.ts';
+import {
+  confirmSample,
+  newConfirmProgress,
+  TonutilsBucket,
+  TonutilsRateController,
+  type ConfirmProgress,
+} from './tonutils-rate.ts';
 
 const PART_MESSAGE_SIZE = messagePartSize(RLDP_SYMBOL_SIZE);
 
-/** Token bucket: symbols per ms, and its capacity (NewTokenBucket(10000)). */
-const RATE_PER_MS = 10;
-const BUCKET = 10_000;
 /** nextRecoverDelay: for a new part, after a recovery send, after running out of tokens. */
 const FIRST_RECOVER_MS = 30;
 const RECOVER_MS = 50;
@@ -37,31 +43,37 @@ interface PartCadence {
   lastRecoverAt: number;
   nextDelay: number;
   confirmedAt: number;
+  /** lastConfirmSeqnoProcessed / lastConfirmRecvProcessed. */
+  progress: ConfirmProgress;
 }
 
 /** How a connection's transfers are sent: our paced sender, or another implementation's cadence. */
 export interface SendCadence {
   pump(transfers: Iterable<OutboundTransfer>, now: number, emit: (data: Uint8Array) => void): PumpResult;
-  /** A confirm for `part` arrived. */
-  onConfirm(part: OutboundPart, now: number): void;
+  /** A confirm arrived for `transfer` (the connection checked that it is ours and in its version). */
+  onConfirm(transfer: OutboundTransfer, confirm: RldpConfirmMessage, now: number): void;
 }
 
 export class TonutilsCadence implements SendCadence {
   readonly #parts = new WeakMap<OutboundPart, PartCadence>();
-  #tokens = BUCKET;
-  #refilledAt = -Infinity;
+  readonly #bucket = new TonutilsBucket();
+  readonly #rate = new TonutilsRateController(this.#bucket);
 
-  onConfirm(part: OutboundPart, now: number): void {
-    const c = this.#parts.get(part);
-    if (c) c.confirmedAt = now;
+  /** The token bucket's rate now, symbols per second (for tests and benches). */
+  get rate(): number {
+    return this.#bucket.rate;
+  }
+
+  onConfirm(transfer: OutboundTransfer, confirm: RldpConfirmMessage, now: number): void {
+    const part = transfer.active[0];
+    const c = part && this.#parts.get(part);
+    if (!c) return;
+    const sample = confirmSample(c.progress, confirm.version, confirm.seqno, confirm.receivedCount);
+    if (sample) this.#rate.observeDelta(sample.total, sample.recv, now);
+    c.confirmedAt = now;
   }
 
   pump(transfers: Iterable<OutboundTransfer>, now: number, emit: (data: Uint8Array) => void): PumpResult {
-    this.#tokens =
-      this.#refilledAt === -Infinity
-        ? BUCKET
-        : Math.min(BUCKET, this.#tokens + (now - this.#refilledAt) * RATE_PER_MS);
-    this.#refilledAt = now;
     let sent = 0;
     let repairs = 0;
     let wake = Infinity;
@@ -75,6 +87,7 @@ export class TonutilsCadence implements SendCadence {
           lastRecoverAt: -Infinity,
           nextDelay: FIRST_RECOVER_MS,
           confirmedAt: -Infinity,
+          progress: newConfirmProgress(),
         };
         this.#parts.set(part, c);
       }
@@ -84,12 +97,13 @@ export class TonutilsCadence implements SendCadence {
       else if (c.confirmedAt > c.lastRecoverAt || now - c.lastRecoverAt > c.nextDelay) {
         want = Math.max(1, Math.floor(part.k / 300));
       }
-      const n = Math.min(want, Math.floor(this.#tokens));
+      // TryConsume refills the bucket only when a symbol is wanted; GetTokensLeft sees it as of then.
+      if (want > 0) this.#bucket.refill(now);
+      const n = this.#bucket.take(want);
       if (n > 0) {
         const slab = new Uint8Array(n * PART_MESSAGE_SIZE);
         for (let i = 0; i < n; i++) if (part.writeNext(slab, i * PART_MESSAGE_SIZE, now)) repairs++;
         for (let i = 0; i < n; i++) emit(slab.subarray(i * PART_MESSAGE_SIZE, (i + 1) * PART_MESSAGE_SIZE));
-        this.#tokens -= n;
         t.symbolsSent += n;
         sent += n;
         // Only recovery sends move lastRecoverAt; the burst leaves it at 0, so the first tick after it sends.

@@ -51,7 +51,12 @@ describe('TonutilsCadence', () => {
 
     out.length = 0;
     expect(c.pump([t], 10, emit).sent).toBe(0); // nothing due
-    c.onConfirm(t.active[0], 11);
+    const id = new Uint8Array(32).fill(1);
+    c.onConfirm(
+      t,
+      { kind: 'confirm', version: 2, transferId: id, part: 0, seqno: 20, receivedMask: 0, receivedCount: 20 },
+      11,
+    );
     expect(c.pump([t], 11, emit).sent).toBe(4); // a confirm since the last recovery send
     expect(c.pump([t], 30, emit).sent).toBe(0);
     expect(c.pump([t], 62, emit).sent).toBe(4); // 50 ms without a confirm
