@@ -14,7 +14,6 @@ export {
   ADNL_TCP_HANDSHAKE_SIZE,
   ADNL_TCP_SESSION_PARAMS_SIZE,
   acceptClientHandshake,
-  adnlKeyId,
   createClientHandshake,
   splitSessionKeys,
   type AcceptedHandshake,

@@ -5,6 +5,7 @@
  */
 import {
   CryptoError,
+  adnlId,
   aesCtr,
   createAesCtr,
   digestKeyIv,
@@ -15,7 +16,6 @@ import {
   type AesCtrStream,
   type KeyPair,
 } from '../crypto/index.ts';
-import { tlHash } from '../tl/index.ts';
 import { AdnlError } from './errors.ts';
 
 export const ADNL_TCP_HANDSHAKE_SIZE = 256;
@@ -33,11 +33,6 @@ export interface AdnlTcpSessionKeys {
   serverToClient: { key: Uint8Array; iv: Uint8Array };
   /** client → server stream: key P[32..64], iv P[80..96]. */
   clientToServer: { key: Uint8Array; iv: Uint8Array };
-}
-
-/** ADNL key id of an ed25519 public key: TL hash of `pub.ed25519` (DIGEST §0). */
-export function adnlKeyId(publicKey: Uint8Array): Uint8Array {
-  return tlHash({ _: 'pub.ed25519', key: publicKey });
 }
 
 /** Splits the 160 bytes of session material into the two stream keys (bytes 96..160 are unused). */
@@ -75,7 +70,7 @@ export function createClientHandshake(
   const digest = sha256(params);
   const { key, iv } = digestKeyIv(secret, digest);
   const packet = new Uint8Array(ADNL_TCP_HANDSHAKE_SIZE);
-  packet.set(adnlKeyId(serverPublicKey), 0);
+  packet.set(adnlId(serverPublicKey), 0);
   packet.set(keyPair.publicKey, 32);
   packet.set(digest, 64);
   packet.set(aesCtr(key, iv, params), 96);
@@ -103,7 +98,7 @@ export function acceptClientHandshake(packet: Uint8Array, serverKeys: readonly K
   if (packet.length !== ADNL_TCP_HANDSHAKE_SIZE)
     throw new AdnlError('handshake', 'handshake must be 256 bytes');
   const keyId = packet.subarray(0, 32);
-  const keyPair = serverKeys.find((k) => equalBytes(adnlKeyId(k.publicKey), keyId));
+  const keyPair = serverKeys.find((k) => equalBytes(adnlId(k.publicKey), keyId));
   if (!keyPair) throw new AdnlError('handshake', 'handshake addressed to an unknown key id');
   const clientPublicKey = packet.slice(32, 64);
   const digest = packet.slice(64, 96);

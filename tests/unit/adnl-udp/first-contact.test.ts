@@ -19,7 +19,7 @@ import {
   sealRootDatagram,
   signPacket,
 } from '../../../src/net/adnl/index.ts';
-import { adnlKeyId } from '../../../src/net/adnl/tcp-handshake.ts';
+import { adnlId } from '../../../src/net/crypto/index.ts';
 import { nativeAsymmetric } from '../../../src/node/native-crypto.ts';
 import { CaptureSocket, MemoryNetwork } from './helpers.ts';
 
@@ -169,7 +169,7 @@ describe('AdnlNode under forged first contacts', () => {
     socket.inject(datagram, '10.2.2.2', 7);
     expect(node.stats.dropped.signature).toBe(1);
     expect(node.peerCount).toBe(0);
-    expect(node.getPeer(adnlKeyId(claimed.publicKey))).toBeUndefined();
+    expect(node.getPeer(adnlId(claimed.publicKey))).toBeUndefined();
     expect(socket.sent).toHaveLength(0);
   });
 

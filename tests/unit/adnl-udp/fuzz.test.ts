@@ -26,7 +26,7 @@ import {
   type AdnlPacketFields,
   type AdnlPartMessage,
 } from '../../../src/net/adnl/index.ts';
-import { adnlKeyId } from '../../../src/net/adnl/tcp-handshake.ts';
+import { adnlId } from '../../../src/net/crypto/index.ts';
 import { CaptureSocket, hex, loadVector } from './helpers.ts';
 
 const RUNS = 300;
@@ -171,7 +171,7 @@ describe('packet codec properties', () => {
 
 describe('AdnlNode under hostile datagrams', () => {
   const me = keyPairFromSeed(new Uint8Array(32).fill(9));
-  const myId = adnlKeyId(me.publicKey);
+  const myId = adnlId(me.publicKey);
 
   it('drops random datagrams and well-encrypted garbage without throwing or internal errors', () => {
     const socket = new CaptureSocket();

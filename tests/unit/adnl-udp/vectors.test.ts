@@ -23,7 +23,7 @@ import {
   verifyPacketSignature,
   type AdnlPacketContents,
 } from '../../../src/net/adnl/index.ts';
-import { adnlKeyId } from '../../../src/net/adnl/tcp-handshake.ts';
+import { adnlId } from '../../../src/net/crypto/index.ts';
 import { CHANNEL_HEADER_BYTES, sealChannelDatagramInPlace } from '../../../src/net/adnl/udp/channel.ts';
 import {
   nobleAsymmetric,
@@ -79,8 +79,8 @@ const client = keyPairFromSeed(seed('01'));
 const server = keyPairFromSeed(seed('02'));
 const clientChannel = keyPairFromSeed(seed('03'));
 const serverChannel = keyPairFromSeed(seed('04'));
-const clientId = adnlKeyId(client.publicKey);
-const serverId = adnlKeyId(server.publicKey);
+const clientId = adnlId(client.publicKey);
+const serverId = adnlId(server.publicKey);
 /** Both crypto sets: noble (default, service worker) and OpenSSL (Node hosts) must write and read the same bytes. */
 const CRYPTO_SETS: [string, SymmetricPrimitives, AsymmetricPrimitives][] = [
   ['noble', noblePrimitives, nobleAsymmetric],

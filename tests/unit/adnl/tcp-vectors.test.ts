@@ -4,13 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { keyPairFromSeed, sha256 } from '../../../src/net/crypto/index.ts';
+import { adnlId, keyPairFromSeed, sha256 } from '../../../src/net/crypto/index.ts';
 import { tlDecode, tlEncode } from '../../../src/net/tl/index.ts';
 import {
   AdnlError,
   TcpFrameParser,
   acceptClientHandshake,
-  adnlKeyId,
   createClientHandshake,
   decodeTcpPayload,
   encodeTcpFrame,
@@ -91,7 +90,7 @@ describe('handshake (computed independently with Node crypto)', () => {
 
   it('key id, packet and session split match', () => {
     expect(toHex(client.publicKey)).toBe(v.client_pub);
-    expect(toHex(adnlKeyId(server.publicKey))).toBe(v.server_key_id_sha256_pub_ed25519_tl);
+    expect(toHex(adnlId(server.publicKey))).toBe(v.server_key_id_sha256_pub_ed25519_tl);
     const hs = createClientHandshake(server.publicKey, client, params);
     expect(toHex(hs.packet)).toBe(v.handshake_packet_256);
     const keys = splitSessionKeys(params);

@@ -29,6 +29,7 @@
  */
 import {
   CryptoError,
+  adnlId,
   keyPairFromSeed,
   nobleAsymmetric,
   noblePrimitives,
@@ -41,7 +42,6 @@ import { TlError, tlDecode, tlEncode, type TlConstructors } from '../../tl/index
 import { isValidPort, parseIpv4, type DatagramSocket } from '../../transport/index.ts';
 import { AdnlError } from '../errors.ts';
 import { MessageRouter } from '../router.ts';
-import { adnlKeyId } from '../tcp-handshake.ts';
 import { decodeAddressList, encodeAddressList, type AdnlAddress, type AdnlAddressListTl } from './address.ts';
 import { bytesEqual, keyOf } from './bytes.ts';
 import {
@@ -256,7 +256,7 @@ export class AdnlNode {
     this.#socket = options.socket;
     this.#keyPair = options.keyPair;
     this.publicKey = options.keyPair.publicKey;
-    this.id = adnlKeyId(this.publicKey);
+    this.id = adnlId(this.publicKey);
     this.#idKey = keyOf(this.id);
     this.#clock = options.clock ?? Date.now;
     this.#random = options.random ?? pooledRandom(randomBytes);
@@ -318,7 +318,7 @@ export class AdnlNode {
         `peer address must be IPv4:port, got ${String(address?.host)}:${address?.port}`,
       );
     }
-    const id = adnlKeyId(publicKey);
+    const id = adnlId(publicKey);
     const existing = this.#peers.get(keyOf(id));
     if (existing) {
       existing.address = { host: address.host, port: address.port };
@@ -474,7 +474,7 @@ export class AdnlNode {
     if (peer instanceof PeerState && this.#peers.get(peer.key) === peer) return peer;
     const state = this.#peers.get(keyOf(peer.id));
     if (state) return state;
-    return this.#createPeer(adnlKeyId(peer.publicKey), peer.publicKey, peer.address);
+    return this.#createPeer(adnlId(peer.publicKey), peer.publicKey, peer.address);
   }
 
   /** The first-contact estimate: the RTO over all peers once anything was measured, else the initial one. */
@@ -710,7 +710,7 @@ export class AdnlNode {
     let peer: PeerState | undefined;
     const fromKey = packetSenderKey(packet);
     if (fromKey !== undefined) {
-      const id = adnlKeyId(fromKey);
+      const id = adnlId(fromKey);
       if (packet.from_short !== undefined && !bytesEqual(packet.from_short.id, id))
         return this.#drop('sender');
       peer = this.#peers.get(keyOf(id));
