@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/node/cli.ts';
+import { COMMANDS, main } from '../../src/node/cli.ts';
 
 describe('tonsite CLI dispatch', () => {
   it('prints help listing the subcommands', async () => {
@@ -21,5 +21,15 @@ describe('tonsite CLI dispatch', () => {
     expect(await main(['demo', '--help'])).toBe(0);
     expect(log.mock.calls.flat().join('\n')).toMatch(/Usage: tonsite demo/);
     log.mockRestore();
+  });
+
+  it('lists each command under the name and summary the command itself has (loaded lazily)', async () => {
+    for (const entry of COMMANDS) {
+      const command = await entry.load();
+      expect({ name: command.name, summary: command.summary }).toEqual({
+        name: entry.name,
+        summary: entry.summary,
+      });
+    }
   });
 });

@@ -1,0 +1,2 @@
+/** See current-build.js. */
+export function currentCliBuild(root: URL): URL | null;
