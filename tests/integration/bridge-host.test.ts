@@ -23,7 +23,7 @@ import {
   openRelaySocket,
   type RelaySocket,
 } from '../../src/net/transport/index.ts';
-import { startBridge, type BridgeServer } from '../../src/node/bridge/index.ts';
+import { startBridge, type BridgeLogFields, type BridgeServer } from '../../src/node/bridge/index.ts';
 import { udpRelayRoute } from '../../src/node/bridge/udp-relay.ts';
 import {
   httpGetText,
@@ -208,6 +208,34 @@ describe('a bridge for public hosting', () => {
     expect(drops + metricValue(text, 'tonsite_bridge_datagrams_total{direction="out"}')).toBeLessThanOrEqual(
       20,
     );
+  });
+
+  it('takes the client address from X-Forwarded-For only for connections from a trusted proxy', async () => {
+    const seen: string[] = [];
+    const logger = (event: string, fields: BridgeLogFields) => {
+      if (event === 'stream-open') seen.push(String(fields.client));
+    };
+    const open = async (bridge: BridgeServer, forwarded: string) => {
+      const ws = new WebSocket(bridgeUdpUrl(bridge.url), { headers: { 'x-forwarded-for': forwarded } });
+      await new Promise((resolve, reject) => {
+        ws.once('open', resolve);
+        ws.once('error', reject);
+      });
+      ws.close();
+    };
+    const direct = await startBridge({ destinations: [], logger, routes: [udpRelayRoute()] });
+    const proxied = await startBridge({
+      destinations: [],
+      logger,
+      trustProxies: ['127.0.0.1', '10.0.0.5'],
+      routes: [udpRelayRoute()],
+    });
+    bridges.push(direct, proxied);
+    await open(direct, '9.9.9.9'); // not from a trusted proxy: the header is anyone's to write
+    await open(proxied, '9.9.9.9');
+    await open(proxied, '6.6.6.6, 1.2.3.4, 10.0.0.5'); // the last hop not itself a trusted proxy
+    await open(proxied, 'not-an-address');
+    expect(seen).toEqual(['127.0.0.1', '9.9.9.9', '1.2.3.4', '127.0.0.1']);
   });
 
   it('drains on SIGTERM: no new streams, the query in flight is answered, the rest closes with 1001, exit 0', async () => {

@@ -49,11 +49,14 @@ export function selfSignedCertificate(dir: string): TestCertificate {
   return { certFile, keyFile, pem: readFileSync(certFile, 'utf8') };
 }
 
-/** `ws`'s WebSocket trusting `ca` (for the lite and relay clients, which take a WebSocket class). */
-export function trustingWebSocket(ca: string): typeof WebSocket {
+/**
+ * `ws`'s WebSocket trusting `ca` (for the lite and relay clients, which take a WebSocket class), connecting from
+ * `localAddress` when given (e.g. 127.0.0.2: a client address other than the proxy's).
+ */
+export function trustingWebSocket(ca: string, localAddress?: string): typeof WebSocket {
   return class extends WebSocket {
     constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols, { ca });
+      super(url, protocols, { ca, localAddress });
     }
   } as typeof WebSocket;
 }
