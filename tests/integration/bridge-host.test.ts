@@ -1,17 +1,19 @@
 /**
  * `tonsite bridge` hosted for other people (issue 16 item 2), as a child process on loopback in front of a devnet:
  * - wss:// with a self-signed certificate (made here by openssl, never committed) carries a lite query and
- *   relayed datagrams;
+ *   relayed datagrams, and takes a renewed certificate on SIGHUP;
  * - `/healthz` and `/metrics` answer, and their counters move with that traffic; a refusal and a rate-limit drop
  *   are counted by reason;
  * - SIGTERM drains: the listener closes at once, a query in flight still gets its answer, what is still open after
  *   --drain is closed with 1001, the status port says 503 meanwhile, and the process exits 0; its logs are JSON.
  */
 import { createSocket, type Socket } from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startDevnet, type Devnet } from '../../src/devnet/index.ts';
@@ -122,7 +124,10 @@ describe('a bridge for public hosting', () => {
     expect(before.status).toBe(200);
     expect(metricValue(before.body, 'tonsite_bridge_up')).toBe(1);
     expect(metricValue(before.body, 'tonsite_bridge_liteservers')).toBe(1);
-    expect(metricValue(before.body, 'tonsite_bridge_streams_total{route="/tcp"}')).toBe(0);
+    // Every route's and every refusal reason's series exist from the start, at 0.
+    expect(before.body).toContain('tonsite_bridge_streams_total{route="/tcp"} 0\n');
+    expect(before.body).toContain('tonsite_bridge_streams_total{route="/udp"} 0\n');
+    expect(before.body).toContain('tonsite_bridge_refusals_total{reason="origin"} 0\n');
 
     const pool = litePool(b.info.bridge, Trusting);
     const info = await pool.getMasterchainInfo();
@@ -178,6 +183,23 @@ describe('a bridge for public hosting', () => {
     );
     // Anything else over plain HTTP is not for this server.
     expect((await httpGetText(`${status}/`, cert.pem)).status).toBe(426);
+
+    // A renewed certificate on disk is served after SIGHUP, to new connections; open streams go on.
+    const renewed = selfSignedCertificate(mkdtempSync(join(dir, 'renewed-')));
+    copyFileSync(renewed.certFile, cert.certFile);
+    copyFileSync(renewed.keyFile, cert.keyFile);
+    b.child.kill('SIGHUP');
+    const served = async () => {
+      const { port } = new URL(b.info.bridge);
+      const socket = tlsConnect({ host: '127.0.0.1', port: Number(port), rejectUnauthorized: false });
+      await new Promise((resolve, reject) => socket.once('secureConnect', resolve).once('error', reject));
+      const fingerprint = socket.getPeerCertificate().fingerprint256;
+      socket.destroy();
+      return fingerprint;
+    };
+    await waitUntil(async () => (await served()) === new X509Certificate(renewed.pem).fingerprint256);
+    expect((await pool.getMasterchainInfo()).last.seqno).toBe(devnet.chain.last.id.seqno);
+    expect((await httpGetText(`${status}/healthz`, renewed.pem)).status).toBe(200);
   });
 
   it('counts datagrams dropped over a stream budget as rate-limit drops', async () => {

@@ -24,6 +24,16 @@ export type RefusalReason =
   'origin' | 'unknown_path' | 'too_many_streams' | 'draining' | 'bad_request' | 'destination';
 
 /** Counters the server and its routes move while streams come and go. */
+/** Every refusal reason, so each has a series (at 0) from the start. */
+const REFUSAL_REASONS: readonly RefusalReason[] = [
+  'origin',
+  'unknown_path',
+  'too_many_streams',
+  'draining',
+  'bad_request',
+  'destination',
+];
+
 export class BridgeMetrics {
   private readonly opened = new Map<string, number>();
   private readonly open = new Map<string, number>();
@@ -31,6 +41,17 @@ export class BridgeMetrics {
   private readonly bytesDown = new Map<string, number>();
   private readonly refusals = new Map<RefusalReason, number>();
   private readonly rateLimitCloses = new Map<string, number>();
+
+  constructor() {
+    for (const reason of REFUSAL_REASONS) this.refusals.set(reason, 0);
+  }
+
+  /** A mounted route: its series exist (at 0) before its first stream, as Prometheus counters should. */
+  addRoute(route: string): void {
+    for (const map of [this.opened, this.open, this.bytesUp, this.bytesDown, this.rateLimitCloses]) {
+      if (!map.has(route)) map.set(route, 0);
+    }
+  }
 
   streamOpened(route: string): void {
     bump(this.opened, route);

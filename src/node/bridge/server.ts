@@ -9,13 +9,13 @@
  * instances can serve one hostname behind a load balancer.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { createServer as createTlsServer } from 'node:https';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { BridgeCloseCode } from '../../net/transport/bridge-protocol.ts';
 import type { BridgeDestination } from './destinations.ts';
-import { resolveLimits, type BridgeLimits } from './limits.ts';
+import { BridgeConfigError, resolveLimits, type BridgeLimits } from './limits.ts';
 import { ClientAddressPolicy } from './client-address.ts';
 import { silentLogger, type BridgeLogFields, type BridgeLogger } from './log.ts';
 import { BridgeMetrics, type MetricFamily, type RefusalReason } from './metrics.ts';
@@ -72,6 +72,11 @@ export interface BridgeServer {
    * Resolves when the bridge is closed. Idempotent; close() during a drain ends it at once.
    */
   drain(graceMs: number): Promise<void>;
+  /**
+   * Replaces the TLS certificate and key for connections from now on (a renewed certificate; open streams keep
+   * theirs). Throws when the bridge serves plain ws:// or the pair is unusable (the old one stays).
+   */
+  setTlsCertificate(tls: { cert: string | Buffer; key: string | Buffer }): void;
   /** Mounts another route (path must be unused). */
   addRoute(route: BridgeRoute): void;
   /** Stops accepting, closes every stream with 1001, resolves when the listener is closed. Idempotent. */
@@ -103,6 +108,7 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
   const addRoute = (route: BridgeRoute) => {
     if (routes.has(route.path)) throw new Error(`bridge route ${route.path} already mounted`);
     routes.set(route.path, route);
+    metrics.addRoute(route.path);
   };
   addRoute(tcpRoute(options.destinations));
   for (const route of options.routes ?? []) addRoute(route);
@@ -303,6 +309,12 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
       return [...own, ...metrics.families(), ...[...routes.values()].flatMap((r) => r.metrics?.() ?? [])];
     },
     addRoute,
+    setTlsCertificate(tls) {
+      if (!options.tls)
+        throw new BridgeConfigError('this bridge serves ws:// (started without a certificate)');
+      (http as TlsServer).setSecureContext({ cert: tls.cert, key: tls.key });
+      log('tls-reloaded', {});
+    },
     drain(graceMs) {
       draining ??= (async () => {
         log('draining', { streams: streams.size, graceMs });

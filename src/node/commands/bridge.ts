@@ -37,7 +37,7 @@ export const bridgeCommand: Command = {
     '',
     `  --listen HOST:PORT     listen address (default ${DEFAULT_BRIDGE_LISTEN}; port 0 = any free port)`,
     '  --tls-cert FILE        PEM certificate chain: serve wss:// directly (with --tls-key)',
-    '  --tls-key FILE         PEM private key of --tls-cert',
+    '  --tls-key FILE         PEM private key of --tls-cert (both files are read again on SIGHUP)',
     '  --status-listen H:P    serve /healthz and /metrics on this address instead of the bridge port',
     '  --trust-proxy ADDR     a reverse proxy in front (IP; repeatable): for its connections the client address',
     '                         (stream caps, logs) comes from X-Forwarded-For',
@@ -129,6 +129,16 @@ export const bridgeCommand: Command = {
           throw new CliError(`cannot listen on ${values['status-listen']}: ${error.message}`);
         })
       : null;
+    // A renewed certificate (certbot's deploy hook, `systemctl reload`) is taken on SIGHUP, without a restart.
+    const onHangup = () => {
+      try {
+        bridge.setTlsCertificate(tlsFiles(values['tls-cert'], values['tls-key'])!);
+      } catch (error) {
+        if (!values.quiet)
+          stderrLogger('tls-reload-failed', { error: (error as Error).message.slice(0, 200) });
+      }
+    };
+    if (tls) process.on('SIGHUP', onHangup);
     // Listening for the signal before the JSON line: whoever reads it may stop us at once.
     const shutdown = untilShutdownSignal();
     console.log(
@@ -146,6 +156,7 @@ export const bridgeCommand: Command = {
       void untilShutdownSignal().then(() => bridge.close());
       await bridge.drain(drainMs);
     } else await bridge.close();
+    process.off('SIGHUP', onHangup);
     await status?.close();
     return 0;
   },
