@@ -5,6 +5,21 @@ export { BridgeConfigError, DEFAULT_BRIDGE_LIMITS, resolveLimits, type BridgeLim
 export { silentLogger, stderrLogger, type BridgeLogFields, type BridgeLogger } from './log.ts';
 export type { BridgeRoute, BridgeStreamContext } from './route.ts';
 export { OriginPolicy, parseAllowedOrigin } from './origin.ts';
+export { ClientAddressPolicy } from './client-address.ts';
+export {
+  BridgeMetrics,
+  renderPrometheus,
+  type MetricFamily,
+  type MetricSample,
+  type RefusalReason,
+} from './metrics.ts';
+export {
+  serveStatus,
+  startStatusServer,
+  type BridgeHealth,
+  type BridgeStatusSource,
+  type StatusServer,
+} from './status.ts';
 export { parseHostPort, untilShutdownSignal } from './signals.ts';
 export { tcpRoute } from './tcp-route.ts';
 export { TokenBucket } from './token-bucket.ts';

@@ -7,6 +7,7 @@
 import type { WebSocket } from 'ws';
 import type { BridgeLimits } from './limits.ts';
 import type { BridgeLogFields } from './log.ts';
+import type { MetricFamily, RefusalReason } from './metrics.ts';
 
 export interface BridgeStreamContext {
   /** Bridge-local stream number (for logs). */
@@ -33,6 +34,8 @@ export interface BridgeStreamContext {
   downstreamHighWater(): number;
   /** Closes the WebSocket (once) with a close code from BridgeCloseCode and a short reason (no payload). */
   close(code: number, reason: string): void;
+  /** Closes the stream as refused (a bad request, a destination not allowed): counted in the bridge's metrics. */
+  refuse(code: number, reason: string, why: RefusalReason): void;
   /** Runs `fn` once when the stream ends, whoever ended it. */
   onEnd(fn: () => void): void;
   /** Adds fields to the stream's closing log line (e.g. the destination index). */
@@ -50,4 +53,6 @@ export interface BridgeRoute {
   readonly protocols?: readonly string[];
   /** Takes over a freshly upgraded stream. Must not throw for bad client input (close the stream instead). */
   open(stream: BridgeStreamContext): void;
+  /** The route's own counters (tonsite_bridge_* families) for `/metrics`, e.g. datagrams relayed and dropped. */
+  metrics?(): MetricFamily[];
 }

@@ -3,18 +3,25 @@
  * (route.ts). Everything that protects the bridge and its other clients lives here: the Origin policy (origin.ts),
  * per-IP stream counts with reclaiming of streams that carry nothing both ways, a total stream cap, per-stream
  * byte budget (flooding datagram streams closed), idle timeout, a frame size cap (ws `maxPayload`), a downstream
- * memory budget shared by all streams (slow readers), per-stream error isolation, and a clean shutdown.
+ * memory budget shared by all streams (slow readers), per-stream error isolation, a graceful drain and a clean
+ * shutdown. Over TLS (wss://) when given a certificate; `/healthz` and `/metrics` (status.ts) on the same port
+ * unless the operator serves them elsewhere. It keeps no state beyond its open streams, so any number of
+ * instances can serve one hostname behind a load balancer.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { BridgeCloseCode } from '../../net/transport/bridge-protocol.ts';
 import type { BridgeDestination } from './destinations.ts';
-import { resolveLimits, type BridgeLimits } from './limits.ts';
+import { BridgeConfigError, resolveLimits, type BridgeLimits } from './limits.ts';
+import { ClientAddressPolicy } from './client-address.ts';
 import { silentLogger, type BridgeLogFields, type BridgeLogger } from './log.ts';
+import { BridgeMetrics, type MetricFamily, type RefusalReason } from './metrics.ts';
 import type { BridgeRoute, BridgeStreamContext } from './route.ts';
 import { OriginPolicy } from './origin.ts';
+import { serveStatus, type BridgeHealth } from './status.ts';
 import { tcpRoute } from './tcp-route.ts';
 import { TokenBucket } from './token-bucket.ts';
 
@@ -34,6 +41,15 @@ export interface BridgeOptions {
    * browser extensions are always served; any other Origin is refused at the upgrade with 403 (origin.ts).
    */
   allowOrigins?: readonly string[];
+  /** PEM certificate chain and private key: serve wss:// (TLS) instead of ws://. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /**
+   * Addresses of reverse proxies in front of the bridge: for their connections the client address (stream caps,
+   * logs) is taken from X-Forwarded-For (client-address.ts).
+   */
+  trustProxies?: readonly string[];
+  /** Serve `/healthz` and `/metrics` on this port (default true; false when a separate status port serves them). */
+  statusEndpoints?: boolean;
 }
 
 export interface BridgeServer {
@@ -44,6 +60,23 @@ export interface BridgeServer {
   readonly limits: BridgeLimits;
   /** Streams currently open. */
   readonly openStreams: number;
+  /** True once drain() or close() began: new streams are refused. */
+  readonly draining: boolean;
+  /** What `/healthz` answers. */
+  health(): BridgeHealth;
+  /** What `/metrics` shows: the server's counters and every route's. */
+  metrics(): MetricFamily[];
+  /**
+   * Graceful drain: stops listening (a load balancer's next connection goes to another instance), refuses new
+   * streams, lets open streams finish for up to `graceMs`, then closes what is left with 1001 (close()).
+   * Resolves when the bridge is closed. Idempotent; close() during a drain ends it at once.
+   */
+  drain(graceMs: number): Promise<void>;
+  /**
+   * Replaces the TLS certificate and key for connections from now on (a renewed certificate; open streams keep
+   * theirs). Throws when the bridge serves plain ws:// or the pair is unusable (the old one stays).
+   */
+  setTlsCertificate(tls: { cert: string | Buffer; key: string | Buffer }): void;
   /** Mounts another route (path must be unused). */
   addRoute(route: BridgeRoute): void;
   /** Stops accepting, closes every stream with 1001, resolves when the listener is closed. Idempotent. */
@@ -63,12 +96,19 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
   const streams = new Set<StreamState>();
   const perClient = new Map<string, Set<StreamState>>();
   const origins = new OriginPolicy(options.allowOrigins);
+  const clients = new ClientAddressPolicy(options.trustProxies);
+  const metrics = new BridgeMetrics();
+  const started = performance.now();
+  const statusEndpoints = options.statusEndpoints ?? true;
   let nextId = 1;
   let closing: Promise<void> | null = null;
+  let draining: Promise<void> | null = null;
+  let stopDrainWait: (() => void) | null = null;
 
   const addRoute = (route: BridgeRoute) => {
     if (routes.has(route.path)) throw new Error(`bridge route ${route.path} already mounted`);
     routes.set(route.path, route);
+    metrics.addRoute(route.path);
   };
   addRoute(tcpRoute(options.destinations));
   for (const route of options.routes ?? []) addRoute(route);
@@ -85,61 +125,87 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
     },
   });
 
-  const http: Server = createServer((_req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    if (statusEndpoints && serveStatus(bridge, req, res)) return;
     res.writeHead(426, { 'content-type': 'text/plain', connection: 'close' });
     res.end('tonsite bridge: WebSocket only (see /tcp)\n');
-  });
+  };
+  const http: Server = options.tls
+    ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest)
+    : createServer(onRequest);
   http.on('clientError', (_error, socket) => socket.destroy());
+  // A failed TLS handshake (a scanner, a client not trusting the certificate) ends that connection only.
+  http.on('tlsClientError', (_error: Error, socket: Duplex) => socket.destroy());
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
-    if (closing) {
-      socket.destroy();
+    const client = clients.clientOf(req);
+    if (draining || closing) {
+      // A load balancer retries elsewhere on 503; a client sees a failed handshake and reconnects.
+      refused('draining', { client });
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       return;
     }
     const origin = req.headers.origin;
     if (!origins.allows(origin)) {
       // Refused before the handshake: a web page gets no WebSocket at all (origin.ts). The origin is the
       // caller's own page address, not payload; it is logged so an operator can see who tried.
-      log('stream-refused', { client: req.socket.remoteAddress ?? 'unknown', reason: 'origin', origin });
+      refused('origin', { client, origin });
       socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req));
+    wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req, client));
   });
 
-  function accept(ws: WebSocket, req: IncomingMessage): void {
-    const client = req.socket.remoteAddress ?? 'unknown';
+  function refused(reason: RefusalReason, fields: BridgeLogFields): void {
+    metrics.refused(reason);
+    log('stream-refused', { ...fields, reason: reason.replace(/_/g, ' ') });
+  }
+
+  function accept(ws: WebSocket, req: IncomingMessage, client: string): void {
     const url = requestUrl(req);
     const route = routes.get(url.pathname);
     const id = nextId++;
     // Errors (bad frames, oversize messages, resets) only ever end this one stream.
     ws.on('error', () => {});
     if (!route) {
-      log('stream-refused', { stream: id, client, reason: 'unknown path' });
+      refused('unknown_path', { stream: id, client });
       ws.close(BridgeCloseCode.BAD_REQUEST, 'unknown path');
       return;
     }
-    if (closing) {
+    if (closing || draining) {
+      refused('draining', { stream: id, client });
       ws.close(BridgeCloseCode.GOING_AWAY, 'bridge shutting down');
       return;
     }
     const mine = perClient.get(client);
     if ((mine?.size ?? 0) >= limits.maxStreamsPerClient && !reclaim(mine!)) {
-      log('stream-refused', { stream: id, client, reason: 'too many streams' });
+      refused('too_many_streams', { stream: id, client });
       ws.close(BridgeCloseCode.TOO_MANY_STREAMS, 'too many streams');
       return;
     }
     if (streams.size >= limits.maxStreamsTotal && !reclaim(streams)) {
-      log('stream-refused', { stream: id, client, reason: 'too many streams' });
+      refused('too_many_streams', { stream: id, client });
       ws.close(BridgeCloseCode.TOO_MANY_STREAMS, 'too many streams');
       return;
     }
-    const state = new StreamState(id, client, ws, url, limits, route.path, log, downstreamHighWater, () => {
-      streams.delete(state);
-      const set = perClient.get(client);
-      set?.delete(state);
-      if (set?.size === 0) perClient.delete(client);
-    });
+    const state = new StreamState(
+      id,
+      client,
+      ws,
+      url,
+      limits,
+      route.path,
+      log,
+      metrics,
+      downstreamHighWater,
+      () => {
+        streams.delete(state);
+        if (streams.size === 0) stopDrainWait?.();
+        const set = perClient.get(client);
+        set?.delete(state);
+        if (set?.size === 0) perClient.delete(client);
+      },
+    );
     if (mine) mine.add(state);
     else perClient.set(client, new Set([state]));
     streams.add(state);
@@ -190,10 +256,15 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
   const address = http.address() as AddressInfo;
   const host = address.address;
   const port = address.port;
-  const url = `ws://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const scheme = options.tls ? 'wss' : 'ws';
+  const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   log('listening', { url, destinations: options.destinations.length, routes: [...routes.keys()].join(',') });
 
-  return {
+  let listenerClosed: Promise<void> | null = null;
+  const stopListening = () =>
+    (listenerClosed ??= new Promise<void>((resolve) => http.close(() => resolve())));
+
+  const bridge: BridgeServer = {
     url,
     host,
     port,
@@ -201,21 +272,82 @@ export async function startBridge(options: BridgeOptions): Promise<BridgeServer>
     get openStreams() {
       return streams.size;
     },
+    get draining() {
+      return draining !== null || closing !== null;
+    },
+    health() {
+      const byRoute = metrics.openByRoute();
+      return {
+        status: draining || closing ? 'draining' : 'ok',
+        liteservers: options.destinations.length,
+        streams: streams.size,
+        streamsByRoute: Object.fromEntries([...routes.keys()].map((r) => [r, byRoute[r] ?? 0])),
+        uptimeSeconds: Math.round((performance.now() - started) / 1000),
+      };
+    },
+    metrics() {
+      const own: MetricFamily[] = [
+        {
+          name: 'tonsite_bridge_up',
+          help: '1 while serving, 0 while draining.',
+          type: 'gauge',
+          samples: [{ value: draining || closing ? 0 : 1 }],
+        },
+        {
+          name: 'tonsite_bridge_uptime_seconds',
+          help: 'Seconds since the bridge started.',
+          type: 'gauge',
+          samples: [{ value: Math.round((performance.now() - started) / 1000) }],
+        },
+        {
+          name: 'tonsite_bridge_liteservers',
+          help: 'Liteservers the /tcp route may reach.',
+          type: 'gauge',
+          samples: [{ value: options.destinations.length }],
+        },
+      ];
+      return [...own, ...metrics.families(), ...[...routes.values()].flatMap((r) => r.metrics?.() ?? [])];
+    },
     addRoute,
+    setTlsCertificate(tls) {
+      if (!options.tls)
+        throw new BridgeConfigError('this bridge serves ws:// (started without a certificate)');
+      (http as TlsServer).setSecureContext({ cert: tls.cert, key: tls.key });
+      log('tls-reloaded', {});
+    },
+    drain(graceMs) {
+      draining ??= (async () => {
+        log('draining', { streams: streams.size, graceMs });
+        void stopListening();
+        if (streams.size > 0) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, graceMs);
+            stopDrainWait = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+        }
+        await bridge.close();
+      })();
+      return draining;
+    },
     close() {
       closing ??= (async () => {
-        const listenerClosed = new Promise<void>((resolve) => http.close(() => resolve()));
+        stopDrainWait?.();
+        const closed = stopListening();
         const ends = [...streams].map((s) => s.closed);
         for (const s of streams) s.close(BridgeCloseCode.GOING_AWAY, 'bridge shutting down');
         await Promise.all(ends);
         http.closeAllConnections();
-        await listenerClosed;
+        await closed;
         wss.close();
         log('stopped', {});
       })();
       return closing;
     },
   };
+  return bridge;
 }
 
 /** The upgrade request's URL (path and query; the host is a placeholder). */
@@ -256,6 +388,7 @@ class StreamState implements BridgeStreamContext {
     readonly limits: BridgeLimits,
     private readonly route: string,
     private readonly log: BridgeLogger,
+    private readonly metrics: BridgeMetrics,
     readonly downstreamHighWater: () => number,
     private readonly onRelease: () => void,
   ) {
@@ -268,6 +401,7 @@ class StreamState implements BridgeStreamContext {
         resolve();
       });
     });
+    metrics.streamOpened(route);
     log('stream-open', { stream: id, client, route });
   }
 
@@ -288,6 +422,7 @@ class StreamState implements BridgeStreamContext {
   acceptFromClient(bytes: number, overBudget: 'close' | 'drop' = 'close'): boolean {
     if (this.ended) return false;
     this.bytesFromClient += bytes;
+    this.metrics.bytesFromClient(this.route, bytes);
     const now = performance.now();
     this.lastUpAt = now;
     this.idleTimer.refresh();
@@ -318,6 +453,7 @@ class StreamState implements BridgeStreamContext {
 
   sentToClient(bytes: number): void {
     this.bytesToClient += bytes;
+    this.metrics.bytesToClient(this.route, bytes);
     this.lastDownAt = performance.now();
     this.idleTimer.refresh();
   }
@@ -331,8 +467,16 @@ class StreamState implements BridgeStreamContext {
     else this.endHandlers.push(fn);
   }
 
+  refuse(code: number, reason: string, why: RefusalReason): void {
+    if (this.ended) return;
+    this.metrics.refused(why);
+    this.annotate({ refused: why.replace(/_/g, ' ') });
+    this.close(code, reason);
+  }
+
   close(code: number, reason: string): void {
     if (this.closeCode !== undefined || this.isEnded) return;
+    if (code === BridgeCloseCode.RATE_LIMITED) this.metrics.rateLimitClosed(this.route);
     this.closeCode = code;
     this.closeReason = reason;
     clearTimeout(this.idleTimer);
@@ -370,6 +514,7 @@ class StreamState implements BridgeStreamContext {
   private release(): void {
     if (this.released) return;
     this.released = true;
+    this.metrics.streamEnded(this.route);
     this.onRelease();
   }
 

@@ -24,13 +24,12 @@ function openTcpRelay(stream: BridgeStreamContext, destinations: readonly Bridge
     target = parseBridgeTcpRequest(stream.url.pathname + stream.url.search);
   } catch (error) {
     if (!(error instanceof TransportError)) throw error;
-    stream.close(BridgeCloseCode.BAD_REQUEST, 'bad request');
+    stream.refuse(BridgeCloseCode.BAD_REQUEST, 'bad request', 'bad_request');
     return;
   }
   const destination = findDestination(destinations, target);
   if (!destination) {
-    stream.annotate({ refused: true });
-    stream.close(BridgeCloseCode.REFUSED, 'destination not configured');
+    stream.refuse(BridgeCloseCode.REFUSED, 'destination not configured', 'destination');
     return;
   }
   stream.annotate({ dest: destination.index });

@@ -34,6 +34,7 @@ import {
 import { turnEndScheduler } from '../../net/transport/turn-end.ts';
 import { FaultySocket, type FaultOptions } from '../../net/transport/faulty-socket.ts';
 import type { DatagramSocket } from '../../net/transport/types.ts';
+import type { MetricFamily } from './metrics.ts';
 import type { BridgeRoute, BridgeStreamContext } from './route.ts';
 import { TokenBucket } from './token-bucket.ts';
 import { isAllowedDestination, type RelayPolicy } from './udp-relay-policy.ts';
@@ -171,7 +172,45 @@ export function udpRelayRoute(options: UdpRelayOptions = {}): UdpRelayRoute {
     limits,
     open: (stream) =>
       openUdpRelay(stream, policy, limits, options.bindHost ?? '0.0.0.0', stats, options.faults),
+    metrics: () => udpRelayMetrics(stats),
   };
+}
+
+/**
+ * The relay's totals as tonsite_bridge_* families: datagrams relayed each way, and datagrams dropped by reason —
+ * the rate-limit drops (`packet_rate`, `byte_rate`) among them.
+ */
+function udpRelayMetrics(stats: UdpRelayStats): MetricFamily[] {
+  return [
+    {
+      name: 'tonsite_bridge_datagrams_total',
+      help: 'Datagrams relayed by /udp since start (out: client to network, in: network to client).',
+      type: 'counter',
+      samples: [
+        { labels: { direction: 'out' }, value: stats.sent },
+        { labels: { direction: 'in' }, value: stats.received },
+      ],
+    },
+    {
+      name: 'tonsite_bridge_datagrams_dropped_total',
+      help: 'Datagrams /udp dropped, by reason (packet_rate and byte_rate are the rate-limit drops).',
+      type: 'counter',
+      samples: [
+        ...Object.entries(stats.dropped).map(([reason, value]) => ({
+          labels: { reason: reason.toLowerCase() },
+          value,
+        })),
+        { labels: { reason: 'unsolicited' }, value: stats.unsolicited },
+        { labels: { reason: 'bad_frame' }, value: stats.badFrames },
+      ],
+    },
+    {
+      name: 'tonsite_bridge_rate_limit_drops_total',
+      help: 'Datagrams /udp dropped for exceeding a stream budget (packets or bytes per second).',
+      type: 'counter',
+      samples: [{ value: stats.dropped.PACKET_RATE + stats.dropped.BYTE_RATE }],
+    },
+  ];
 }
 
 /** IPv4 addresses of this host's interfaces. */
@@ -198,7 +237,7 @@ function openUdpRelay(
 ): void {
   const { ws } = stream;
   if (stream.url.search !== '') {
-    stream.close(BridgeCloseCode.BAD_REQUEST, 'bad request');
+    stream.refuse(BridgeCloseCode.BAD_REQUEST, 'bad request', 'bad_request');
     return;
   }
   totals.streams++;
