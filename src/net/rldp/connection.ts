@@ -61,9 +61,12 @@ export interface ConnectionHost {
   /** When we confirm received symbols (default: C++ rldp2's, ack-queue.ts). */
   readonly ackCadence?: 'cpp' | 'tonutils';
   send(peer: AdnlPeer, data: Uint8Array): void;
-  /** Admission of an unsolicited inbound transfer against the node-wide count (true = admitted and counted). */
-  admitUnsolicited(): boolean;
-  releaseUnsolicited(): void;
+  /**
+   * Admission of an unsolicited inbound transfer of `connection` against the node-wide count (true = admitted and
+   * counted; the node may have evicted another peer's transfer to make room: fair-share.ts).
+   */
+  admitUnsolicited(connection: Connection): boolean;
+  releaseUnsolicited(connection: Connection): void;
   /** A whole transfer arrived. */
   deliver(connection: Connection, transfer: InboundTransfer, payload: Uint8Array): void;
   /** Run `service` of this connection no later than `at`. */
@@ -119,6 +122,24 @@ export class Connection {
     this.version = version;
     this.#cadence = host.makeCadence?.() ?? null;
     this.#acks = new AckQueue(host.ackCadence);
+  }
+
+  /** Unsolicited inbound transfers being received from this peer. */
+  get unsolicitedCount(): number {
+    return this.#unsolicited;
+  }
+
+  /**
+   * Drops the oldest unsolicited transfer being received from this peer (the node needs its slot for a peer holding
+   * fewer). Symbols that still come for it are taken as a new transfer, admitted or refused like any other.
+   */
+  evictOldestUnsolicited(): boolean {
+    for (const t of this.#inbound.values()) {
+      if (t.solicited) continue;
+      this.#dropInbound(t);
+      return true;
+    }
+    return false;
   }
 
   /** True while anything is in progress (the node keeps idle connections only as a bounded cache). */
@@ -278,7 +299,7 @@ export class Connection {
     checkPartDeclaration(m, m.totalSize, rules);
     if (decidePartSize(m.totalSize, m.part, m.dataSize, rules) === null) return null;
     if (!expected) {
-      if (this.#unsolicited >= limits.maxInboundPerPeer || !this.#host.admitUnsolicited()) {
+      if (this.#unsolicited >= limits.maxInboundPerPeer || !this.#host.admitUnsolicited(this)) {
         throw new RldpError('refused', 'too many incoming transfers');
       }
       this.#unsolicited++;
@@ -318,7 +339,7 @@ export class Connection {
     t.dispose();
     if (!t.solicited) {
       this.#unsolicited--;
-      this.#host.releaseUnsolicited();
+      this.#host.releaseUnsolicited(this);
     }
   }
 

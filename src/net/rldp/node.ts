@@ -29,6 +29,7 @@ import {
   type RldpLimits,
   type RldpVersion,
 } from './limits.ts';
+import { UnsolicitedSlots } from './fair-share.ts';
 import { Scheduler } from './scheduler.ts';
 import { TonutilsCadence } from './tonutils-cadence.ts';
 import {
@@ -178,10 +179,11 @@ export class RldpNode {
   #lastConnection: Connection | null = null;
   readonly #pending = new Map<string, PendingQuery>();
   #serving = 0;
-  #unsolicited = 0;
   #inboundBytes = 0;
   #closed = false;
   readonly #scheduler: Scheduler<Connection>;
+  /** Node-wide slots of unsolicited inbound transfers, shared fairly between peers (fair-share.ts). */
+  readonly #slots: UnsolicitedSlots;
   readonly #host: ConnectionHost;
 
   constructor(transport: RldpTransport, options: RldpNodeOptions = {}) {
@@ -191,6 +193,7 @@ export class RldpNode {
       if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`RLDP limit ${name} must be > 0`);
     }
     this.limits = limits;
+    this.#slots = new UnsolicitedSlots(limits.maxInboundTotal);
     this.#transport = transport;
     this.#now = options.now ?? (perf ? () => perf.now() : Date.now);
     this.#clock = options.clock ?? Date.now;
@@ -226,14 +229,8 @@ export class RldpNode {
         },
       },
       send: (peer, data) => this.#sendRaw(peer, data),
-      admitUnsolicited: () => {
-        if (this.#unsolicited >= limits.maxInboundTotal) return false;
-        this.#unsolicited++;
-        return true;
-      },
-      releaseUnsolicited: () => {
-        this.#unsolicited--;
-      },
+      admitUnsolicited: (connection) => this.#slots.admit(connection),
+      releaseUnsolicited: (connection) => this.#slots.release(connection),
       deliver: (connection, transfer, payload) => this.#deliver(connection, transfer, payload),
       wake: (connection, at) => this.#scheduler.wake(connection, at),
     };
@@ -305,12 +302,15 @@ export class RldpNode {
   usage(): {
     decoderBytes: number;
     unsolicitedTransfers: number;
+    /** Unsolicited transfers dropped to give their slot to a peer holding fewer (fair-share.ts). */
+    evictedTransfers: number;
     pendingQueries: number;
     servingQueries: number;
   } {
     return {
       decoderBytes: this.#inboundBytes,
-      unsolicitedTransfers: this.#unsolicited,
+      unsolicitedTransfers: this.#slots.used,
+      evictedTransfers: this.#slots.evictions,
       pendingQueries: this.#pending.size,
       servingQueries: this.#serving,
     };
