@@ -132,6 +132,7 @@ describe('server side: a devnet seeder under hostile RLDP peers', () => {
   it('one peer opening thousands of transfers near the limit: bounded, and a download goes on', async () => {
     const w = watch(seeder.adnlNode, seeder.rldpNode);
     const refusedBefore = seeder.rldpNode.counters.refused;
+    const decodersBefore = seeder.rldpNode.usage().decodersCreated;
     const p = await hostile(seeder);
     const d = await downloader();
     const [got] = await Promise.all([downloadFile(d, seeder), openTransfers(p, 3000)]);
@@ -143,6 +144,11 @@ describe('server side: a devnet seeder under hostile RLDP peers', () => {
     expect(seeder.rldpNode.stats(p.adnl.id).transfersIn).toBe(0);
     // Most were refused on the cheap path (loopback may drop a few datagrams of the burst).
     expect(seeder.rldpNode.counters.refused - refusedBefore).toBeGreaterThan(2000);
+    // CPU: a decoder only for each transfer held, none for the refused ones.
+    const honestTransfers = seeder.rldpNode.stats(d.adnl.id).transfersIn;
+    expect(seeder.rldpNode.usage().decodersCreated - decodersBefore).toBeLessThanOrEqual(
+      L.maxInboundPerPeer + honestTransfers + 8,
+    );
   });
 
   it('declarations beyond every limit are refused with nothing held', async () => {
@@ -164,6 +170,7 @@ describe('server side: a devnet seeder under hostile RLDP peers', () => {
     const after = seeder.rldpNode.usage();
     expect(after.unsolicitedTransfers).toBe(before.unsolicitedTransfers);
     expect(after.decoderBytes).toBe(before.decoderBytes);
+    expect(after.decodersCreated).toBe(before.decodersCreated);
     expect(seeder.rldpNode.counters.refused - refusedBefore).toBeGreaterThanOrEqual(crafted.length * 40);
   });
 
@@ -185,8 +192,9 @@ describe('server side: a devnet seeder under hostile RLDP peers', () => {
       }
     })();
     const w = watch(target.adnlNode, target.rldpNode);
+    const decodersBefore = target.rldpNode.usage().decodersCreated;
+    const d = await downloader();
     try {
-      const d = await downloader();
       const got = await downloadFile(d, target);
       expect(hex(got)).toBe(hex(fileBytes));
     } finally {
@@ -197,7 +205,13 @@ describe('server side: a devnet seeder under hostile RLDP peers', () => {
     expect(w.peak.unsolicitedTransfers).toBeLessThanOrEqual(L.maxInboundTotal);
     expect(w.peak.decoderBytes).toBeLessThanOrEqual(L.maxInboundTotal * UNSOLICITED);
     // The downloader's queries took slots from the attackers holding the most.
-    expect(target.rldpNode.usage().evictedTransfers).toBeGreaterThan(0);
+    const usage = target.rldpNode.usage();
+    const honestTransfers = target.rldpNode.stats(d.adnl.id).transfersIn;
+    expect(usage.evictedTransfers).toBeGreaterThan(0);
+    // CPU: decoders for the honest transfers and for attackers' transfers that got a slot back, not per attempt.
+    expect(usage.decodersCreated - decodersBefore).toBeLessThanOrEqual(
+      honestTransfers + usage.evictedTransfers + L.maxInboundTotal,
+    );
   });
 });
 
@@ -211,6 +225,7 @@ describe('client side: the downloader under a hostile RLDP peer', () => {
     closers.push(evil);
     const MAX_ANSWER = 4096;
     let answered = 0;
+    const seen = new Set<string>();
     evil.onCustom = (peer, data) => {
       let m;
       try {
@@ -219,6 +234,10 @@ describe('client side: the downloader under a hostile RLDP peer', () => {
         return;
       }
       if (!m || m.kind !== 'part') return;
+      // Once per query (our sender repeats its symbols until `complete`, which never comes).
+      const key = Buffer.from(m.transferId).toString('hex');
+      if (seen.has(key)) return;
+      seen.add(key);
       const answerId = m.transferId.map((b) => ~b & 0xff);
       answered++;
       for (const craft of [
@@ -236,6 +255,7 @@ describe('client side: the downloader under a hostile RLDP peer', () => {
 
     const d = await downloader();
     const w = watch(d.adnl, d.rldp);
+    const decodersBefore = d.rldp.usage().decodersCreated;
     const evilPeer = d.adnl.addPeer(keyPair.publicKey, { host: '127.0.0.1', port });
     const queries = Array.from({ length: 20 }, () =>
       d.rldp.query(evilPeer, Uint8Array.of(1, 2, 3, 4), { maxAnswerSize: MAX_ANSWER, timeoutMs: 1500 }).then(
@@ -256,6 +276,10 @@ describe('client side: the downloader under a hostile RLDP peer', () => {
     expect(w.peak.unsolicitedTransfers).toBeLessThanOrEqual(L.maxInboundPerPeer * 2);
     // Decoders: the evil peer's unsolicited ones and the honest answers' parts (pieces of 64 KiB).
     expect(w.peak.decoderBytes).toBeLessThanOrEqual(L.maxInboundPerPeer * UNSOLICITED + 8 * 2 * 65536 + 8192);
+    const fromSeeder = d.rldp.stats(seeder.adnlId).transfersIn;
+    expect(d.rldp.usage().decodersCreated - decodersBefore).toBeLessThanOrEqual(
+      L.maxInboundPerPeer + fromSeeder + 8,
+    );
     await sleep(50);
     expect(d.rldp.usage().pendingQueries).toBe(0);
   });

@@ -180,6 +180,7 @@ export class RldpNode {
   readonly #pending = new Map<string, PendingQuery>();
   #serving = 0;
   #inboundBytes = 0;
+  #decodersCreated = 0;
   #closed = false;
   readonly #scheduler: Scheduler<Connection>;
   /** Node-wide slots of unsolicited inbound transfers, shared fairly between peers (fair-share.ts). */
@@ -222,6 +223,7 @@ export class RldpNode {
         reserve: (bytes) => {
           if (this.#inboundBytes + bytes > limits.maxInboundBytes) return false;
           this.#inboundBytes += bytes;
+          this.#decodersCreated++; // the caller creates the part's decoder now (inbound.ts)
           return true;
         },
         release: (bytes) => {
@@ -304,11 +306,14 @@ export class RldpNode {
     unsolicitedTransfers: number;
     /** Unsolicited transfers dropped to give their slot to a peer holding fewer (fair-share.ts). */
     evictedTransfers: number;
+    /** Part decoders created since the node started (what hostile declarations could make us spend CPU on). */
+    decodersCreated: number;
     pendingQueries: number;
     servingQueries: number;
   } {
     return {
       decoderBytes: this.#inboundBytes,
+      decodersCreated: this.#decodersCreated,
       unsolicitedTransfers: this.#slots.used,
       evictedTransfers: this.#slots.evictions,
       pendingQueries: this.#pending.size,
