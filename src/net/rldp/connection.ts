@@ -62,10 +62,11 @@ export interface ConnectionHost {
   readonly ackCadence?: 'cpp' | 'tonutils';
   send(peer: AdnlPeer, data: Uint8Array): void;
   /**
-   * Admission of an unsolicited inbound transfer of `connection` against the node-wide count (true = admitted and
-   * counted; the node may have evicted another peer's transfer to make room: fair-share.ts).
+   * Admission of an unsolicited inbound transfer of `connection` against the node-wide count: 'held' (counted; the
+   * node may have evicted another peer's transfer to make room), 'transient' (a one-symbol transfer taken beyond
+   * the count for the duration of this one symbol), or false (refused). fair-share.ts.
    */
-  admitUnsolicited(connection: Connection): boolean;
+  admitUnsolicited(connection: Connection, oneSymbol: boolean): 'held' | 'transient' | false;
   releaseUnsolicited(connection: Connection): void;
   /** A whole transfer arrived. */
   deliver(connection: Connection, transfer: InboundTransfer, payload: Uint8Array): void;
@@ -98,6 +99,8 @@ export class Connection {
   readonly #outbound = this.#sending.transfers;
   readonly #inbound = new Map<string, InboundTransfer>();
   #unsolicited = 0;
+  /** The one-symbol transfer being taken beyond the node's slots (fair-share.ts), during its symbol only. */
+  #transient: InboundTransfer | null = null;
   readonly #expected = new Map<string, Expected>();
   readonly #completed = new Map<string, Completed>();
   readonly #acks: AckQueue;
@@ -263,7 +266,21 @@ export class Connection {
       // A first symbol that cannot tell the part size yet is not taken: nothing is created for it.
       if (admitted === null) return;
       t = admitted;
+      if (this.#transient === t) {
+        // Taken beyond the node's slots for this symbol only: finished by it, or dropped right after it.
+        try {
+          this.#receiveSymbol(t, m, now);
+        } finally {
+          this.#transient = null;
+          if (this.#inbound.get(t.key) === t) this.#dropInbound(t);
+        }
+        return;
+      }
     }
+    this.#receiveSymbol(t, m, now);
+  }
+
+  #receiveSymbol(t: InboundTransfer, m: RldpPartMessage, now: number): void {
     if (t.version !== m.version) throw new RldpError('refused', 'RLDP version changed within a transfer');
     this.stats.symbolsIn++;
     const result = t.receive(m);
@@ -298,14 +315,17 @@ export class Connection {
     const rules = this.#host.partRules;
     checkPartDeclaration(m, m.totalSize, rules);
     if (decidePartSize(m.totalSize, m.part, m.dataSize, rules) === null) return null;
+    let transient = false;
     if (!expected) {
-      if (this.#unsolicited >= limits.maxInboundPerPeer || !this.#host.admitUnsolicited(this)) {
-        throw new RldpError('refused', 'too many incoming transfers');
-      }
+      const slot =
+        this.#unsolicited < limits.maxInboundPerPeer &&
+        this.#host.admitUnsolicited(this, m.totalSize <= RLDP_SYMBOL_SIZE);
+      if (!slot) throw new RldpError('refused', 'too many incoming transfers');
       this.#unsolicited++;
+      transient = slot === 'transient';
     }
     const deadline = expected ? expected.deadline : now + limits.inboundTimeoutMs;
-    const t = new InboundTransfer(
+    const t: InboundTransfer = new InboundTransfer(
       m.transferId,
       key,
       m.version,
@@ -317,6 +337,7 @@ export class Connection {
       rules,
     );
     this.#inbound.set(key, t);
+    if (transient) this.#transient = t;
     if (!this.pinned) this.version = m.version;
     this.#host.wake(this, deadline);
     return t;

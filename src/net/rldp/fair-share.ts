@@ -7,7 +7,11 @@
  * no query is taken (issue 15 item 7, tests/integration/rldp-faults.test.ts). So when the slots are full, a peer
  * holding fewer transfers takes the slot of the oldest transfer of the peer holding the most, as long as that peer
  * holds at least two more than the newcomer: the peers holding the most lose first, a peer with one transfer keeps
- * it unless hundreds of identities each hold as many, and the total never exceeds the limit.
+ * it unless hundreds of identities each hold as many, and the total never exceeds the limit. A transfer of one
+ * symbol (total_size <= 768: a storage query, a small HTTP request) needs no slot beyond the call that receives
+ * it — that symbol finishes it (or it is dropped at once) — so when no slot can be had it is taken anyway for that
+ * moment ('transient'): at most one such transfer exists at any time, and no number of identities holding every
+ * slot locks small queries out.
  */
 
 /** What the slots need of a peer connection. */
@@ -23,6 +27,8 @@ export class UnsolicitedSlots {
   readonly #holders = new Set<SlotHolder>();
   #used = 0;
   evictions = 0;
+  /** One-symbol transfers taken beyond the limit. */
+  transients = 0;
 
   constructor(max: number) {
     this.#max = max;
@@ -32,20 +38,35 @@ export class UnsolicitedSlots {
     return this.#used;
   }
 
-  /** A slot for `peer` (true = taken and counted), by eviction of the heaviest holder's oldest transfer if full. */
-  admit(peer: SlotHolder): boolean {
+  /**
+   * A slot for `peer`, by eviction of the heaviest holder's oldest transfer if full ('held'); else, for a transfer
+   * of one symbol, a slot beyond the limit for the duration of that symbol ('transient': the caller releases it
+   * before returning); else false.
+   */
+  admit(peer: SlotHolder, oneSymbol = false): 'held' | 'transient' | false {
+    let slot: 'held' | 'transient' = 'held';
     if (this.#used >= this.#max) {
       let heaviest: SlotHolder | null = null;
       for (const h of this.#holders) {
         if (!heaviest || h.unsolicitedCount > heaviest.unsolicitedCount) heaviest = h;
       }
-      if (!heaviest || heaviest.unsolicitedCount < peer.unsolicitedCount + 2) return false;
-      if (!heaviest.evictOldestUnsolicited() || this.#used >= this.#max) return false;
-      this.evictions++;
+      if (
+        heaviest &&
+        heaviest.unsolicitedCount >= peer.unsolicitedCount + 2 &&
+        heaviest.evictOldestUnsolicited() &&
+        this.#used < this.#max
+      ) {
+        this.evictions++;
+      } else if (oneSymbol) {
+        slot = 'transient';
+        this.transients++;
+      } else {
+        return false;
+      }
     }
     this.#used++;
     this.#holders.add(peer);
-    return true;
+    return slot;
   }
 
   /** `peer` gave a slot back (its count is already lowered). */

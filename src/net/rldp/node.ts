@@ -231,7 +231,7 @@ export class RldpNode {
         },
       },
       send: (peer, data) => this.#sendRaw(peer, data),
-      admitUnsolicited: (connection) => this.#slots.admit(connection),
+      admitUnsolicited: (connection, oneSymbol) => this.#slots.admit(connection, oneSymbol),
       releaseUnsolicited: (connection) => this.#slots.release(connection),
       deliver: (connection, transfer, payload) => this.#deliver(connection, transfer, payload),
       wake: (connection, at) => this.#scheduler.wake(connection, at),
@@ -306,6 +306,8 @@ export class RldpNode {
     unsolicitedTransfers: number;
     /** Unsolicited transfers dropped to give their slot to a peer holding fewer (fair-share.ts). */
     evictedTransfers: number;
+    /** One-symbol unsolicited transfers taken beyond maxInboundTotal for their symbol only (fair-share.ts). */
+    transientTransfers: number;
     /** Part decoders created since the node started (what hostile declarations could make us spend CPU on). */
     decodersCreated: number;
     pendingQueries: number;
@@ -316,6 +318,7 @@ export class RldpNode {
       decodersCreated: this.#decodersCreated,
       unsolicitedTransfers: this.#slots.used,
       evictedTransfers: this.#slots.evictions,
+      transientTransfers: this.#slots.transients,
       pendingQueries: this.#pending.size,
       servingQueries: this.#serving,
     };
