@@ -30,7 +30,7 @@ import {
   peerOf,
   rawAdnlPeer,
   storageDownloader,
-  storagePingQuery,
+  storageHelloQuery,
   type Downloader,
   type RawAdnlPeer,
 } from './helpers/storage-peers.ts';
@@ -104,7 +104,7 @@ async function downloadFile(d: Downloader, from: Seeder): Promise<Uint8Array> {
 async function hostile(to: Seeder): Promise<RawAdnlPeer> {
   const p = await rawAdnlPeer(
     { publicKey: to.keyPair.publicKey, port: to.address.port },
-    storagePingQuery(bag),
+    storageHelloQuery(bag),
   );
   closers.push(p);
   return p;
@@ -212,6 +212,43 @@ describe('server side: a devnet seeder under hostile RLDP peers', () => {
     expect(usage.decodersCreated - decodersBefore).toBeLessThanOrEqual(
       honestTransfers + usage.evictedTransfers + L.maxInboundTotal,
     );
+  });
+
+  it('hundreds of identities holding one transfer each do not lock out small queries', async () => {
+    const target = await startSeeder({ keyPair: generateKeyPair(), bags: [bag] });
+    stoppers.push(target);
+    const attackers: RawAdnlPeer[] = [];
+    while (attackers.length < L.maxInboundTotal + 8) {
+      attackers.push(...(await Promise.all(Array.from({ length: 24 }, () => hostile(target)))));
+    }
+    const openOneEach = async (): Promise<void> => {
+      for (const a of attackers) a.send(part({ transferId: transferId(), totalSize: UNSOLICITED }));
+      await sleep(100);
+    };
+    await openOneEach();
+    await expect
+      .poll(() => target.rldpNode.usage().unsolicitedTransfers, { timeout: 4000 })
+      .toBe(L.maxInboundTotal);
+    let flooding = true;
+    const flood = (async () => {
+      while (flooding) {
+        await openOneEach();
+        await sleep(400);
+      }
+    })();
+    const w = watch(target.adnlNode, target.rldpNode);
+    const d = await downloader();
+    try {
+      const got = await downloadFile(d, target);
+      expect(hex(got)).toBe(hex(fileBytes));
+    } finally {
+      flooding = false;
+      await flood;
+      w.stop();
+    }
+    // Nobody held more than the limit; the downloader's one-symbol queries were taken for their symbol only.
+    expect(w.peak.unsolicitedTransfers).toBeLessThanOrEqual(L.maxInboundTotal);
+    expect(target.rldpNode.usage().transientTransfers).toBeGreaterThan(0);
   });
 });
 

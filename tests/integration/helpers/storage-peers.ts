@@ -19,9 +19,8 @@ import {
   decodeStorageQuery,
   encodeGetPiece,
   encodePieceAnswer,
-  encodePing,
+  encodeGetTorrentInfo,
   pieceLength,
-  randomSessionId,
   StorageClient,
   unwrapOverlayQuery,
   wrapOverlayQuery,
@@ -30,6 +29,7 @@ import {
   type SwarmOptions,
 } from '../../../src/net/storage/index.ts';
 import { startSeeder, type Seeder } from '../../../src/devnet/storage/index.ts';
+import { nativeAsymmetric, nativePrimitives } from '../../../src/node/native-crypto.ts';
 import { openUdpSocket } from '../../../src/node/udp-socket.ts';
 
 export interface Downloader {
@@ -153,7 +153,13 @@ export async function rawAdnlPeer(
   onCustom?: (data: Uint8Array) => void,
 ): Promise<RawAdnlPeer> {
   const socket = await openUdpSocket({ host: '127.0.0.1' });
-  const adnl = new AdnlNode({ socket, keyPair: generateKeyPair() });
+  // OpenSSL's crypto, as the devnet's servers use: hundreds of these in one test process stay cheap.
+  const adnl = new AdnlNode({
+    socket,
+    keyPair: generateKeyPair(),
+    crypto: nativePrimitives,
+    asymmetric: nativeAsymmetric,
+  });
   if (onCustom) adnl.onCustom = (_peer, data) => onCustom(data);
   const peer = adnl.addPeer(target.publicKey, { host: '127.0.0.1', port: target.port });
   await adnl.query(peer, hello, 1000, { attempts: 5 });
@@ -165,7 +171,10 @@ export async function rawAdnlPeer(
   };
 }
 
-/** A storage.ping inside a bag's overlay: what a seeder's ADNL side answers (a `hello` for rawAdnlPeer). */
-export function storagePingQuery(bag: BuiltBag): Uint8Array {
-  return wrapOverlayQuery(bagOverlayId(bag.info.bagId), encodePing(randomSessionId()));
+/**
+ * A storage.getTorrentInfo inside a bag's overlay over ADNL: what a seeder's ADNL side answers without starting a
+ * session with us (a `hello` for rawAdnlPeer).
+ */
+export function storageHelloQuery(bag: BuiltBag): Uint8Array {
+  return wrapOverlayQuery(bagOverlayId(bag.info.bagId), encodeGetTorrentInfo());
 }
