@@ -11,7 +11,9 @@
  * - declarations beyond every limit (total_size 2^40 and 2^62, part 2^30, parts beyond total_size, data_size above
  *   total_size or the part size limit) are refused with nothing held;
  * - many identities together fill the node-wide slots (maxInboundTotal): the honest downloader's queries must still
- *   be taken (each peer gets a fair share: a newcomer evicts the oldest transfer of the peer holding the most).
+ *   be taken (each peer gets a fair share: a newcomer evicts the oldest transfer of the peer holding the most);
+ * - more identities than slots, each holding one transfer: the downloader's one-symbol queries are still taken,
+ *   for their symbol only (src/net/rldp/fair-share.ts). Both failed on main: the downloader got 'no-peers'.
  * Client side:
  * - a peer we query answers on the answer id with a total_size above our max_answer_size, or parts beyond it, and
  *   floods us with unsolicited transfers: our query fails with RldpError('timeout') holding nothing, and a

@@ -11,7 +11,9 @@
  * symbol (total_size <= 768: a storage query, a small HTTP request) needs no slot beyond the call that receives
  * it — that symbol finishes it (or it is dropped at once) — so when no slot can be had it is taken anyway for that
  * moment ('transient'): at most one such transfer exists at any time, and no number of identities holding every
- * slot locks small queries out.
+ * slot locks small queries out. What stays possible: about maxInboundTotal identities, each holding one transfer
+ * and renewing it, still refuse a new peer's transfers of more than one symbol (a large HTTP request) while they
+ * last; each identity costs the attacker an ADNL handshake within the first-contact budget.
  */
 
 /** What the slots need of a peer connection. */
