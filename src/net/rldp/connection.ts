@@ -61,9 +61,13 @@ export interface ConnectionHost {
   /** When we confirm received symbols (default: C++ rldp2's, ack-queue.ts). */
   readonly ackCadence?: 'cpp' | 'tonutils';
   send(peer: AdnlPeer, data: Uint8Array): void;
-  /** Admission of an unsolicited inbound transfer against the node-wide count (true = admitted and counted). */
-  admitUnsolicited(): boolean;
-  releaseUnsolicited(): void;
+  /**
+   * Admission of an unsolicited inbound transfer of `connection` against the node-wide count: 'held' (counted; the
+   * node may have evicted another peer's transfer to make room), 'transient' (a one-symbol transfer taken beyond
+   * the count for the duration of this one symbol), or false (refused). fair-share.ts.
+   */
+  admitUnsolicited(connection: Connection, oneSymbol: boolean): 'held' | 'transient' | false;
+  releaseUnsolicited(connection: Connection): void;
   /** A whole transfer arrived. */
   deliver(connection: Connection, transfer: InboundTransfer, payload: Uint8Array): void;
   /** Run `service` of this connection no later than `at`. */
@@ -95,6 +99,8 @@ export class Connection {
   readonly #outbound = this.#sending.transfers;
   readonly #inbound = new Map<string, InboundTransfer>();
   #unsolicited = 0;
+  /** The one-symbol transfer being taken beyond the node's slots (fair-share.ts), during its symbol only. */
+  #transient: InboundTransfer | null = null;
   readonly #expected = new Map<string, Expected>();
   readonly #completed = new Map<string, Completed>();
   readonly #acks: AckQueue;
@@ -119,6 +125,24 @@ export class Connection {
     this.version = version;
     this.#cadence = host.makeCadence?.() ?? null;
     this.#acks = new AckQueue(host.ackCadence);
+  }
+
+  /** Unsolicited inbound transfers being received from this peer. */
+  get unsolicitedCount(): number {
+    return this.#unsolicited;
+  }
+
+  /**
+   * Drops the oldest unsolicited transfer being received from this peer (the node needs its slot for a peer holding
+   * fewer). Symbols that still come for it are taken as a new transfer, admitted or refused like any other.
+   */
+  evictOldestUnsolicited(): boolean {
+    for (const t of this.#inbound.values()) {
+      if (t.solicited) continue;
+      this.#dropInbound(t);
+      return true;
+    }
+    return false;
   }
 
   /** True while anything is in progress (the node keeps idle connections only as a bounded cache). */
@@ -242,7 +266,21 @@ export class Connection {
       // A first symbol that cannot tell the part size yet is not taken: nothing is created for it.
       if (admitted === null) return;
       t = admitted;
+      if (this.#transient === t) {
+        // Taken beyond the node's slots for this symbol only: finished by it, or dropped right after it.
+        try {
+          this.#receiveSymbol(t, m, now);
+        } finally {
+          this.#transient = null;
+          if (this.#inbound.get(t.key) === t) this.#dropInbound(t);
+        }
+        return;
+      }
     }
+    this.#receiveSymbol(t, m, now);
+  }
+
+  #receiveSymbol(t: InboundTransfer, m: RldpPartMessage, now: number): void {
     if (t.version !== m.version) throw new RldpError('refused', 'RLDP version changed within a transfer');
     this.stats.symbolsIn++;
     const result = t.receive(m);
@@ -277,14 +315,17 @@ export class Connection {
     const rules = this.#host.partRules;
     checkPartDeclaration(m, m.totalSize, rules);
     if (decidePartSize(m.totalSize, m.part, m.dataSize, rules) === null) return null;
+    let transient = false;
     if (!expected) {
-      if (this.#unsolicited >= limits.maxInboundPerPeer || !this.#host.admitUnsolicited()) {
-        throw new RldpError('refused', 'too many incoming transfers');
-      }
+      const slot =
+        this.#unsolicited < limits.maxInboundPerPeer &&
+        this.#host.admitUnsolicited(this, m.totalSize <= RLDP_SYMBOL_SIZE);
+      if (!slot) throw new RldpError('refused', 'too many incoming transfers');
       this.#unsolicited++;
+      transient = slot === 'transient';
     }
     const deadline = expected ? expected.deadline : now + limits.inboundTimeoutMs;
-    const t = new InboundTransfer(
+    const t: InboundTransfer = new InboundTransfer(
       m.transferId,
       key,
       m.version,
@@ -296,6 +337,7 @@ export class Connection {
       rules,
     );
     this.#inbound.set(key, t);
+    if (transient) this.#transient = t;
     if (!this.pinned) this.version = m.version;
     this.#host.wake(this, deadline);
     return t;
@@ -318,7 +360,7 @@ export class Connection {
     t.dispose();
     if (!t.solicited) {
       this.#unsolicited--;
-      this.#host.releaseUnsolicited();
+      this.#host.releaseUnsolicited(this);
     }
   }
 

@@ -27,7 +27,10 @@ export interface RldpLimits {
   maxIncomingTransfer: number;
   /** Absolute cap on any incoming transfer, including answers to our own queries. */
   maxTransferSize: number;
-  /** Unsolicited incoming transfers being received from one peer / from all peers. */
+  /**
+   * Unsolicited incoming transfers being received from one peer / from all peers. When all are taken, a peer holding
+   * fewer takes the slot of the oldest transfer of the peer holding the most (fair-share.ts).
+   */
   maxInboundPerPeer: number;
   maxInboundTotal: number;
   /** Parts of one incoming transfer decoded at the same time (C++ rldp2 allows 20). */

@@ -44,6 +44,7 @@ import {
   type RldpLimits,
   type RldpVersion,
 } from './limits.ts';
+import { UnsolicitedSlots } from './fair-share.ts';
 import { Scheduler } from './scheduler.ts';
 import { TonutilsCadence } from './tonutils-cadence.ts';
 import {
@@ -208,10 +209,12 @@ export class RldpNode {
   #lastConnection: Connection | null = null;
   readonly #pending = new Map<string, PendingQuery>();
   #serving = 0;
-  #unsolicited = 0;
   #inboundBytes = 0;
+  #decodersCreated = 0;
   #closed = false;
   readonly #scheduler: Scheduler<Connection>;
+  /** Node-wide slots of unsolicited inbound transfers, shared fairly between peers (fair-share.ts). */
+  readonly #slots: UnsolicitedSlots;
   readonly #host: ConnectionHost;
 
   constructor(transport: RldpTransport, options: RldpNodeOptions = {}) {
@@ -221,6 +224,7 @@ export class RldpNode {
       if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`RLDP limit ${name} must be > 0`);
     }
     this.limits = limits;
+    this.#slots = new UnsolicitedSlots(limits.maxInboundTotal);
     this.#transport = transport;
     this.#now = options.now ?? (perf ? () => perf.now() : Date.now);
     this.#clock = options.clock ?? Date.now;
@@ -249,6 +253,7 @@ export class RldpNode {
         reserve: (bytes) => {
           if (this.#inboundBytes + bytes > limits.maxInboundBytes) return false;
           this.#inboundBytes += bytes;
+          this.#decodersCreated++; // the caller creates the part's decoder now (inbound.ts)
           return true;
         },
         release: (bytes) => {
@@ -256,14 +261,8 @@ export class RldpNode {
         },
       },
       send: (peer, data) => this.#sendRaw(peer, data),
-      admitUnsolicited: () => {
-        if (this.#unsolicited >= limits.maxInboundTotal) return false;
-        this.#unsolicited++;
-        return true;
-      },
-      releaseUnsolicited: () => {
-        this.#unsolicited--;
-      },
+      admitUnsolicited: (connection, oneSymbol) => this.#slots.admit(connection, oneSymbol),
+      releaseUnsolicited: (connection) => this.#slots.release(connection),
       deliver: (connection, transfer, payload) => this.#deliver(connection, transfer, payload),
       wake: (connection, at) => this.#scheduler.wake(connection, at),
     };
@@ -344,12 +343,21 @@ export class RldpNode {
   usage(): {
     decoderBytes: number;
     unsolicitedTransfers: number;
+    /** Unsolicited transfers dropped to give their slot to a peer holding fewer (fair-share.ts). */
+    evictedTransfers: number;
+    /** One-symbol unsolicited transfers taken beyond maxInboundTotal for their symbol only (fair-share.ts). */
+    transientTransfers: number;
+    /** Part decoders created since the node started (what hostile declarations could make us spend CPU on). */
+    decodersCreated: number;
     pendingQueries: number;
     servingQueries: number;
   } {
     return {
       decoderBytes: this.#inboundBytes,
-      unsolicitedTransfers: this.#unsolicited,
+      decodersCreated: this.#decodersCreated,
+      unsolicitedTransfers: this.#slots.used,
+      evictedTransfers: this.#slots.evictions,
+      transientTransfers: this.#slots.transients,
       pendingQueries: this.#pending.size,
       servingQueries: this.#serving,
     };

@@ -7,8 +7,12 @@
  * parallel (up to `maxInflightPerPeer` each), and every answer is checked against the bag's Merkle root before it
  * is returned. A request that has not finished after the stall time (a few times the recent piece latency) is
  * repeated on another peer — whichever verified answer comes first wins — and its peer gets no new requests until
- * it answers something again. A peer that times out twice in a row is dropped; one whose answer fails
- * verification is dropped at once. When no peer is left, the DHT is asked again.
+ * it answers something again. A peer that times out twice in a row is dropped (and may be revived by a later
+ * discovery); one whose answer fails verification is dropped at once and banned for the bag: never revived, so a
+ * seeder serving wrong pieces or proofs costs at most the requests it had in flight. When no peer is left, the DHT is
+ * asked again; a piece that no peer could serve fails with StorageError('no-peers') carrying the last failure
+ * (e.g. the 'verify' error of a liar) as its cause. (tonutils-storage storage/fetch.go PreFetcher.worker instead
+ * retries a failed piece every 300 ms without limit.)
  */
 import type { AdnlPeer } from '../adnl/index.ts';
 import { verifyOverlayNode } from '../dht/index.ts';
@@ -98,6 +102,8 @@ interface SwarmPeer {
   strikes: number;
   pieces: number;
   deadAt: number;
+  /** It lied (an answer failed verification or parsing): dropped for good for this bag. */
+  banned: boolean;
   session: StorageSession;
 }
 
@@ -222,7 +228,11 @@ export class BagSwarm {
     }
     const key = hexOf(adnlPeer.id);
     const known = this.#peers.get(key);
-    if (known && (known.state !== 'dead' || this.#now() - known.deadAt < this.#o.reviveAfterMs)) return known;
+    if (
+      known &&
+      (known.banned || known.state !== 'dead' || this.#now() - known.deadAt < this.#o.reviveAfterMs)
+    )
+      return known;
     const live = [...this.#peers.values()].filter((p) => p.state !== 'dead').length;
     if (live >= this.#o.maxPeers) return null;
     const peer: SwarmPeer = {
@@ -239,6 +249,7 @@ export class BagSwarm {
       strikes: 0,
       pieces: known?.pieces ?? 0,
       deadAt: 0,
+      banned: false,
       session: this.#ctx.sessions.get(adnlPeer.id, this.#key),
     };
     this.#peers.set(key, peer);
@@ -407,7 +418,8 @@ export class BagSwarm {
       error instanceof StorageError &&
       (error.kind === 'verify' || error.kind === 'parse' || error.kind === 'limit')
     ) {
-      this.#drop(peer); // it lied or sent garbage: never again for this bag
+      peer.banned = true; // it lied or sent garbage: never again for this bag
+      this.#drop(peer);
       return;
     }
     if (queryFailureKind(error) === 'closed') return;
@@ -573,7 +585,12 @@ export class BagSwarm {
         if (discoveries++ >= 2) {
           return finish(new StorageError('no-peers', `no peer has piece ${index}`, { cause: lastError }));
         }
-        this.discover(true).then(next, (error: unknown) => finish(error));
+        this.discover(true).then(next, (error: unknown) => {
+          // Keep why the peers we had failed (a liar's 'verify'), not only that none is left.
+          if (lastError === null || !(error instanceof StorageError) || error.kind !== 'no-peers')
+            finish(error);
+          else finish(new StorageError('no-peers', `piece ${index}: ${error.message}`, { cause: lastError }));
+        });
       };
       next();
     });
