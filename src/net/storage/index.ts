@@ -9,6 +9,7 @@ export { hexOf } from './bytes.ts';
 export {
   buildTorrentInfo,
   parseTorrentInfo,
+  pieceLength,
   type TorrentInfo,
   type TorrentInfoFields,
 } from './torrent-info.ts';
