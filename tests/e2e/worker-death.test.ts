@@ -119,4 +119,19 @@ describe('a request in flight when the service worker stops', () => {
     await page.waitForSelector('#probe');
     await page.close();
   });
+
+  it("a new tab's first navigation, still showing the loader page, completes", async () => {
+    const before = await workerStartedAt();
+    const page = await h.browser.context.newPage();
+    const path = `/slow?ms=${SLOW_MS}&n=first`;
+    // DNR → loader page → attach → location.replace: the loader stays until the site's answer commits.
+    void page.goto(`${h.probe.origin}${path}`).catch(() => undefined);
+    await received(`GET ${path}`);
+    expect(page.url()).toMatch(/^chrome-extension:\/\/.*\/loader\//);
+    await h.stopWorker();
+    await page.waitForSelector('#slow', { timeout: ANSWERED.timeout });
+    expect(page.url()).toBe(`${h.probe.origin}${path}`);
+    expect(await workerStartedAt()).not.toBe(before);
+    await page.close();
+  });
 });
