@@ -1,10 +1,12 @@
 /**
  * Requests paused in `Fetch` that this worker is answering, kept in chrome.storage.session so that the next
- * instance can answer the ones a stopped worker left behind. Measured in Chromium (tests/e2e/worker-death.test.ts):
- * when the worker stops, the debugger session and its paused requests survive; Chromium holds them paused with no
- * timeout, sends no new `Fetch.requestPaused` for them, and `Fetch.enable` again does not release them — but their
- * request ids stay valid, so `Fetch.fulfillRequest` from the new instance answers them. CDP has no command that
- * lists paused requests, hence this record.
+ * instance can answer the ones a stopped worker left behind. Measured in Chromium with the worker stopped through
+ * DevTools while a response was in flight (tests/e2e/worker-death.test.ts): the debugger session survives (the
+ * tab stays attached) and Chromium keeps the request paused with no timeout (still pending after 15 s); the new
+ * instance gets no new `Fetch.requestPaused` for it, and its `Fetch.enable` (sessions.ts restore) does not release
+ * it; `Fetch.disable` does, to the network, where a TON host fails (`TypeError: Failed to fetch`). The request id
+ * stays valid: `Fetch.failRequest` / `Fetch.fulfillRequest` from the new instance answer it. CDP has no command
+ * that lists paused requests, hence this record.
  */
 import type { PausedRequest } from './serve.ts';
 import type { Debuggee } from './sessions.ts';
