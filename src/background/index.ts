@@ -5,7 +5,7 @@
  */
 import './buffer-global.ts';
 import browser, { type Runtime } from 'webextension-polyfill';
-import { isExtensionRequest } from './messages.ts';
+import { isExtensionRequest, WATCH_IDLE, WATCH_PORT } from './messages.ts';
 import { BackgroundService } from './service.ts';
 import type { Debuggee } from './sessions.ts';
 
@@ -34,6 +34,19 @@ chrome.debugger.onEvent.addListener((source, method, params) => {
 
 chrome.debugger.onDetach.addListener((source, reason) => {
   void service.start().then(() => service.sessions.handleDetach(source as Debuggee, reason));
+});
+
+// A TON page's content script connects again when a stopped worker dropped its port: that wakes this instance,
+// whose start() answers the requests the stopped one left paused. Tabs we do not serve are told to stop watching.
+chrome.runtime.onConnect.addListener((port) => {
+  if (port.name !== WATCH_PORT || port.sender?.id !== chrome.runtime.id) return;
+  const tabId = port.sender.tab?.id;
+  void service.start().then(() => {
+    if (tabId === undefined || !service.sessions.has(tabId)) {
+      port.postMessage(WATCH_IDLE);
+      port.disconnect();
+    }
+  });
 });
 
 browser.webNavigation.onCommitted.addListener((details) => {

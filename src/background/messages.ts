@@ -86,3 +86,8 @@ export function isExtensionRequest(value: unknown): value is ExtensionRequest {
       return false;
   }
 }
+
+/** The port a TON page's content script holds to notice a stopped worker (src/content/worker-watch.ts). */
+export const WATCH_PORT = 'worker-watch';
+/** Sent on that port when the worker does not serve the tab: the script stops watching. */
+export const WATCH_IDLE = 'idle';

@@ -23,6 +23,7 @@ import type {
   SettingsReply,
   StorageCacheReply,
 } from './messages.ts';
+import { HeldRequests, type HeldRequest } from './held-requests.ts';
 import { IdbPieceCache } from './piece-cache.ts';
 import { applyProxy, applyRules, servedSuffixes, servesHost } from './rules.ts';
 import { servePaused, type PausedRequest, type ServeResult } from './serve.ts';
@@ -53,6 +54,8 @@ export class BackgroundService {
   readonly startedAt = Date.now();
   readonly sessions: DebuggerSessions;
   readonly tabs: TabStates;
+  /** Requests being answered, so that a restarted worker answers what a stopped one left paused. */
+  readonly held: HeldRequests;
   readonly #env: ServiceEnvironment;
   #settings: Promise<Settings>;
   #stack: TonStack | null = null;
@@ -69,6 +72,7 @@ export class BackgroundService {
     this.#env = env;
     this.#settings = loadSettings();
     this.tabs = new TabStates(env.session);
+    this.held = new HeldRequests(env.session);
     this.sessions = new DebuggerSessions(
       {
         patterns: () => fetchPatterns(servedSuffixes(this.#cachedSettings ?? { tMe: true })),
@@ -77,7 +81,10 @@ export class BackgroundService {
           this.#activity();
         },
         paused: (source, params) => void this.#paused(source, params as PausedRequest),
-        detached: (tabId) => this.#mainFrames.delete(tabId),
+        detached: (tabId) => {
+          this.#mainFrames.delete(tabId);
+          void this.held.forgetTab(tabId);
+        },
       },
       env.session,
     );
@@ -92,6 +99,7 @@ export class BackgroundService {
       const settings = await this.#settings;
       this.#cachedSettings = settings;
       await this.sessions.restore();
+      this.#answerLeftBehind(await this.held.previous());
       await applyRules(settings, this.sessions.tabs);
       await applyProxy(settings).catch(() => undefined);
       await this.#env.setBadge(settings.enabled);
@@ -319,7 +327,48 @@ export class BackgroundService {
     await this.tabs.forget(tabId);
   }
 
+  /**
+   * Requests a stopped instance was answering: still paused in Chromium with valid ids (held-requests.ts). A GET
+   * or HEAD is served again; anything else gets the error page (it may have reached the site: never replayed).
+   */
+  #answerLeftBehind(left: HeldRequest[]): void {
+    for (const { source, paused, replay } of left) {
+      if (!this.sessions.has(source.tabId!)) {
+        void this.held.done(source, paused.requestId);
+      } else if (replay) {
+        void this.#paused(source, paused);
+      } else {
+        void this.#fail(
+          source,
+          paused,
+          'the extension was restarted while this request was in flight; it was not sent again',
+        );
+      }
+    }
+  }
+
+  /** Answers `paused` with the error page of an internal failure. */
+  async #fail(source: Debuggee, paused: PausedRequest, message: string): Promise<void> {
+    const settings = await this.#settings;
+    await servePaused(paused, {
+      fetch: () => Promise.reject(Object.assign(new Error(message), { stage: 'internal' })),
+      send: (method, params) =>
+        chrome.debugger.sendCommand(source as chrome.debugger.DebuggerSession, method, params),
+      serves: (h) => servesHost(settings, h),
+    });
+    await this.held.done(source, paused.requestId);
+  }
+
   async #paused(source: Debuggee, paused: PausedRequest): Promise<void> {
+    void this.held.add(source, paused);
+    try {
+      await this.#serve(source, paused);
+    } finally {
+      await this.held.done(source, paused.requestId);
+    }
+  }
+
+  async #serve(source: Debuggee, paused: PausedRequest): Promise<void> {
     const tabId = source.tabId!;
     this.#activity();
     const settings = await this.#settings;
@@ -330,16 +379,7 @@ export class BackgroundService {
       stack = await this.stack();
     } catch (error) {
       // No usable network config: every request gets the error page.
-      await servePaused(paused, {
-        fetch: () =>
-          Promise.reject(
-            Object.assign(new Error(`the network settings are unusable: ${(error as Error).message}`), {
-              stage: 'internal',
-            }),
-          ),
-        send,
-        serves: (h) => servesHost(settings, h),
-      });
+      await this.#fail(source, paused, `the network settings are unusable: ${(error as Error).message}`);
       return;
     }
     let log: GatewayRequestLog | null = null;
@@ -354,6 +394,7 @@ export class BackgroundService {
       send,
       serves: (h) => servesHost(settings, h),
     });
+    void this.held.done(source, paused.requestId); // answered: what follows is bookkeeping
     if (result.continued) return;
     // A failed gateway.fetch logs before it rejects; a served one logs once its body was read or cancelled.
     if (result.response) await Promise.race([done, new Promise((r) => setTimeout(r, 10_000))]);

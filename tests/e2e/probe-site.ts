@@ -48,9 +48,16 @@ function generated(size: number, byte: (i: number) => number): ReadableStream<Ui
   });
 }
 
-export function probeHandler(iframeUrl: string): HttpHandler {
+/** The longest /slow delay (ms). */
+export const MAX_SLOW_MS = 60_000;
+
+/** Requests the probe site received (`METHOD /path?query`), in order. */
+export type ProbeLog = string[];
+
+export function probeHandler(iframeUrl: string, log: ProbeLog = []): HttpHandler {
   return async (request) => {
-    const path = request.path.split('?')[0];
+    const [path, query = ''] = request.path.split('?');
+    log.push(`${request.method} ${request.path}`);
     switch (path) {
       case '/':
         return html('<!doctype html><title>Probe</title><h1 id="probe">Probe site</h1>');
@@ -102,6 +109,16 @@ export function probeHandler(iframeUrl: string): HttpHandler {
           ],
           body: generated(HUGE_SIZE, () => 0x5a),
         };
+      case '/slow': {
+        // Answers after ?ms= milliseconds: a response in flight while the extension's worker is stopped.
+        const ms = Math.min(Number(new URLSearchParams(query).get('ms')) || 0, MAX_SLOW_MS);
+        await new Promise((r) => setTimeout(r, ms));
+        return {
+          status: 200,
+          headers: [['Content-Type', 'text/html; charset=utf-8']],
+          body: new TextEncoder().encode(`<!doctype html><title>Slow</title><p id="slow">slow ${ms}</p>`),
+        };
+      }
       default:
         return {
           status: 404,
@@ -116,18 +133,21 @@ export interface ProbeSite {
   server: SiteServer;
   /** http://<adnl>.adnl */
   origin: string;
+  /** Requests received (`METHOD /path?query`), in order. */
+  log: ProbeLog;
   close(): void;
 }
 
 export async function startProbeSite(dht: DevnetDhtPlugin, iframeUrl: string): Promise<ProbeSite> {
   const keyPair = generateKeyPair();
+  const log: ProbeLog = [];
   const server = await startSiteServer({
     name: 'probe',
-    handler: probeHandler(iframeUrl),
+    handler: probeHandler(iframeUrl, log),
     keyPair,
     rldpVersion: 2,
     host: '127.0.0.1',
   });
   await (await dht.ready).publishAddress(keyPair, server.address);
-  return { server, origin: `http://${server.adnl}.adnl`, close: () => server.close() };
+  return { server, origin: `http://${server.adnl}.adnl`, log, close: () => server.close() };
 }
