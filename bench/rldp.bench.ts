@@ -29,7 +29,7 @@ import {
 import { generateKeyPair, noblePrimitives, type SymmetricPrimitives } from '../src/net/crypto/index.ts';
 import { startDevnetAdnlServer } from '../src/devnet/adnl-server.ts';
 import { peerProfile, rldpOptionsOf, type PeerKind } from '../src/devnet/peers/index.ts';
-import { RldpNode, type RldpTransport, type RldpVersion } from '../src/net/rldp/index.ts';
+import { RldpNode, type RldpAdnlTransport, type RldpVersion } from '../src/net/rldp/index.ts';
 import type { DatagramSocket } from '../src/net/transport/index.ts';
 import { bridgeUdpUrl } from '../src/net/transport/relay-protocol.ts';
 import { openRelaySocket } from '../src/net/transport/relay-socket.ts';
@@ -161,7 +161,7 @@ async function downloads(
  * The RLDP engine alone: both nodes in this thread joined by an in-memory path (no ADNL, no sockets), so the figure
  * is what RaptorQ framing, pacing, acks and reassembly cost — the ceiling RLDP itself puts on a transfer.
  */
-class MemoryEnd implements RldpTransport {
+class MemoryEnd implements RldpAdnlTransport {
   onCustom: ((peer: AdnlPeer, data: Uint8Array) => void) | null = null;
   other: MemoryEnd | null = null;
   readonly me: AdnlPeer;

@@ -21,7 +21,7 @@ import {
   routeHttpClient,
   type HttpClientOptions,
   type IncomingQueryContext,
-  type RldpTransport,
+  type HttpRldpTransport,
 } from '../http/index.ts';
 import { RldpNode } from '../rldp/index.ts';
 import type { StorageClient } from '../storage/index.ts';
@@ -38,7 +38,7 @@ import type { AddressResolver, GatewayFetchInit, GatewayResponse, StaticPeer } f
 type RldpQueryHandler = (peer: AdnlPeer, data: Uint8Array, ctx: IncomingQueryContext) => Promise<Uint8Array>;
 
 /** What the gateway needs from an RLDP node (src/net/rldp RldpNode). */
-export interface GatewayRldp extends RldpTransport {
+export interface GatewayRldp extends HttpRldpTransport {
   /** The node's query router (RldpNode.queryRoutes); without one, a router is put in the onQuery slot. */
   readonly queryRoutes?: Registrar<RldpQueryHandler>;
   onQuery: RldpQueryHandler | null;

@@ -35,7 +35,7 @@ import {
   payloadPartMaxAnswer,
 } from './limits.ts';
 import { RequestBodies } from './request-body.ts';
-import { transportFailure, type IncomingQueryContext, type RldpTransport } from './transport.ts';
+import { transportFailure, type IncomingQueryContext, type HttpRldpTransport } from './transport.ts';
 
 export interface HttpClientOptions {
   /** max_chunk_size we ask for per payload part (default 2^21 - 2^11, as C++). */
@@ -92,7 +92,7 @@ export interface HttpResponse extends HttpResponseHead {
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 export class HttpClient {
-  readonly #rldp: RldpTransport;
+  readonly #rldp: HttpRldpTransport;
   readonly #chunk: number;
   readonly #requestTimeoutMs: number;
   readonly #partTimeoutMs: number;
@@ -101,7 +101,7 @@ export class HttpClient {
   readonly bodies: RequestBodies;
   #closed = false;
 
-  constructor(rldp: RldpTransport, options: HttpClientOptions = {}) {
+  constructor(rldp: HttpRldpTransport, options: HttpClientOptions = {}) {
     this.#rldp = rldp;
     this.#chunk = options.chunkSize ?? HTTP_CHUNK_SIZE;
     if (!Number.isInteger(this.#chunk) || this.#chunk < 1 || this.#chunk > HTTP_CHUNK_SIZE * 4) {

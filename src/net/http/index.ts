@@ -68,5 +68,5 @@ export {
   type AdnlQuerier,
   type IncomingQueryContext,
   type RldpQueryOptions,
-  type RldpTransport,
+  type HttpRldpTransport,
 } from './transport.ts';

@@ -44,7 +44,7 @@ import {
   transportFailure,
   unrefTimer,
   type IncomingQueryContext,
-  type RldpTransport,
+  type HttpRldpTransport,
 } from './transport.ts';
 
 export interface HttpServerRequest {
@@ -130,7 +130,7 @@ function errorHead(httpVersion: string, status: number): HttpResponseHead {
 
 export class HttpServer {
   readonly stats: HttpServerStats = { requests: 0, errors: 0, active: 0 };
-  readonly #rldp: RldpTransport;
+  readonly #rldp: HttpRldpTransport;
   readonly #handler: HttpHandler;
   readonly #maxChunk: number;
   readonly #pullChunk: number;
@@ -143,7 +143,7 @@ export class HttpServer {
   readonly #perPeer = new Map<string, number>();
   readonly #closer = new AbortController();
 
-  constructor(rldp: RldpTransport, handler: HttpHandler, options: HttpServerOptions = {}) {
+  constructor(rldp: HttpRldpTransport, handler: HttpHandler, options: HttpServerOptions = {}) {
     this.#rldp = rldp;
     this.#handler = handler;
     this.#maxChunk = options.maxChunk ?? HTTP_CHUNK_SIZE;

@@ -17,7 +17,7 @@ export type RldpQueryOptions = Pick<RldpNodeQueryOptions, 'maxAnswerSize' | 'tim
 /** Context of an incoming RLDP query (RldpNode.onQuery): the asker's max_answer_size, deadline and version. */
 export type IncomingQueryContext = RldpQueryContext;
 
-export interface RldpTransport {
+export interface HttpRldpTransport {
   query(peer: AdnlPeer, data: Uint8Array, opts: RldpQueryOptions): Promise<Uint8Array>;
 }
 

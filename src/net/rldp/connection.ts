@@ -66,12 +66,12 @@ export interface ConnectionHost {
    * node may have evicted another peer's transfer to make room), 'transient' (a one-symbol transfer taken beyond
    * the count for the duration of this one symbol), or false (refused). fair-share.ts.
    */
-  admitUnsolicited(connection: Connection, oneSymbol: boolean): 'held' | 'transient' | false;
-  releaseUnsolicited(connection: Connection): void;
+  admitUnsolicited(connection: RldpConnection, oneSymbol: boolean): 'held' | 'transient' | false;
+  releaseUnsolicited(connection: RldpConnection): void;
   /** A whole transfer arrived. */
-  deliver(connection: Connection, transfer: InboundTransfer, payload: Uint8Array): void;
+  deliver(connection: RldpConnection, transfer: InboundTransfer, payload: Uint8Array): void;
   /** Run `service` of this connection no later than `at`. */
-  wake(connection: Connection, at: number): void;
+  wake(connection: RldpConnection, at: number): void;
 }
 
 interface Expected {
@@ -86,7 +86,7 @@ interface Completed {
   lastCompleteAt: number;
 }
 
-export class Connection {
+export class RldpConnection {
   peer: AdnlPeer;
   readonly key: string;
   version: RldpVersion;

@@ -10,7 +10,7 @@ export {
   type RldpQueryContext,
   type RldpQueryHandler,
   type RldpQueryOptions,
-  type RldpTransport,
+  type RldpAdnlTransport,
 } from './node.ts';
 export type { RldpPeerStats } from './connection.ts';
 export {

@@ -34,7 +34,7 @@ import {
   peekId,
   wireVersion,
 } from './codec.ts';
-import { Connection, type ConnectionHost, type RldpPeerStats } from './connection.ts';
+import { RldpConnection, type ConnectionHost, type RldpPeerStats } from './connection.ts';
 import { RldpError } from './errors.ts';
 import type { InboundTransfer } from './inbound.ts';
 import {
@@ -59,7 +59,7 @@ import {
 type CustomHandler = (peer: AdnlPeer, data: Uint8Array) => void;
 
 /** The part of AdnlNode RLDP uses (AdnlNode satisfies it; tests plug in an in-memory pipe). */
-export interface RldpTransport {
+export interface RldpAdnlTransport {
   /** The custom-message router RLDP registers on (AdnlNode.customRoutes); without one, onCustom is taken over. */
   readonly customRoutes?: Registrar<CustomHandler>;
   onCustom: CustomHandler | null;
@@ -160,7 +160,7 @@ export interface RldpNodeStats {
 }
 
 interface PendingQuery {
-  connection: Connection;
+  connection: RldpConnection;
   queryId: Uint8Array;
   transferId: Uint8Array;
   answerId: Uint8Array;
@@ -191,7 +191,7 @@ export class RldpNode {
     badPayloads: 0,
   };
   readonly limits: RldpLimits;
-  readonly #transport: RldpTransport;
+  readonly #transport: RldpAdnlTransport;
   /** Takes our registrations off the transport's router, or hands its onCustom slot back. */
   readonly #detach: () => void;
   /** The handler that was in the transport's onCustom slot (transports without a router only). */
@@ -204,20 +204,20 @@ export class RldpNode {
   readonly #maxIdlePeers: number;
   readonly #followPeerVersion: boolean;
   /** Peer connections, least recently used first. */
-  readonly #connections = new Map<string, Connection>();
+  readonly #connections = new Map<string, RldpConnection>();
   /** The connection #connection() returned last (the most recently used one). */
-  #lastConnection: Connection | null = null;
+  #lastConnection: RldpConnection | null = null;
   readonly #pending = new Map<string, PendingQuery>();
   #serving = 0;
   #inboundBytes = 0;
   #decodersCreated = 0;
   #closed = false;
-  readonly #scheduler: Scheduler<Connection>;
+  readonly #scheduler: Scheduler<RldpConnection>;
   /** Node-wide slots of unsolicited inbound transfers, shared fairly between peers (fair-share.ts). */
   readonly #slots: UnsolicitedSlots;
   readonly #host: ConnectionHost;
 
-  constructor(transport: RldpTransport, options: RldpNodeOptions = {}) {
+  constructor(transport: RldpAdnlTransport, options: RldpNodeOptions = {}) {
     const limits = { ...DEFAULT_RLDP_LIMITS, ...options.limits };
     if (options.maxIncomingTransfer !== undefined) limits.maxIncomingTransfer = options.maxIncomingTransfer;
     for (const [name, value] of Object.entries(limits)) {
@@ -266,7 +266,7 @@ export class RldpNode {
       deliver: (connection, transfer, payload) => this.#deliver(connection, transfer, payload),
       wake: (connection, at) => this.#scheduler.wake(connection, at),
     };
-    this.#scheduler = new Scheduler<Connection>(this.#now, () => this.counters.refused++);
+    this.#scheduler = new Scheduler<RldpConnection>(this.#now, () => this.counters.refused++);
     const own: CustomHandler = (peer, data) => this.#onCustom(peer, data);
     if (transport.customRoutes) {
       this.#previousOnCustom = null;
@@ -463,7 +463,7 @@ export class RldpNode {
 
   // ---- connections and scheduling ----
 
-  #connection(peer: AdnlPeer): Connection {
+  #connection(peer: AdnlPeer): RldpConnection {
     // Every symbol of a transfer asks for the same peer: the most recent connection needs no lookup or reorder.
     const last = this.#lastConnection;
     if (last !== null && last.peer === peer && this.#connections.get(last.key) === last) return last;
@@ -476,7 +476,7 @@ export class RldpNode {
       this.#connections.set(key, c);
       return c;
     }
-    c = new Connection(this.#host, peer, key, this.#pinned.get(key) ?? this.#defaultVersion);
+    c = new RldpConnection(this.#host, peer, key, this.#pinned.get(key) ?? this.#defaultVersion);
     if (this.#pinned.has(key)) {
       c.pinned = true;
       this.#pinned.delete(key);
@@ -512,7 +512,7 @@ export class RldpNode {
       this.#previousOnCustom?.(peer, data);
       return;
     }
-    let connection: Connection | undefined;
+    let connection: RldpConnection | undefined;
     try {
       const m = decodeRldpWire(data);
       if (m === null) return;
@@ -530,7 +530,7 @@ export class RldpNode {
     }
   }
 
-  #deliver(connection: Connection, transfer: InboundTransfer, bytes: Uint8Array): void {
+  #deliver(connection: RldpConnection, transfer: InboundTransfer, bytes: Uint8Array): void {
     let payload: RldpPayload;
     try {
       payload = decodeRldpPayload(bytes);
@@ -578,7 +578,7 @@ export class RldpNode {
   }
 
   #serve(
-    connection: Connection,
+    connection: RldpConnection,
     transfer: InboundTransfer,
     q: Extract<RldpPayload, { kind: 'query' }>,
   ): void {

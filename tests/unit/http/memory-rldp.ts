@@ -4,7 +4,11 @@
  * is the devnet integration tests over RLDP/ADNL/UDP.
  */
 import type { AdnlPeer } from '../../../src/net/adnl/index.ts';
-import type { IncomingQueryContext, RldpQueryOptions, RldpTransport } from '../../../src/net/http/index.ts';
+import type {
+  IncomingQueryContext,
+  RldpQueryOptions,
+  HttpRldpTransport,
+} from '../../../src/net/http/index.ts';
 
 export type QueryHandler = (
   peer: AdnlPeer,
@@ -12,7 +16,7 @@ export type QueryHandler = (
   ctx: IncomingQueryContext,
 ) => Promise<Uint8Array> | null;
 
-export class MemoryRldp implements RldpTransport {
+export class MemoryRldp implements HttpRldpTransport {
   onQuery: QueryHandler | null = null;
   other: MemoryRldp | null = null;
   queries = 0;

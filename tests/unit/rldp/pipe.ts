@@ -4,7 +4,7 @@
  * Memory is bounded like a socket buffer: beyond `queueLimit` waiting messages, more are dropped.
  */
 import type { AdnlPeer } from '../../../src/net/adnl/index.ts';
-import type { RldpTransport } from '../../../src/net/rldp/index.ts';
+import type { RldpAdnlTransport } from '../../../src/net/rldp/index.ts';
 
 export interface PipeFaults {
   loss?: number;
@@ -45,7 +45,7 @@ function fakePeer(tag: number): AdnlPeer {
   return { id, publicKey: id.slice(), address: { host: '127.0.0.1', port: 1000 + tag } };
 }
 
-class End implements RldpTransport {
+class End implements RldpAdnlTransport {
   onCustom: ((peer: AdnlPeer, data: Uint8Array) => void) | null = null;
   other!: End;
   /** How the other end appears to this one. */
