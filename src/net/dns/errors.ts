@@ -19,12 +19,23 @@ export type DnsErrorCode =
 export class DnsError extends Error {
   readonly code: DnsErrorCode;
   /** The hops made before the failure (empty when the walk never started). */
-  hops: DnsHop[] = [];
+  readonly hops: readonly DnsHop[] = [];
 
   constructor(code: DnsErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'DnsError';
     this.code = code;
+  }
+
+  /**
+   * The same error, of the same class with the same fields, carrying the hops a walk made before it: a copy, so
+   * an error thrown below (a source's, a cached one) is never changed under whoever else holds it.
+   */
+  withHops(hops: readonly DnsHop[]): this {
+    const copy = Object.create(Object.getPrototypeOf(this) as object) as this;
+    Object.defineProperties(copy, Object.getOwnPropertyDescriptors(this));
+    Object.defineProperty(copy, 'hops', { value: hops, enumerable: true });
+    return copy;
   }
 }
 

@@ -269,6 +269,5 @@ export function cachedErrorFromJson(json: DnsErrorJson): DnsError | null {
       Address.parseRaw(json.contract),
     );
   } else return null;
-  error.hops = json.hops.map(hopFromJson);
-  return error;
+  return error.withHops(json.hops.map(hopFromJson));
 }

@@ -118,9 +118,9 @@ export class CrossCheckResolver implements DnsResolver {
       });
     }
     if (fingerprint(a) !== fingerprint(b)) {
-      const error = new DnsDisagreementError(name, [a.source, b.source], [describe(a), describe(b)]);
-      error.hops = a.ok ? a.value.hops : a.error.hops;
-      throw error;
+      throw new DnsDisagreementError(name, [a.source, b.source], [describe(a), describe(b)]).withHops(
+        a.ok ? a.value.hops : a.error.hops,
+      );
     }
     if (!a.ok) throw a.error;
     const other = (b as Extract<Outcome, { ok: true }>).value;

@@ -152,8 +152,7 @@ export async function walkDns(
   const fail = async (error: DnsError, withExpiry: boolean): Promise<never> => {
     // An expired parent explains a missing record or sub-domain better than the miss itself.
     if (withExpiry) await expiryOf(expiries, snapshot.now());
-    error.hops = hops.slice();
-    throw error;
+    throw error.withHops(hops.slice());
   };
 
   // Answers asked ahead of the walk, by contract and bytes consumed (see the header); expiry by contract.
@@ -296,7 +295,6 @@ export async function walkDns(
     }
   } catch (error) {
     const e = asSourceError(snapshot, error);
-    if (e.hops.length === 0) e.hops = hops.slice();
-    throw e;
+    throw e.hops.length === 0 ? e.withHops(hops.slice()) : e;
   }
 }

@@ -142,7 +142,7 @@ function formatRecord(r: DnsRecordJson): string {
   }
 }
 
-function formatHops(hops: DnsHop[]): string {
+function formatHops(hops: readonly DnsHop[]): string {
   return hops
     .map((h, i) => {
       const asked = JSON.stringify(new TextDecoder().decode(h.query)).replace(/\\u0000/g, '\\0');

@@ -247,3 +247,25 @@ describe('walkDns', () => {
     expect(e.hops).toHaveLength(1);
   });
 });
+
+describe('DnsError.withHops', () => {
+  it('gives a copy of the same class and fields with the hops, leaving the original as it was', async () => {
+    const { DnsNotRegisteredError } = await import('../../../src/net/dns/index.ts');
+    const { Address } = await import('@ton/core');
+    const contract = Address.parseRaw(`0:${'11'.repeat(32)}`);
+    const original = new DnsNotRegisteredError('bob.ton', 'no_contract', contract, 'no such item');
+    const hop = { contract, query: new Uint8Array([1]), resolvedBits: 8, exitCode: 0, nextResolver: null };
+    const copy = original.withHops([hop]);
+    expect(copy).toBeInstanceOf(DnsNotRegisteredError);
+    expect(copy).not.toBe(original);
+    expect(copy.hops).toEqual([hop]);
+    expect(original.hops).toEqual([]);
+    expect([copy.message, copy.code, copy.domain, copy.reason, copy.stack]).toEqual([
+      original.message,
+      original.code,
+      original.domain,
+      original.reason,
+      original.stack,
+    ]);
+  });
+});
