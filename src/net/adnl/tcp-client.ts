@@ -56,7 +56,7 @@ export interface AdnlTcpClientOptions {
   authKey?: KeyPair;
 }
 
-interface PendingQuery {
+interface PendingTcpQuery {
   payload: Uint8Array;
   sent: boolean;
   resolve(answer: Uint8Array): void;
@@ -84,7 +84,7 @@ export class AdnlTcpClient {
   #state: AdnlTcpClientState = 'connecting';
   #lastError: Error | undefined;
   #channel: AdnlTcpChannel | null = null;
-  readonly #queries = new Map<string, PendingQuery>();
+  readonly #queries = new Map<string, PendingTcpQuery>();
   readonly #pings = new Map<bigint, PendingPing>();
   #pingTimer: ReturnType<typeof setInterval> | null = null;
   #reconnectTimer: ReturnType<typeof setTimeout> | null = null;
@@ -189,7 +189,7 @@ export class AdnlTcpClient {
         if (this.#queries.delete(key))
           reject(new AdnlError('timeout', `ADNL query timed out after ${timeoutMs} ms`));
       }, timeoutMs);
-      const pending: PendingQuery = { payload, sent: false, resolve, reject, timer };
+      const pending: PendingTcpQuery = { payload, sent: false, resolve, reject, timer };
       this.#queries.set(key, pending);
       if (this.#channel && this.#state === 'ready') {
         pending.sent = true;

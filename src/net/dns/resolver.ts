@@ -60,7 +60,7 @@ function fingerprint(outcome: Outcome): string {
   return JSON.stringify({ answer, hops });
 }
 
-function describe(outcome: Outcome): string {
+function outcomeText(outcome: Outcome): string {
   if (!outcome.ok) return outcome.error.message;
   const a = outcome.value.answer;
   if (a.kind === 'all')
@@ -118,7 +118,7 @@ export class CrossCheckResolver implements DnsResolver {
       });
     }
     if (fingerprint(a) !== fingerprint(b)) {
-      throw new DnsDisagreementError(name, [a.source, b.source], [describe(a), describe(b)]).withHops(
+      throw new DnsDisagreementError(name, [a.source, b.source], [outcomeText(a), outcomeText(b)]).withHops(
         a.ok ? a.value.hops : a.error.hops,
       );
     }

@@ -433,7 +433,7 @@ export class LitePool {
 
   #failed(slot: Slot, error: unknown): void {
     slot.failures++;
-    slot.lastError = describe(error);
+    slot.lastError = errorText(error);
     const dead = !slot.adnl || slot.adnl.state !== 'ready';
     // A server that keeps timing out while "connected" is as good as down.
     if (dead || slot.failures >= 2) {
@@ -453,7 +453,7 @@ export class LitePool {
 
   #exhausted(lastError: unknown, message = 'no liteserver could answer'): Error {
     if (lastError instanceof LiteServerError) return lastError;
-    return new LiteError('no-server', lastError ? `${message}: ${describe(lastError)}` : message, {
+    return new LiteError('no-server', lastError ? `${message}: ${errorText(lastError)}` : message, {
       cause: lastError ?? undefined,
     });
   }
@@ -506,7 +506,7 @@ export function isRetryable(error: unknown): boolean {
   return false;
 }
 
-function describe(error: unknown): string {
+function errorText(error: unknown): string {
   return error instanceof Error
     ? `${error.name}: ${error.message}`.slice(0, 300)
     : String(error).slice(0, 300);

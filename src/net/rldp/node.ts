@@ -159,7 +159,7 @@ export interface RldpNodeStats {
   badPayloads: number;
 }
 
-interface PendingQuery {
+interface PendingRldpQuery {
   connection: RldpConnection;
   queryId: Uint8Array;
   transferId: Uint8Array;
@@ -207,7 +207,7 @@ export class RldpNode {
   readonly #connections = new Map<string, RldpConnection>();
   /** The connection #connection() returned last (the most recently used one). */
   #lastConnection: RldpConnection | null = null;
-  readonly #pending = new Map<string, PendingQuery>();
+  readonly #pending = new Map<string, PendingRldpQuery>();
   #serving = 0;
   #inboundBytes = 0;
   #decodersCreated = 0;
@@ -405,7 +405,7 @@ export class RldpNode {
     const payload = encodeRldpQuery(queryId, maxAnswerSize, timeout, data);
     const key = hexOf(answerId);
     return new Promise<Uint8Array>((resolve, reject) => {
-      const pending: PendingQuery = {
+      const pending: PendingRldpQuery = {
         connection,
         queryId,
         transferId,

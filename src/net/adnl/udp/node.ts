@@ -166,7 +166,7 @@ interface OutMessage {
   encoded?: Uint8Array;
 }
 
-interface PendingQuery {
+interface PendingUdpQuery {
   peerKey: string;
   peer: AdnlPeer;
   message: AdnlMessage;
@@ -245,7 +245,7 @@ export class AdnlNode {
   #mostRecent: PeerState | null = null;
   /** The peer whose channel the last channel datagram came through (bulk transfers: the same one again). */
   #lastChannel: PeerState | null = null;
-  readonly #queries = new Map<string, PendingQuery>();
+  readonly #queries = new Map<string, PendingUdpQuery>();
   readonly #outbox = new Map<PeerState, OutMessage[]>();
   readonly #parts: PartReassembler;
   #flushScheduled = false;
@@ -385,7 +385,7 @@ export class AdnlNode {
     const retransmit = attempts > 1;
     const now = this.#now();
     return new Promise<Uint8Array>((resolve, reject) => {
-      const pending: PendingQuery = {
+      const pending: PendingUdpQuery = {
         peerKey: state.key,
         peer,
         message,
@@ -913,7 +913,7 @@ export class AdnlNode {
   }
 
   /** (Re)starts the query's timer for `waitMs`, within what is left of its budget. */
-  #arm(key: string, pending: PendingQuery, waitMs: number): void {
+  #arm(key: string, pending: PendingUdpQuery, waitMs: number): void {
     pending.waitMs = Math.max(0, Math.min(waitMs, pending.budgetMs - pending.spentMs));
     pending.armedAt = this.#now();
     pending.timer = setTimeout(() => this.#queryTimeout(key), pending.waitMs);
