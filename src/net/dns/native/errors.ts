@@ -6,7 +6,9 @@
  * answers with that exit code, as a get method run would return them.
  */
 import { DnsError } from '../errors.ts';
-import type { NativeDnsKind } from './kinds.ts';
+
+/** The known DNS contracts (kinds.ts maps code hashes to them); here so that errors and kinds need no cycle. */
+export type NativeDnsKind = 'root' | 'ton-collection' | 'ton-item' | 'tme-collection' | 'tme-item';
 
 export class DnsNativeDataError extends DnsError {
   constructor(

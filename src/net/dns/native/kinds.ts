@@ -6,9 +6,9 @@
  * .ton collection). Mainnet's .ton collection/items and Fragment's .t.me contracts run other builds whose hashes must
  * be taken from proven state; callers add them with `withNativeDnsCodes` once they have them.
  */
-import { DnsNativeInputError } from './errors.ts';
+import { DnsNativeInputError, type NativeDnsKind } from './errors.ts';
 
-export type NativeDnsKind = 'root' | 'ton-collection' | 'ton-item' | 'tme-collection' | 'tme-item';
+export type { NativeDnsKind } from './errors.ts';
 
 /** Hex code hash -> contract kind. */
 export type NativeDnsCodes = ReadonlyMap<string, NativeDnsKind>;
