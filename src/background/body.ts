@@ -7,6 +7,7 @@
  *     from N; the browser asks for the next window itself. A site that ignores Range and answers 200 is cut to the
  *     same window here (bytes before N are skipped as they stream, never stored), answered as a 206.
  */
+import { parseRangeSpec } from '../net/range.ts';
 
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
 export const RANGE_WINDOW_BYTES = 4 * 1024 * 1024;
@@ -19,13 +20,8 @@ export interface ByteRange {
 }
 
 export function parseByteRange(value: string | null): ByteRange | null {
-  if (value === null) return null;
-  const m = /^\s*bytes\s*=\s*(\d{1,15})\s*-\s*(\d{0,15})\s*$/i.exec(value);
-  if (!m) return null;
-  const start = Number(m[1]);
-  const end = m[2] === '' ? null : Number(m[2]);
-  if (end !== null && end < start) return null;
-  return { start, end };
+  const spec = value === null ? null : parseRangeSpec(value);
+  return spec && 'first' in spec ? { start: spec.first, end: spec.last } : null;
 }
 
 /** The range actually asked of the site: at most RANGE_WINDOW_BYTES from `start`. */

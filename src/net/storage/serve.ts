@@ -7,6 +7,7 @@
 import type { OpenBag } from './bag.ts';
 import { contentTypeOf } from './content-type.ts';
 import type { BagFile } from './header.ts';
+import { parseRangeSpec } from '../range.ts';
 
 /** [name, value] pairs, order kept (the same shape as src/net/http's HeaderList). */
 export type BagHeaderList = [name: string, value: string][];
@@ -90,18 +91,14 @@ export function parseByteRange(
   value: string,
   size: number,
 ): { start: number; end: number } | null | 'unsatisfiable' {
-  const m = /^bytes=(\d*)-(\d*)$/.exec(value.trim());
-  if (!m || (m[1] === '' && m[2] === '')) return null; // several ranges or malformed: ignore (RFC 9110 §14.2)
-  if (m[1] === '') {
-    const suffix = Number(m[2]);
-    if (suffix === 0 || size === 0) return 'unsatisfiable';
-    return { start: Math.max(0, size - suffix), end: size - 1 };
+  const spec = parseRangeSpec(value);
+  if (!spec) return null; // several ranges or malformed: ignore (RFC 9110 §14.2)
+  if ('suffix' in spec) {
+    if (spec.suffix === 0 || size === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - spec.suffix), end: size - 1 };
   }
-  const start = Number(m[1]);
-  if (m[2] !== '' && Number(m[2]) < start) return null;
-  if (start >= size) return 'unsatisfiable';
-  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
-  return { start, end };
+  if (spec.first >= size) return 'unsatisfiable';
+  return { start: spec.first, end: spec.last === null ? size - 1 : Math.min(spec.last, size - 1) };
 }
 
 export function serveBagFile(bag: OpenBag, req: BagRequest, opts: ServeOptions = {}): BagResponse {
