@@ -12,7 +12,7 @@
  */
 import { AdnlNode, type AdnlPeer } from '../../../src/net/adnl/index.ts';
 import { generateKeyPair } from '../../../src/net/crypto/index.ts';
-import { RldpNode } from '../../../src/net/rldp/index.ts';
+import { RldpNode, type RldpQueryContext } from '../../../src/net/rldp/index.ts';
 import {
   bagOverlayId,
   decodePieceAnswer,
@@ -92,9 +92,12 @@ export async function startLyingSeeder(
   const seeder = await startSeeder({ keyPair: generateKeyPair(), bags: [bag, other] });
   const overlay = bagOverlayId(bag.info.bagId);
   const otherOverlay = bagOverlayId(other.info.bagId);
-  const honest = seeder.rldpNode.onQuery!;
+  // The seeder's own answer, and our handler in place of its route for the bag's overlay (src/net/adnl/router.ts).
+  const honest = (peer: AdnlPeer, data: Uint8Array, ctx: RldpQueryContext): Promise<Uint8Array> =>
+    seeder.server.handleRldpQuery(peer, data, ctx) ?? Promise.reject(new Error('not a storage query'));
   let lies = 0;
-  seeder.rldpNode.onQuery = async (peer, data, ctx) => {
+  seeder.rldpNode.queryRoutes.unregister({ overlay });
+  seeder.rldpNode.queryRoutes.register({ overlay }, async (peer, data, ctx) => {
     const wrapped = unwrapOverlayQuery(data);
     if (!wrapped || !sameBytes(wrapped.overlayId, overlay)) return honest(peer, data, ctx);
     const query = decodeStorageQuery(wrapped.query);
@@ -126,7 +129,7 @@ export async function startLyingSeeder(
         return encodePieceAnswer(piece.proof, data);
       }
     }
-  };
+  });
   return Object.defineProperty(seeder, 'lies', { get: () => lies }) as LyingSeeder;
 }
 
