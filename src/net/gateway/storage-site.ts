@@ -92,17 +92,14 @@ export function storageFailure(error: unknown, host: string, canDiscover: boolea
 }
 
 function siteInfo(c: BagFetch, bag: OpenBag | null): SiteInfo {
-  const peer = bag?.swarm.peers.find((p) => p.state === 'ready');
-  const [host, port] = peer ? peer.address.split(':') : ['', '0'];
-  const adnlId = peer
-    ? Uint8Array.from(peer.adnlId.match(/../g)!.map((h) => parseInt(h, 16)))
-    : new Uint8Array(32);
+  // The swarm's peer as values (not its log strings parsed back); `adnl` is its id in hex for a bag site.
+  const peer = bag?.swarm.readyPeer ?? null;
   return {
     host: c.target.host,
     kind: c.target.kind,
-    adnlId,
-    adnl: peer ? peer.adnlId : '',
-    address: { host, port: Number(port) },
+    adnlId: peer ? peer.adnlId : new Uint8Array(32),
+    adnl: peer ? hexOf(peer.adnlId) : '',
+    address: peer ? { host: peer.address.host, port: peer.address.port } : { host: '', port: 0 },
     rldpVersion: 2,
     record: c.record,
     bagId: c.bagId,

@@ -175,6 +175,12 @@ export class BagSwarm {
     }));
   }
 
+  /** A peer the swarm is downloading from (the first ready one), as values, or null. */
+  get readyPeer(): { adnlId: Uint8Array; address: UdpAddress } | null {
+    const p = this.#ready()[0];
+    return p ? { adnlId: p.adnl.id, address: p.address } : null;
+  }
+
   get readyPeers(): number {
     return this.#ready().length;
   }
