@@ -7,6 +7,7 @@
  *     from N; the browser asks for the next window itself. A site that ignores Range and answers 200 is cut to the
  *     same window here (bytes before N are skipped as they stream, never stored), answered as a 206.
  */
+import { concatBytes } from '../net/bytes.ts';
 import { parseRangeSpec } from '../net/range.ts';
 
 export const MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -45,14 +46,7 @@ export class BodyTooLargeError extends Error {
 }
 
 function concat(parts: Uint8Array[], size: number): Uint8Array {
-  if (parts.length === 1 && parts[0].length === size) return parts[0];
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return parts.length === 1 && parts[0].length === size ? parts[0] : concatBytes(parts);
 }
 
 /** The whole body, or BodyTooLargeError (the stream is cancelled) once it passes `limit`. */

@@ -4,6 +4,7 @@
  * rewritten, POST bodies lost).
  */
 import { createHash } from 'node:crypto';
+import { concatBytes } from '../../net/bytes.ts';
 import { headerValue, type HttpServerRequest, type HttpServerResponse } from '../../net/http/index.ts';
 import { text, type Routes } from './static-site.ts';
 
@@ -25,13 +26,7 @@ async function readBody(request: HttpServerRequest): Promise<Uint8Array> {
     if (size > MAX_ECHO) throw new Error('body too large');
     parts.push(part);
   }
-  const out = new Uint8Array(size);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 function escapeHtml(s: string): string {

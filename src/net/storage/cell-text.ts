@@ -4,6 +4,7 @@
  */
 import { beginCell, type Builder, type Cell, type Slice } from '@ton/core';
 import { asBuffer } from './boc.ts';
+import { concatBytes } from './bytes.ts';
 import { StorageError } from './errors.ts';
 import { MAX_DESCRIPTION_BYTES, MAX_TEXT_CHAIN } from './limits.ts';
 
@@ -68,11 +69,5 @@ export function loadCellText(s: Slice): Uint8Array {
       cur = next.beginParse();
     }
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
