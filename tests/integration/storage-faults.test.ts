@@ -81,7 +81,15 @@ afterAll(() => {
 
 async function downloader(): Promise<Downloader> {
   // Short timeouts only shorten the test; the outcome does not depend on them.
-  const d = await storageDownloader({ pieceTimeoutMs: 5000, connectTimeoutMs: 1000 });
+  // No hedging on loopback (stall 4 s): a liar's slower answer is then always the one checked, never one dropped
+  // because an honest seeder answered the hedge first (the liar would stay 'ready', its lie never seen).
+  const d = await storageDownloader({
+    pieceTimeoutMs: 5000,
+    connectTimeoutMs: 1000,
+    initialStallMs: 4000,
+    minStallMs: 4000,
+    maxStallMs: 4000,
+  });
   downloaders.push(d);
   return d;
 }
@@ -96,8 +104,10 @@ describe('a seeder serving wrong pieces or wrong proofs', () => {
       const liar = await startLyingSeeder(bag, lie, other);
       started.push(liar);
       const d = await downloader();
-      // The liar first: it is asked for the first pieces of the file.
-      const opened = await d.client.open(bag.info.bagId, { peers: [peerOf(liar), ...honest.map(peerOf)] });
+      // The liar alone opens the bag (its header pieces are honest); the honest seeders join as the file streams,
+      // still connecting when the first pieces are asked, so the liar is asked first whatever the timing.
+      const opened = await d.client.open(bag.info.bagId, { peers: [peerOf(liar)] });
+      opened.swarm.addStaticPeers(honest.map(peerOf));
       const file = opened.file('data.bin')!;
       const start = opened.fileStart(file);
       const got = await read(opened.stream(start, start + file.size));
