@@ -36,23 +36,12 @@ import {
   type Downloader,
   type RawAdnlPeer,
 } from './helpers/storage-peers.ts';
+import { noise } from '../unit/noise.ts';
 
 const hex = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const L = DEFAULT_RLDP_LIMITS;
 const UNSOLICITED = L.maxIncomingTransfer; // the largest transfer a peer may open unasked
-
-function noise(size: number, seed: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let x = seed | 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x;
-  }
-  return out;
-}
 
 const bag = createBag([{ name: 'data.bin', data: noise(24 * 65536 + 77, 11) }], { pieceSize: 65536 });
 const fileBytes = bag.files[0].data;

@@ -38,23 +38,12 @@ import {
   type Downloader,
   type PieceLie,
 } from './helpers/storage-peers.ts';
+import { noise } from '../unit/noise.ts';
 
 const utf8Bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 const hex = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 const read = async (body: ReadableStream<Uint8Array>): Promise<Uint8Array> =>
   new Uint8Array(await new Response(body).arrayBuffer());
-
-function noise(size: number, seed: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let x = seed | 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x;
-  }
-  return out;
-}
 
 const PIECE = 64 * 1024;
 /** 40 pieces of file after the header piece. */

@@ -6,20 +6,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isPrime } from '../../../src/net/raptorq/params.ts';
 import { paramsForK, RaptorQDecoder, RaptorQEncoder, RaptorQError } from '../../../src/net/raptorq/index.ts';
+import { noise as randomBytes } from '../noise.ts';
 
 type Pattern = 'sources' | 'repairs' | 'mixed' | 'shuffled';
-
-function randomBytes(size: number, seed: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let x = seed | 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x;
-  }
-  return out;
-}
 
 /** Symbol ids a receiver sees for a loss pattern, in arrival order (more than enough to decode). */
 function arrivals(k: number, pattern: Pattern, rnd: () => number): number[] {
