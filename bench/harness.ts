@@ -57,3 +57,16 @@ export function xorBaseline(bytes: number): number {
   }, 300);
   return mbps(a.length * 4, s);
 }
+
+/** `n` deterministic bytes that look random (xorshift32): the same data in every run and in every bench. */
+export function filled(n: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = 0x9e3779b9;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x;
+  }
+  return out;
+}

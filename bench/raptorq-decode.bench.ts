@@ -10,21 +10,9 @@
  * any receiver does with them. Every decode is checked against the input before it is timed.
  */
 import { RaptorQDecoder, RaptorQEncoder } from '../src/net/raptorq/index.ts';
-import { report, timeSync } from './harness.ts';
+import { filled, report, timeSync } from './harness.ts';
 
 const T = 768;
-
-function filled(n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = 0x9e3779b9;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x;
-  }
-  return out;
-}
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;

@@ -11,21 +11,9 @@
  * over process CPU time (one core), which other processes disturb less than wall time.
  */
 import { RaptorQDecoder, RaptorQEncoder } from '../src/net/raptorq/index.ts';
-import { mbps, report, timeSync, xorBaseline } from './harness.ts';
+import { filled, mbps, report, timeSync, xorBaseline } from './harness.ts';
 
 const T = 768;
-
-function filled(n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = 0x9e3779b9;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x;
-  }
-  return out;
-}
 
 /** Best (shortest) mean seconds per call over three timeSync windows. */
 function bestOf3(fn: () => unknown, minMs: number): number {
