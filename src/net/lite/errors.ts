@@ -6,6 +6,7 @@ export type LiteErrorKind =
   | 'bad-stack' // a VM stack that does not parse / cannot be encoded
   | 'bad-query' // (server side) a query that does not parse
   | 'bad-argument' // caller passed something invalid
+  | 'proof' // an answer that failed verification (ProofError, proof/errors.ts)
   | 'no-server'; // the pool has no usable liteserver
 
 export class LiteError extends Error {
