@@ -19,3 +19,4 @@ export {
   type BlockInfoFacts,
   type ProvenBlockHeader,
 } from './block-header.ts';
+export type { TrustAnchorRef, TrustedBlock, TrustedBlockProvider } from './trusted-block.ts';
