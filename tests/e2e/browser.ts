@@ -1,10 +1,54 @@
-/** Launches Debian's Chromium (never a downloaded browser) with the built extension from dist/. */
+/**
+ * Launches Debian's Chromium (never a downloaded browser) with the extension as it ships: the zip `npm run package`
+ * writes (tonsite-gateway-<version>.zip), unpacked once per test process into a temporary directory.
+ */
 import type { BrowserContext, Worker } from 'playwright-core';
-import { resolve } from 'node:path';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { launchDemoBrowser } from '../../src/node/commands/demo.ts';
+import { packageZipPath } from '../../scripts/package.ts';
+import { readZip } from '../../scripts/zip.ts';
 
 export { CHROMIUM } from '../../src/node/commands/demo.ts';
-export const EXTENSION_DIR = resolve('dist');
+
+let unpacked: string | null = null;
+
+/** The newest modification time of a file under `dir` (ms). */
+function newestUnder(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const stat = statSync(path);
+    newest = Math.max(newest, stat.isDirectory() ? newestUnder(path) : stat.mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * The directory Chromium loads the extension from: the package zip's contents. Throws when the zip is missing
+ * or older than a source file (run `npm run package`; `npm run test:e2e` does).
+ */
+export function extensionDir(): string {
+  if (unpacked) return unpacked;
+  const zip = packageZipPath();
+  let built: number;
+  try {
+    built = statSync(zip).mtimeMs;
+  } catch {
+    throw new Error(`${zip} is missing: run npm run package (the e2e tests load the packaged extension)`);
+  }
+  const newest = Math.max(newestUnder(resolve('src')), statSync(resolve('manifest.json')).mtimeMs);
+  if (newest > built) throw new Error(`${zip} is older than the sources: run npm run package`);
+  const dir = mkdtempSync(join(tmpdir(), 'tonsite-extension-'));
+  for (const entry of readZip(readFileSync(zip))) {
+    const path = join(dir, ...entry.name.split('/'));
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, entry.data);
+  }
+  unpacked = dir;
+  return dir;
+}
 
 export interface ExtensionBrowser {
   context: BrowserContext;
@@ -15,7 +59,7 @@ export interface ExtensionBrowser {
 
 /** The same launch as `tonsite demo --headless` (one set of Chromium flags), plus the extension's worker. */
 export async function launchWithExtension(): Promise<ExtensionBrowser> {
-  const browser = await launchDemoBrowser({ extensionDir: EXTENSION_DIR, headless: true });
+  const browser = await launchDemoBrowser({ extensionDir: extensionDir(), headless: true });
   const { context } = browser;
   const worker =
     context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
