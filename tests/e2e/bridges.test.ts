@@ -83,12 +83,9 @@ beforeAll(async () => {
   network = await startDemoNetwork();
   probe = await startProbeSite(network.dht, 'http://alice.ton/about.html');
   secondUrl = `ws://127.0.0.1:${await freePort()}`;
-  browser = await launchWithExtension();
-  // Opened by the worker's runtime.onInstalled (reason "install") in this fresh profile.
-  const isWelcome = (p: Page) => p.url().endsWith('/src/welcome/index.html');
-  welcome =
-    browser.context.pages().find(isWelcome) ??
-    (await browser.context.waitForEvent('page', { predicate: isWelcome, timeout: 30_000 }));
+  // The first-run page is opened by the worker's runtime.onInstalled (reason "install") in this fresh profile.
+  browser = await launchWithExtension({ keepWelcome: true });
+  welcome = browser.welcome!;
 });
 
 afterAll(async () => {

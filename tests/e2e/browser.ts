@@ -2,7 +2,7 @@
  * Launches Debian's Chromium (never a downloaded browser) with the extension as it ships: the zip `npm run package`
  * writes (tonsite-gateway-<version>.zip), unpacked once per test process into a temporary directory.
  */
-import type { BrowserContext, Worker } from 'playwright-core';
+import type { BrowserContext, Page, Worker } from 'playwright-core';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -54,16 +54,41 @@ export interface ExtensionBrowser {
   context: BrowserContext;
   worker: Worker;
   extensionId: string;
+  /** The first-run page the worker opened on install; null unless `keepWelcome` (otherwise it is closed). */
+  welcome: Page | null;
   close(): Promise<void>;
 }
 
-/** The same launch as `tonsite demo --headless` (one set of Chromium flags), plus the extension's worker. */
-export async function launchWithExtension(): Promise<ExtensionBrowser> {
+const isWelcome = (page: Page) => page.url().endsWith('/src/welcome/index.html');
+
+/**
+ * The same launch as `tonsite demo --headless` (one set of Chromium flags), plus the extension's worker. The
+ * first-run page (opened on install) is waited for and closed unless `keepWelcome`: it messages the worker every
+ * few seconds, which would wake a worker the tests stop on purpose.
+ */
+export async function launchWithExtension(
+  options: { keepWelcome?: boolean } = {},
+): Promise<ExtensionBrowser> {
   const browser = await launchDemoBrowser({ extensionDir: extensionDir(), headless: true });
   const { context } = browser;
-  const worker =
-    context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
-  return { context, worker, extensionId: browser.extensionId, close: () => browser.close() };
+  try {
+    const worker =
+      context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 30_000 }));
+    const welcome =
+      context.pages().find(isWelcome) ??
+      (await context.waitForEvent('page', { predicate: isWelcome, timeout: 30_000 }));
+    if (!options.keepWelcome) await welcome.close();
+    return {
+      context,
+      worker,
+      extensionId: browser.extensionId,
+      welcome: options.keepWelcome ? welcome : null,
+      close: () => browser.close(),
+    };
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
 }
 
 /** `worker.evaluate` can hang after unusual navigations (INTERCEPTION.md): always bound it. */
