@@ -56,7 +56,7 @@ export interface ResolutionNote {
 export interface ConnectionStatus {
   network: string;
   bridges: string[];
-  /** The bridge carrying traffic now (null before the first connection). */
+  /** The bridge carrying traffic now (null before the first connection, or when the last one failed). */
   bridgeInUse: string | null;
   /** Every configured bridge, in the order they would be tried now, with its last measurement. */
   bridgeStates: BridgeState[];
@@ -313,7 +313,8 @@ export class TonStack {
     return {
       network: this.settings.network.name,
       bridges: this.settings.bridgeUrls,
-      bridgeInUse: relay && !relay.socket.closed ? relay.url : null,
+      // The relay's bridge; before the first site request, the one the liteserver connections went through.
+      bridgeInUse: relay && !relay.socket.closed ? relay.url : this.selector.inUse,
       bridgeStates: this.selector.states(),
       relay: relay
         ? {

@@ -249,6 +249,11 @@ describe('failover policy', () => {
     expect(mayRetryOnAnotherBridge('GET', new Error('relay closed'))).toBe(true);
     expect(mayRetryOnAnotherBridge('POST', timeout)).toBe(false);
     expect(mayRetryOnAnotherBridge('PUT', timeout)).toBe(false);
+    const dns = (code?: string) => new GatewayError('dns', 'a.ton', 'dns', { code });
+    expect(mayRetryOnAnotherBridge('GET', dns('not_registered'))).toBe(false);
+    expect(mayRetryOnAnotherBridge('GET', dns('no_record'))).toBe(false);
+    expect(mayRetryOnAnotherBridge('GET', dns('source_failure'))).toBe(true);
+    expect(mayRetryOnAnotherBridge('GET', dns())).toBe(true);
     for (const stage of ['url', 'http', 'aborted'] as const)
       expect(mayRetryOnAnotherBridge('GET', new GatewayError(stage, 'a.ton', stage))).toBe(false);
   });
