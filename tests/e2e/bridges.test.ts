@@ -3,7 +3,8 @@
  * - the first-run page opens on install; with no bridge answering it shows the command that starts one, and turns
  *   green by itself once a devnet bridge starts;
  * - with two bridges configured the popup names the one in use; stopping it, pages keep loading through the
- *   other — including a request that was in flight on the stopped one — and the popup names the other.
+ *   other — including a request that was in flight on the stopped one — and the popup names the other;
+ * - when the debugger cannot attach, the loader page explains it and switches to proxy mode on a click.
  */
 import type { Page } from 'playwright-core';
 import { createServer } from 'node:net';
@@ -173,5 +174,45 @@ describe('two bridges', () => {
     expect(page.url()).toBe('http://alice.ton/');
 
     await expect.poll(() => bridgeInUse(), POLL).toBe(other);
+  });
+});
+
+describe('when the debugger cannot attach', () => {
+  it('the loader says so and offers proxy mode, with the command that starts the proxy', async () => {
+    // A loader that is not a tab's top frame cannot have its tab attached: the same answer as a browser whose
+    // policies forbid chrome.debugger (attach-failed), so the same page.
+    const host = await browser.context.newPage();
+    await host.goto(`chrome-extension://${browser.extensionId}/src/options/index.html`);
+    await host.waitForSelector('body[data-ready="true"]', { timeout: 15_000 });
+    await host.evaluate((src) => {
+      const iframe = document.createElement('iframe');
+      iframe.id = 'loader';
+      iframe.src = src;
+      iframe.style.width = '800px';
+      iframe.style.height = '600px';
+      document.body.append(iframe);
+    }, `chrome-extension://${browser.extensionId}/src/loader/index.html?u=http://alice.ton/`);
+    const loader = host.frameLocator('#loader');
+    await expect.poll(() => loader.locator('body').getAttribute('data-state'), POLL).toBe('problem');
+    expect(await loader.locator('#problem-title').textContent()).toMatch(/does not let the extension/);
+    expect(await loader.locator('#problem-text').textContent()).toMatch(/policy/);
+    expect(await loader.locator('#problem-command').textContent()).toBe('npx tonsite proxy');
+
+    await loader.locator('button', { hasText: 'Use proxy mode' }).click();
+    await expect
+      .poll(
+        () =>
+          host.evaluate(() =>
+            chrome.runtime
+              .sendMessage({ type: 'getSettings' })
+              .then((r: { settings: { mode: string } }) => r.settings.mode),
+          ),
+        POLL,
+      )
+      .toBe('proxy');
+    await host.evaluate(() =>
+      chrome.runtime.sendMessage({ type: 'saveSettings', patch: { mode: 'gateway' } }),
+    );
+    await host.close();
   });
 });
