@@ -23,7 +23,7 @@ export interface ShardStateFacts {
   seqno: number;
   /** `accounts:^ShardAccounts` (a HashmapAugE cell), possibly pruned. */
   accounts: Cell;
-  /** `custom:(Maybe ^McStateExtra)`, readable when present (masterchain states only). */
+  /** `custom:(Maybe ^McStateExtra)` (masterchain states only), possibly pruned. */
   mcExtra: Cell | null;
 }
 
@@ -41,7 +41,8 @@ export function readShardState(root: Cell, what: string): ShardStateFacts {
     s.skip(1); // before_split
     const accounts = s.loadRef();
     s.loadRef(); // ^[ overload_history … master_ref ] (not read)
-    const mcExtra = s.loadBit() ? loadReadableRef(s, `${what}: McStateExtra`) : null;
+    // Kept as it is: an account proof of a masterchain state prunes it (C++ unpacks the ref without loading it).
+    const mcExtra = s.loadBit() ? s.loadRef() : null;
     return { shard, seqno, accounts, mcExtra };
   });
 }
