@@ -23,8 +23,6 @@ import {
   type LiteServerEntry,
   type RunMethodResult,
   type VmStackValue,
-} from '../../lite/index.ts';
-import {
   checkAccountState,
   checkConfigParams,
   ProofError,
