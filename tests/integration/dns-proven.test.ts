@@ -13,6 +13,8 @@ import type { DeployedDns } from '../../src/devnet/dns/index.ts';
 import { toTlBlockIdExt } from '../../src/devnet/liteserver/block-ids.ts';
 import { blockProof } from '../../src/devnet/liteserver/proofs.ts';
 import {
+  decodeVmStackBoc,
+  encodeVmStackBoc,
   LiteClient,
   LitePool,
   liteServersFromConfig,
@@ -26,8 +28,11 @@ import {
 } from '../../src/net/lite/proof/index.ts';
 import {
   buildDnsRecord,
+  DnsDisagreementError,
   DnsNotRegisteredError,
   DnsProofError,
+  DnsSourceError,
+  NATIVE_DNS_CODES,
   DNS_CATEGORY_SITE,
   dnsHintsForConfig,
   LiteDnsSource,
@@ -36,6 +41,7 @@ import {
   SourceResolver,
   type DnsResolution,
   type ProvenDnsPool,
+  type ProvenDnsSourceOptions,
 } from '../../src/net/dns/index.ts';
 import { tlDecode, tlEncode, type TlCtor } from '../../src/net/tl/index.ts';
 import { prunedBranch, serializeBocRoots } from '../../src/net/tlb/index.ts';
@@ -77,9 +83,26 @@ const DEMO = ['alice.ton', 'docs.alice.ton', 'gateway.t.me', 'static.ton'];
 function provenResolver(
   p: ProvenDnsPool = pool,
   onQuery?: (what: string, answered: Promise<unknown>) => void,
+  more: Partial<ProvenDnsSourceOptions> = {},
 ) {
   const hints = dnsHintsForConfig(devnet.globalConfig) ?? undefined;
-  return new SourceResolver(new ProvenDnsSource(p, { trust: devnetTrust, server: 0, hints, onQuery }));
+  return new SourceResolver(
+    new ProvenDnsSource(p, { trust: devnetTrust, server: 0, hints, onQuery, ...more }),
+  );
+}
+
+/** Counts queries and round trips: a query asked after the answers of round trip k came back is in k + 1. */
+function roundTrips() {
+  const depth = { completed: 0, max: 0 };
+  const queries: { what: string; rtt: number }[] = [];
+  const onQuery = (what: string, answered: Promise<unknown>) => {
+    const rtt = depth.completed + 1;
+    queries.push({ what, rtt });
+    depth.max = Math.max(depth.max, rtt);
+    const done = () => (depth.completed = Math.max(depth.completed, rtt));
+    void answered.then(done, done);
+  };
+  return { queries, onQuery, depth };
 }
 
 const summary = (r: DnsResolution) => ({
@@ -123,23 +146,81 @@ describe('ProvenDnsSource on the devnet', () => {
   });
 
   it('asks the hops of a cold alice.ton in one burst after the block', async () => {
-    const depth = { completed: 0, max: 0 };
-    const queries: { what: string; rtt: number }[] = [];
-    const onQuery = (what: string, answered: Promise<unknown>) => {
-      const rtt = depth.completed + 1;
-      queries.push({ what, rtt });
-      depth.max = Math.max(depth.max, rtt);
-      void answered.then(
-        () => (depth.completed = Math.max(depth.completed, rtt)),
-        () => (depth.completed = Math.max(depth.completed, rtt)),
-      );
-    };
-    const res = await provenResolver(pool, onQuery).resolve('alice.ton', DNS_CATEGORY_SITE);
+    const count = roundTrips();
+    const res = await provenResolver(pool, count.onQuery).resolve('alice.ton', DNS_CATEGORY_SITE);
     expect(res.trust?.level).toBe('proof');
-    console.log(`cold alice.ton (proven): ${queries.length} queries in ${depth.max} round trip(s):`, queries);
+    console.log(
+      `cold alice.ton (proven): ${count.queries.length} queries in ${count.depth.max} round trip(s)`,
+      count.queries,
+    );
     // getConfigParams + root + collection + item account states, all at once (the hints predict the chain).
-    expect(queries.filter((q) => q.what === 'getAccountState')).toHaveLength(3);
-    expect(depth.max).toBe(1);
+    expect(count.queries.filter((q) => q.what === 'getAccountState')).toHaveLength(3);
+    expect(count.depth.max).toBe(1);
+    const sub = roundTrips();
+    await provenResolver(pool, sub.onQuery).resolve('docs.alice.ton', DNS_CATEGORY_SITE);
+    console.log(
+      `cold docs.alice.ton (proven): ${sub.queries.length} queries in ${sub.depth.max} round trip(s)`,
+      sub.queries,
+    );
+    // The sub-domain's registry and item follow one after another once alice's item names the registry.
+    expect(sub.depth.max).toBe(3);
+  });
+
+  it('cross-checks resolver code it cannot run on two liteservers (and refuses with one, or when they differ)', async () => {
+    // Without the .ton item code in the known list, the item hop is an unknown contract.
+    const codes = new Map([...NATIVE_DNS_CODES].filter(([, kind]) => kind !== 'ton-item'));
+    const unverified = await new SourceResolver(new LiteDnsSource(pool, { server: 0 })).resolve(
+      'alice.ton',
+      DNS_CATEGORY_SITE,
+    );
+    const res = await provenResolver(pool, undefined, { codes }).resolve('alice.ton', DNS_CATEGORY_SITE);
+    expect(summary(res)).toEqual(summary(unverified));
+    expect(res.trust?.level).toBe('cross-checked');
+    expect(res.hops.map((h) => h.trust)).toEqual(['proof', 'proof', 'cross-checked']);
+    expect(res.expiresAt).toBe(unverified.expiresAt);
+
+    const tooFew = await provenResolver(pool, undefined, { codes, crossCheck: 3 })
+      .resolve('alice.ton', DNS_CATEGORY_SITE)
+      .catch((e: unknown) => e);
+    expect(tooFew).toBeInstanceOf(DnsSourceError);
+    expect(String(tooFew)).toMatch(/needs 3 liteservers/);
+
+    // Server 1 answers the get method with another record: the two disagree.
+    const other = buildDnsRecord(
+      dns.names.find((n) => n.name === 'static.ton')!.records.get(DNS_CATEGORY_SITE)!,
+    );
+    const lying: ProvenDnsPool = {
+      servers: pool.servers,
+      run: (task) => pool.run(task),
+      runOn: (i, task) =>
+        pool.runOn(i, (c, s) =>
+          task(
+            i === 0
+              ? c
+              : new LiteClient({
+                  query: async (data, timeoutMs) => {
+                    const answer = await c.transport.query(data, timeoutMs);
+                    if (parseLiteQuery(data).fn._ !== 'liteServer.runSmcMethod') return answer;
+                    const run = tlDecode<TlCtor<'liteServer.runMethodResult'>>(
+                      'liteServer.runMethodResult',
+                      answer,
+                    );
+                    const stack = decodeVmStackBoc(run.result!);
+                    if (stack.length !== 2) return answer;
+                    return tlEncode({
+                      ...run,
+                      result: encodeVmStackBoc([stack[0], { type: 'cell', cell: other }]),
+                    });
+                  },
+                }),
+            s,
+          ),
+        ),
+    };
+    const disagreement = await provenResolver(lying, undefined, { codes })
+      .resolve('alice.ton', DNS_CATEGORY_SITE)
+      .catch((e: unknown) => e);
+    expect(disagreement).toBeInstanceOf(DnsDisagreementError);
   });
 });
 
