@@ -32,7 +32,9 @@ import {
   DnsNotRegisteredError,
   DnsProofError,
   DnsSourceError,
+  FailoverResolver,
   NATIVE_DNS_CODES,
+  provenDnsSources,
   DNS_CATEGORY_SITE,
   dnsHintsForConfig,
   LiteDnsSource,
@@ -232,6 +234,7 @@ type AccountState = TlCtor<'liteServer.accountState'>;
 function tamperingPool(
   forge: (answer: AccountState, ask: (account: Address) => Promise<AccountState>) => Promise<AccountState>,
   victim: Address,
+  liars: (server: number) => boolean = () => true,
 ): ProvenDnsPool {
   const wrap = (client: LiteClient) =>
     new LiteClient({
@@ -251,8 +254,8 @@ function tamperingPool(
     });
   return {
     servers: pool.servers,
-    run: (task) => pool.run((c, s) => task(wrap(c), s)),
-    runOn: (i, task) => pool.runOn(i, (c, s) => task(wrap(c), s)),
+    run: (task) => pool.run((c, s) => task(liars(s.index) ? wrap(c) : c, s)),
+    runOn: (i, task) => pool.runOn(i, (c, s) => task(liars(s.index) ? wrap(c) : c, s)),
   };
 }
 
@@ -345,5 +348,31 @@ describe('forged answers are refused with a named proof error', () => {
       return absent;
     }, alice().item);
     expect(['pruned', 'account']).toContain((await refusal(otherProof)).proofCode);
+  });
+
+  it('with one honest and one tampering liteserver, the honest answer wins', async () => {
+    const liar = tamperingPool(
+      async (a) => ({ ...a, state: new Uint8Array(0) }),
+      alice().item,
+      (i) => i === 0,
+    );
+    const failures: DnsSourceError[] = [];
+    const hints = dnsHintsForConfig(devnet.globalConfig) ?? undefined;
+    const resolver = new FailoverResolver(provenDnsSources(liar, { trust: devnetTrust, hints }), {
+      onSourceFailure: (e) => failures.push(e),
+    });
+    const res = await resolver.resolve('alice.ton', DNS_CATEGORY_SITE);
+    expect(summary(res).answer).toEqual(recordToJson(alice().records.get(DNS_CATEGORY_SITE)!));
+    expect(res.trust?.level).toBe('proof');
+    expect(res.sources[0]).toContain(`:${pool.servers[1].port} `);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toBeInstanceOf(DnsProofError);
+    expect((failures[0] as DnsProofError).proofCode).toBe('account');
+    // Only liars: the refused proof is the error.
+    const allLie = tamperingPool(async (a) => ({ ...a, state: new Uint8Array(0) }), alice().item);
+    const refused = await new FailoverResolver(provenDnsSources(allLie, { trust: devnetTrust, hints }))
+      .resolve('alice.ton', DNS_CATEGORY_SITE)
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(DnsProofError);
   });
 });

@@ -106,8 +106,10 @@ export {
   type NativeDnsCodes,
   type NativeDnsKind,
 } from './native/index.ts';
+export { FailoverResolver, type FailoverOptions } from './failover.ts';
 export {
   ProvenDnsSource,
+  provenDnsSources,
   crossCheckedRun,
   runFingerprint,
   tonItemLastFillUpTime,

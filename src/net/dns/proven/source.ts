@@ -296,3 +296,11 @@ class ProvenSnapshot implements DnsSnapshot {
     return Math.floor(Date.now() / 1000);
   }
 }
+
+/** One ProvenDnsSource per server of the pool (for FailoverResolver: the next server when one fails a proof). */
+export function provenDnsSources(
+  pool: ProvenDnsPool,
+  options: Omit<ProvenDnsSourceOptions, 'server'>,
+): ProvenDnsSource[] {
+  return pool.servers.map((s) => new ProvenDnsSource(pool, { ...options, server: s.index }));
+}
