@@ -1,12 +1,12 @@
 /**
- * The BoC framing checks @ton/core's parser leaves out, for proof and state BoCs: a byte of a BoC that the parser
- * ignores could be changed without changing the cells, so a verifier that accepts it accepts a different answer.
- * C++ (ton crypto/vm/boc.cpp `BagOfCells::Info::parse_serialized_header`, `CellSerializationInfo::init`,
- * `BagOfCells::deserialize_cell`) refuses what is checked here: reserved header flags, cache bits without an
- * index, absent cells, refs that point backwards, a cell-data size or total length that does not add up, a data
- * length without its completion tag, and a level mask in a cell's descriptor that differs from the one its kind
- * and children give ("level mask mismatch"). Cells serialized with their hashes (not what liteservers send) are
- * refused too.
+ * The BoC framing checks @ton/core's parser leaves out, for proof and state BoCs: a byte that the parser ignores
+ * could be changed without changing the cells, so a verifier that accepts it accepts a different answer (the
+ * fuzz tests flip every byte). ton crypto/vm/boc.cpp refuses some of these too: cache bits without an index
+ * (`BagOfCells::Info::parse_serialized_header`), refs that do not point forward (`ref_idx <= idx`), an overlong
+ * data length (`CellSerializationInfo::get_bits`: "overlong encoding") and a descriptor level mask that differs
+ * from the cell's own (`create_data_cell`: "level mask mismatch"). We refuse as well what C++ ignores or
+ * tolerates and liteservers never send: reserved header flags, absent cells, cells serialized with their hashes,
+ * cell data that does not fill the declared size exactly.
  */
 import { ProofError } from './errors.ts';
 
@@ -73,7 +73,8 @@ export function checkBocFraming(bytes: Uint8Array, what: string): void {
     if ((d1 & 16) !== 0) bad('with cell hashes inside (not what liteservers send)');
     const dataLen = (d2 >> 1) + (d2 & 1);
     need(dataLen + refCount * size);
-    if ((d2 & 1) !== 0 && bytes[at + dataLen - 1] === 0) bad('with a cell data lacking its completion tag');
+    // get_bits: the last byte of a non-byte-aligned length holds its completion tag, and not alone ("overlong").
+    if ((d2 & 1) !== 0 && (bytes[at + dataLen - 1] & 0x7f) === 0) bad('with an overlong cell data encoding');
     kind.push(exotic ? (dataLen > 0 ? bytes[at] : 0) : -1);
     prunedMask.push(exotic && dataLen > 1 ? bytes[at + 1] : 0);
     at += dataLen;

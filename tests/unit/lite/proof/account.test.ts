@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { LiteError } from '../../../../src/net/lite/index.ts';
 import {
   checkAccountState,
+  checkBlockHeaderProof,
   checkShardProof,
+  proofRoots,
   ProofError,
   shardContains,
   type AccountStateAnswer,
@@ -176,7 +178,10 @@ describe('the ton-docs example answer (mc 31220993)', () => {
     expect(proven.kind).toBe('present');
     if (proven.kind === 'present') expect(toHex(proven.account.hash(0))).toBe(d.accountStateHash);
     expect(proven.shardDescr?.seqno).toBe(d.shard.seqno);
-    // The header proof of the same block is no shard proof (one root).
+    // The docs' getBlockHeader proof of the masterchain block: a header proof of it, and no shard proof (one root).
+    const [header] = proofRoots(d.headerProof, 1, 'header proof');
+    expect(checkBlockHeaderProof(header, d.mc).info.seqno).toBe(d.mc.seqno);
+    expect(() => checkBlockHeaderProof(header, d.shard)).toThrow(ProofError);
     expect(() => checkAccountState({ ...answer, shard_proof: d.headerProof }, d.mc, account)).toThrow(
       ProofError,
     );
