@@ -2,8 +2,8 @@
  * Where the DNS walk gets its answers from. A source hands out snapshots; one resolution walks one snapshot, so
  * every hop of it reads the same chain state (for a liteserver: one masterchain block).
  *
- * Implementations: a liteserver (lite-source.ts), the @ton/sandbox devnet (src/devnet/dns/sandbox-source.ts).
- * A proof-checking source is a drop-in replacement: it implements the same two interfaces.
+ * Implementations: a liteserver (lite-source.ts, unverified), the same liteservers with every answer proven from a
+ * trusted block (proven/source.ts, ProvenDnsSource), the @ton/sandbox devnet (src/devnet/dns/sandbox-source.ts).
  */
 import type { Address, Cell } from '@ton/core';
 import type { DnsHints } from './hints.ts';
