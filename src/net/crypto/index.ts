@@ -17,5 +17,7 @@ export {
 export { type SymmetricPrimitives, noblePrimitives } from './primitives.ts';
 export { type AsymmetricPrimitives, nobleAsymmetric } from './asymmetric.ts';
 export { crc16 } from './crc16.ts';
+export { crc32c } from './crc32c.ts';
+export { sha512 } from './sha512.ts';
 export { ADNL_TEXT_LENGTH, adnlIdFromText, adnlIdToText } from './adnl-text.ts';
 export { adnlId } from './adnl-id.ts';

@@ -20,3 +20,29 @@ export {
   type ProvenBlockHeader,
 } from './block-header.ts';
 export type { TrustAnchorRef, TrustedBlock, TrustedBlockProvider } from './trusted-block.ts';
+// --- block-proof chain (helper A: validator sets, signed messages, links, chain, BlockTrust) ---
+export {
+  buildCatchainConfig,
+  buildValidatorSet,
+  masterchainSubset,
+  nodeIdShort,
+  parseCatchainConfig,
+  parseValidatorSet,
+  validatorSetHash,
+  ValidatorSetPrng,
+  type CatchainConfig,
+  type ValidatorDescr,
+  type ValidatorEntry,
+  type ValidatorSetConfig,
+} from './validator-set.ts';
+export {
+  buildSimplexCandidate,
+  messageToSign,
+  ordinaryMessage,
+  sameBlockId,
+  signatureSetVset,
+  simplexCandidateBlock,
+  simplexMessage,
+  type CandidateHashData,
+  type SignatureSet,
+} from './signed-message.ts';
