@@ -5,10 +5,11 @@
  *   webcrypto — crypto.subtle Ed25519 (OpenSSL in Node; Chromium ≥ 137 in the service worker), all in parallel
  * and, as the same-run baseline, the same link checked without signatures (proof parsing, ConfigParam 34 of 100,
  * subset shuffle and hash). Figures: wall ms and process CPU ms (all threads, WebCrypto runs on libuv's pool) per
- * link. The link is built with the test fixtures (tests/unit/lite/proof/chain-fixtures.ts).
+ * link. The synthetic link is built with the test fixtures (tests/unit/lite/proof/chain-fixtures.ts); `mainnet` is
+ * the real forward link 27747086 → 27747087 (subset of 100, 96 signatures; tests/unit/lite/proof/vectors).
  */
 import { nobleEd25519, webCryptoEd25519, type Ed25519BatchVerifier } from '../src/net/crypto/index.ts';
-import { checkForwardLink, linkValidatorSubset } from '../src/net/lite/proof/index.ts';
+import { checkForwardLink, linkValidatorSubset, type BlockLinkForward } from '../src/net/lite/proof/index.ts';
 import { checkBlockInfoProof } from '../src/net/lite/proof/block-header.ts';
 import { proofRoots } from '../src/net/lite/proof/merkle.ts';
 import {
@@ -18,6 +19,7 @@ import {
   subsetOf,
   validators,
 } from '../tests/unit/lite/proof/chain-fixtures.ts';
+import mainnetLink from '../tests/unit/lite/proof/vectors/lite-proof-proof.json' with { type: 'json' };
 import { report } from './harness.ts';
 
 async function measure(fn: () => Promise<unknown>, minMs = 1500): Promise<{ wallMs: number; cpuMs: number }> {
@@ -39,7 +41,54 @@ async function measure(fn: () => Promise<unknown>, minMs = 1500): Promise<{ wall
   };
 }
 
+const b64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
+const mcId = (x: { seqno: number; rootHash: string; fileHash: string }) => ({
+  _: 'tonNode.blockIdExt' as const,
+  workchain: -1,
+  shard: -(1n << 63n),
+  seqno: x.seqno,
+  root_hash: b64(x.rootHash),
+  file_hash: b64(x.fileHash),
+});
+
+function realLink(): BlockLinkForward {
+  const p = mainnetLink;
+  return {
+    _: 'liteServer.blockLinkForward',
+    to_key_block: true,
+    from: mcId(p.from),
+    to: mcId(p.to),
+    dest_proof: b64(p.destProof),
+    config_proof: b64(p.configProof),
+    signatures: {
+      _: 'liteServer.signatureSet.ordinary',
+      validator_set_hash: p.signatures.validatorSetHash,
+      catchain_seqno: p.signatures.catchainSeqno,
+      signatures: p.signatures.signatures.map((s) => ({
+        _: 'liteServer.signature' as const,
+        node_id_short: b64(s.nodeIdShort),
+        signature: b64(s.signature),
+      })),
+    },
+  };
+}
+
 export default async function proofBench(): Promise<void> {
+  const verifiers: Ed25519BatchVerifier[] = [nobleEd25519, webCryptoEd25519(globalThis.crypto.subtle)];
+  const real = realLink();
+  for (const verifier of verifiers) {
+    await checkForwardLink(real, verifier);
+    const r = await measure(() => checkForwardLink(real, verifier));
+    report({
+      bench: 'proof.forwardLink100',
+      candidate: verifier.name,
+      sets: 'mainnet',
+      unit: 'ms',
+      value: r.wallMs,
+      cpuMs: r.cpuMs,
+      signatures: real.signatures.signatures.length,
+    });
+  }
   const set = { validators: validators(120, (i) => BigInt(1000 + i)), shuffle: true, main: 100 };
   const key = buildBlock({ seqno: 1000, key: true, utime: 1, ccSeqno: 1, vsetHash: 0, config: set });
   const subset = subsetOf(set, 2);
@@ -64,7 +113,6 @@ export default async function proofBench(): Promise<void> {
       value: base.wallMs,
       cpuMs: base.cpuMs,
     });
-    const verifiers: Ed25519BatchVerifier[] = [nobleEd25519, webCryptoEd25519(globalThis.crypto.subtle)];
     for (const verifier of verifiers) {
       const checked = await checkForwardLink(link, verifier);
       if (checked.weight?.signatures !== 100)
