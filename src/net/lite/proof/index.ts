@@ -14,6 +14,7 @@ export {
 } from './merkle.ts';
 export {
   checkBlockHeaderProof,
+  checkBlockInfoProof,
   describeId,
   unsignedShard,
   type BlockInfoFacts,
@@ -45,3 +46,56 @@ export {
   type TrustedId,
 } from './account-proof.ts';
 export { checkConfigParams, CONFIG_MODE_FROM_KEY_BLOCK, type ConfigInfoAnswer } from './config-proof.ts';
+// --- block-proof chain (helper A: validator sets, signed messages, links, chain, BlockTrust) ---
+export {
+  buildCatchainConfig,
+  buildValidatorSet,
+  masterchainSubset,
+  nodeIdShort,
+  parseCatchainConfig,
+  parseValidatorSet,
+  validatorSetHash,
+  ValidatorSetPrng,
+  type CatchainConfig,
+  type ValidatorDescr,
+  type ValidatorEntry,
+  type ValidatorSetConfig,
+} from './validator-set.ts';
+export {
+  buildSimplexCandidate,
+  messageToSign,
+  ordinaryMessage,
+  sameBlockId,
+  signatureSetVset,
+  simplexCandidateBlock,
+  simplexMessage,
+  type CandidateHashData,
+  type SignatureSet,
+} from './signed-message.ts';
+export {
+  checkBackwardLink,
+  checkForwardLink,
+  checkLink,
+  linkValidatorConfig,
+  linkValidatorSubset,
+  type BlockLink,
+  type BlockLinkBack,
+  type BlockLinkForward,
+  type CheckedLink,
+} from './links.ts';
+export {
+  checkPartialBlockProof,
+  MAX_LINKS_PER_ANSWER,
+  type CheckedChain,
+  type PartialBlockProof,
+  type ProvenStep,
+} from './chain.ts';
+export {
+  anchorCandidates,
+  COMPILED_IN_KEY_BLOCKS,
+  configAnchors,
+  MemoryAnchorStore,
+  type AnchorStore,
+  type ConfigAnchors,
+} from './anchors.ts';
+export { BlockTrust, type BlockTrustOptions, type BlockTrustStats } from './block-trust.ts';
