@@ -49,6 +49,15 @@ function dnsExplanation(host: string, code: string | undefined): Explanation {
         hint: 'Two liteservers gave different answers, so neither is trusted. One of them may be out of sync.',
         status: 502,
       };
+    case 'proof_failed':
+      return {
+        title: `The liteserver's answer about ${host} failed verification`,
+        hint:
+          'Every TON DNS answer is checked against validator signatures and Merkle proofs from a trusted key ' +
+          'block. No liteserver gave an answer that passed, so nothing was shown (and nothing was cached). A ' +
+          'liteserver may be lying or out of date; try again, or use another network config.',
+        status: 502,
+      };
     case 'invalid_name':
       return { title: `${host} is not a valid TON DNS name`, hint: 'Check the spelling.', status: 400 };
     default:

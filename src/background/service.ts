@@ -478,6 +478,8 @@ export class BackgroundService {
         ? {
             sources: note.resolution.sources,
             trust: note.trust,
+            ...(note.resolution.trust?.block && { block: { seqno: note.resolution.trust.block.seqno } }),
+            ...(note.resolution.trust?.anchor && { anchor: note.resolution.trust.anchor }),
             cached: note.resolution.cached,
             resolvedAt: note.resolution.resolvedAt,
             hops: note.resolution.hops.length,

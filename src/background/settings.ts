@@ -27,6 +27,11 @@ export interface Settings {
   proxy: string;
   /** Serve `*.t.me` names from TON DNS (they are also real web names, so it can be switched off). */
   tMe: boolean;
+  /**
+   * DNS answers proven from a trusted key block (`proof`, the default) or, relaxed, compared on two liteservers
+   * (`cross-checked`). Nothing weaker can be chosen (issue 14).
+   */
+  dnsVerification: 'proof' | 'cross-checked';
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -37,6 +42,7 @@ export const DEFAULT_SETTINGS: Settings = {
   network: { name: 'mainnet', config: null },
   proxy: '127.0.0.1:8080',
   tMe: true,
+  dnsVerification: 'proof',
 };
 
 const MAX_BRIDGES = 8;
@@ -119,6 +125,11 @@ export function checkSettingsPatch(patch: unknown): Partial<Settings> {
   if ('tMe' in p) {
     if (typeof p.tMe !== 'boolean') throw new SettingsError('tMe must be a boolean');
     out.tMe = p.tMe;
+  }
+  if ('dnsVerification' in p) {
+    if (p.dnsVerification !== 'proof' && p.dnsVerification !== 'cross-checked')
+      throw new SettingsError('dnsVerification is proof or cross-checked');
+    out.dnsVerification = p.dnsVerification;
   }
   return out;
 }

@@ -39,6 +39,9 @@ export interface SiteSummary {
   resolution: {
     sources: string[];
     trust: string;
+    /** Proven resolutions: the masterchain block the proofs were checked at, and where trust in it started. */
+    block?: { seqno: number };
+    anchor?: { source: string; seqno: number };
     /** Served from the extension's IndexedDB DNS cache. */
     cached: boolean;
     resolvedAt: number;

@@ -17,6 +17,7 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const form = $<HTMLFormElement>('settings');
 const proxy = $<HTMLInputElement>('proxy');
 const tMe = $<HTMLInputElement>('tme');
+const dnsRelaxed = $<HTMLInputElement>('dns-relaxed');
 const bridges = $<HTMLTextAreaElement>('bridges');
 const configText = $<HTMLTextAreaElement>('config-text');
 const configName = $<HTMLInputElement>('config-name');
@@ -43,6 +44,7 @@ function render(settings: Settings): void {
   }
   proxy.value = settings.proxy;
   tMe.checked = settings.tMe;
+  dnsRelaxed.checked = settings.dnsVerification === 'cross-checked';
   bridges.value = settings.bridgeUrls.join('\n');
   $('network-name').textContent = settings.network.name;
   $('network-summary').textContent = summary(settings.network.config);
@@ -86,6 +88,7 @@ form.addEventListener('submit', async (event) => {
     mode: mode as Settings['mode'],
     proxy: proxy.value.trim(),
     tMe: tMe.checked,
+    dnsVerification: dnsRelaxed.checked ? 'cross-checked' : 'proof',
     bridgeUrls: bridges.value
       .split('\n')
       .map((l) => l.trim())

@@ -126,6 +126,9 @@ function renderTab(tab: TabState | null, attached: boolean): void {
     }
     if (site.resolution) {
       const res = site.resolution;
+      const proven = res.block ? ` at block ${res.block.seqno}` : '';
+      const anchor = res.anchor ? `, from ${res.anchor.source} ${res.anchor.seqno}` : '';
+      rows.push(['DNS', `${res.trust}${proven}${anchor}`, 'tab-trust']);
       rows.push([
         'from',
         `${res.sources.join(' and ')} (${res.trust}, ${res.hops} hops${res.cached ? ', IndexedDB cache' : ''}) ${ago(res.resolvedAt * 1000)}`,

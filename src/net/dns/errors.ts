@@ -14,7 +14,9 @@ export type DnsErrorCode =
   | 'resolver_failure'
   | 'bad_record'
   | 'disagreement'
-  | 'source_failure';
+  | 'source_failure'
+  /** A liteserver's answer failed verification (DnsProofError). */
+  | 'proof_failed';
 
 export class DnsError extends Error {
   readonly code: DnsErrorCode;
@@ -149,8 +151,9 @@ export class DnsSourceError extends DnsError {
     readonly source: string,
     detail: string,
     options?: { cause?: unknown },
+    code: 'source_failure' | 'proof_failed' = 'source_failure',
   ) {
-    super('source_failure', `${source}: ${detail}`, options);
+    super(code, `${source}: ${detail}`, options);
     this.name = 'DnsSourceError';
   }
 }
@@ -165,7 +168,12 @@ export class DnsProofError extends DnsSourceError {
     source: string,
     readonly proof: Error & { code: string },
   ) {
-    super(source, `the liteserver's answer failed verification (${proof.message})`, { cause: proof });
+    super(
+      source,
+      `the liteserver's answer failed verification (${proof.message})`,
+      { cause: proof },
+      'proof_failed',
+    );
     this.name = 'DnsProofError';
   }
 

@@ -18,6 +18,9 @@ export interface FailoverOptions extends DnsWalkOptions {
 }
 
 export class FailoverResolver implements DnsResolver {
+  /** The source that answered last: asked first next time, so a liar or a dead server costs one resolution. */
+  #preferred = 0;
+
   constructor(
     readonly sources: DnsSource[],
     readonly options: FailoverOptions = {},
@@ -27,12 +30,21 @@ export class FailoverResolver implements DnsResolver {
 
   async resolve(name: string, category: bigint): Promise<DnsResolution> {
     const failures: DnsSourceError[] = [];
-    for (const source of this.sources) {
+    const n = this.sources.length;
+    const start = this.#preferred;
+    for (let k = 0; k < n; k++) {
+      const i = (start + k) % n;
+      const source = this.sources[i];
       try {
-        return await new SourceResolver(source, this.options).resolve(name, category);
+        const resolution = await new SourceResolver(source, this.options).resolve(name, category);
+        this.#preferred = i;
+        return resolution;
       } catch (error) {
         if (!(error instanceof DnsSourceError)) {
-          if (error instanceof DnsError) throw error;
+          if (error instanceof DnsError) {
+            this.#preferred = i; // a proven answer, e.g. not registered
+            throw error;
+          }
           throw new DnsSourceError(source.label, String(error), { cause: error });
         }
         failures.push(error);

@@ -37,6 +37,7 @@ export const fetchCommand: Command = {
     '  -H, --header H      extra request header "Name: value" (repeatable)',
     '  -d, --data DATA     request body (@FILE reads a file); Content-Type defaults to form-urlencoded',
     '  --timeout MS        liteserver timeout (default 10000)',
+    '  --verify MODE       DNS answers: proof (default: proven from a trusted key block) or cross-checked',
   ].join('\n'),
   async run(args) {
     const { values, positionals } = parseOptions(
@@ -52,6 +53,7 @@ export const fetchCommand: Command = {
         header: { type: 'string', short: 'H', multiple: true },
         data: { type: 'string', short: 'd' },
         timeout: { type: 'string', default: '10000' },
+        verify: { type: 'string', default: 'proof' },
       },
       true,
     );
@@ -74,10 +76,13 @@ export const fetchCommand: Command = {
     const method = values.request ?? (body ? 'POST' : 'GET');
 
     let lastLog: GatewayRequestLog | null = null;
+    if (values.verify !== 'proof' && values.verify !== 'cross-checked')
+      throw new CliError(`--verify must be proof or cross-checked, got '${values.verify}'`, 2);
     const node = await createNodeGateway({
       config: network?.config,
       bridge: values.bridge,
       timeoutMs,
+      verification: values.verify,
       gateway: { onRequestLog: (log) => (lastLog = log) },
     });
     const started = performance.now();

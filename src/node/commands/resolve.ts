@@ -1,8 +1,10 @@
 /**
  * `tonsite resolve NAME`: TON DNS resolution (src/net/dns) through the liteservers of a global config, over
- * direct TCP or a WebSocket bridge. With two or more liteservers the walk runs on two of them and the answers
- * are compared (a disagreement is an error); with one, that one is trusted. `--trace` prints every hop, like
- * `dig +trace`. The `--json` output is documented in README.md ("tonsite resolve --json").
+ * direct TCP or a WebSocket bridge. By default every answer is proven from a trusted key block (issue 14:
+ * block-proof chain, account-state proofs, dnsresolve computed from the proven data); a server whose answer fails
+ * verification is skipped for the next. `--verify cross-checked` relaxes that to comparing two liteservers.
+ * `--trace` prints every hop, like `dig +trace`. The `--json` output is documented in README.md
+ * ("tonsite resolve --json").
  */
 import {
   DnsError,
@@ -18,11 +20,12 @@ import {
   type DnsRecordJson,
   type DnsResolution,
 } from '../../net/dns/index.ts';
-import { stackFromConfig } from '../../net/stack/index.ts';
+import { stackFromConfig, type DnsVerification } from '../../net/stack/index.ts';
 import { bridgeTcpUrl } from '../../net/transport/index.ts';
 import { parseOptions } from '../args.ts';
 import { CliError, type Command } from '../command.ts';
 import { dhtAddressesFor } from '../dht-addresses.ts';
+import { FileAnchorStore } from '../anchor-file.ts';
 import { cliLitePool } from '../lite-pool.ts';
 import { NETWORK_OPTIONS, networkFromOptions, networkUsage, type Network } from '../network.ts';
 
@@ -33,8 +36,10 @@ export const resolveCommand: Command = {
     'Usage: tonsite resolve NAME [--network NET] [--category CAT] [--bridge URL] [--json] [--trace]',
     '',
     'Walks dnsresolve from the root DNS contract (ConfigParam 4) through every dns_next_resolver, on the',
-    'liteservers of the config. With two or more liteservers the walk runs on two different ones and their',
-    'answers must agree; otherwise the single server is trusted (the output says which).',
+    'liteservers of the config. Every answer is proven from a trusted key block (the config, the release or',
+    'the last verified one): block signatures, Merkle proofs of each contract state, dnsresolve computed from',
+    'the proven data. The output says how far it is proven: proof, cross-checked (a resolver whose code we',
+    'cannot run natively, asked on two liteservers) or single-source.',
     '',
     ...networkUsage(19),
     '  --category CAT   site (default), storage, wallet, dns_next_resolver, all, or 64 hex digits',
@@ -43,7 +48,8 @@ export const resolveCommand: Command = {
     '                   looks the ADNL ids up in the DHT of the config (field `dht`)',
     '  --no-dht         with --json: skip the DHT lookup of ADNL records',
     '  --trace          print every hop: contract, argument, bits resolved, next resolver',
-    '  --single         use one liteserver even when the config has more (no cross-check)',
+    '  --single         use one liteserver even when the config has more (no failover, no cross-check)',
+    '  --verify MODE    proof (default) or cross-checked: skip the proofs, compare two liteservers instead',
     '  --timeout MS     connect and query timeout (default 10000)',
     '',
     'Exit code: 0 resolved; 1 not registered, expired, no such record, resolver failure, disagreement or',
@@ -59,6 +65,7 @@ export const resolveCommand: Command = {
         json: { type: 'boolean', default: false },
         trace: { type: 'boolean', default: false },
         single: { type: 'boolean', default: false },
+        verify: { type: 'string', default: 'proof' },
         'no-dht': { type: 'boolean', default: false },
         timeout: { type: 'string', default: '10000' },
       },
@@ -78,22 +85,39 @@ export const resolveCommand: Command = {
       throw new CliError((error as Error).message, 2);
     }
 
-    const { pool, resolver, trust } = openDns(network, values.bridge, timeoutMs, values.single);
+    const verification = values.verify;
+    if (verification !== 'proof' && verification !== 'cross-checked')
+      throw new CliError(`--verify must be proof or cross-checked, got '${verification}'`, 2);
+    const {
+      pool,
+      resolver,
+      trust: stackTrust,
+    } = openDns(network, values.bridge, timeoutMs, values.single, verification);
+    let trust: string = stackTrust;
     try {
       try {
         const res = await resolver.resolve(name, category);
+        trust = res.trust?.level ?? trust;
         if (values.json) {
           const dht = values['no-dht']
             ? undefined
             : await dhtAddressesFor(res, { config: network.config, bridge: values.bridge, timeoutMs });
           console.log(
-            JSON.stringify({ ok: true, trust, resolution: resolutionToJson(res), ...(dht && { dht }) }),
+            JSON.stringify({
+              ok: true,
+              trust,
+              ...(res.trust?.block && { block: res.trust.block }),
+              ...(res.trust?.anchor && { anchor: res.trust.anchor }),
+              resolution: resolutionToJson(res),
+              ...(dht && { dht }),
+            }),
           );
         } else console.log(formatResolution(res, trust, values.trace));
         return 0;
       } catch (error) {
         if (!(error instanceof DnsError)) throw error;
-        if (values.json) console.log(JSON.stringify({ ok: false, trust, error: errorToJson(error) }));
+        if (values.json)
+          console.log(JSON.stringify({ ok: false, trust: stackTrust, error: errorToJson(error) }));
         else {
           if (values.trace) console.error(formatHops(error.hops));
           console.error(`tonsite resolve: ${error.message}`);
@@ -107,7 +131,13 @@ export const resolveCommand: Command = {
 };
 
 /** DNS over the config's liteservers (stackFromConfig: cross-checked on two unless --single, the network's hints). */
-function openDns(network: Network, bridge: string | undefined, timeoutMs: number, single: boolean) {
+function openDns(
+  network: Network,
+  bridge: string | undefined,
+  timeoutMs: number,
+  single: boolean,
+  verification: DnsVerification,
+) {
   if (bridge !== undefined) {
     try {
       bridgeTcpUrl(bridge, { server: 0 });
@@ -115,10 +145,17 @@ function openDns(network: Network, bridge: string | undefined, timeoutMs: number
       throw new CliError((error as Error).message, 2);
     }
   }
-  const stack = stackFromConfig(network.config, {
-    pool: (servers) => cliLitePool(servers, bridge, timeoutMs),
-    single,
-  });
+  let stack;
+  try {
+    stack = stackFromConfig(network.config, {
+      pool: (servers) => cliLitePool(servers, bridge, timeoutMs),
+      single,
+      verification,
+      anchorStore: (zeroState) => new FileAnchorStore(zeroState),
+    });
+  } catch (error) {
+    throw new CliError(`cannot use config ${network.name}: ${(error as Error).message}`);
+  }
   if (stack.serversError)
     throw new CliError(`cannot use config ${network.name}: ${stack.serversError.message}`);
   if (!stack.dns) throw new CliError(`${network.name}: no liteservers`);
@@ -175,6 +212,10 @@ export function formatResolution(res: DnsResolution, trust: string, trace: boole
       lines.push(`${res.name}\t${dnsCategoryLabel(e.category)}\t${text}`);
     }
   const expiry = res.expiresAt === null ? '' : `, expires ${new Date(res.expiresAt * 1000).toISOString()}`;
-  lines.push(`;; ${trust} from ${res.sources.join(' and ')}, ${res.hops.length} hops${expiry}`);
+  const at = res.trust?.block ? ` at masterchain block ${res.trust.block.seqno}` : '';
+  const anchor = res.trust?.anchor ? ` (anchor: ${res.trust.anchor.source} ${res.trust.anchor.seqno})` : '';
+  lines.push(
+    `;; ${res.trust?.level ?? trust} from ${res.sources.join(' and ')}${at}${anchor}, ${res.hops.length} hops${expiry}`,
+  );
   return lines.join('\n');
 }

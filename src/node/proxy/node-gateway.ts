@@ -8,8 +8,9 @@ import { AdnlNode } from '../../net/adnl/index.ts';
 import { generateKeyPair } from '../../net/crypto/index.ts';
 import { DhtClient } from '../../net/dht/index.ts';
 import { Gateway, type GatewayOptions, type StaticPeer } from '../../net/gateway/index.ts';
-import { stackFromConfig } from '../../net/stack/index.ts';
+import { stackFromConfig, type DnsVerification } from '../../net/stack/index.ts';
 import { bridgeUdpUrl, openRelaySocket, type DatagramSocket } from '../../net/transport/index.ts';
+import { FileAnchorStore } from '../anchor-file.ts';
 import { CliError } from '../command.ts';
 import { cliLitePool } from '../lite-pool.ts';
 import { nativeAsymmetric, nativePrimitives } from '../native-crypto.ts';
@@ -25,6 +26,8 @@ export interface NodeGatewayOptions {
   bridge?: string;
   /** Liteserver connect/query timeout (default 10 s). */
   timeoutMs?: number;
+  /** DNS answers proven from a trusted key block (default) or only cross-checked on two liteservers. */
+  verification?: DnsVerification;
   /** Wraps our datagram socket (fault injection in benchmarks and tests). */
   wrapSocket?: (socket: DatagramSocket) => DatagramSocket;
   gateway?: Partial<GatewayOptions>;
@@ -62,11 +65,18 @@ export async function createNodeGateway(options: NodeGatewayOptions): Promise<No
   }
   // The config's liteservers (DNS, with the network's hints) and DHT; without a config only --peer works.
   const config = options.configFile !== undefined ? readConfigFile(options.configFile) : options.config;
-  const stack = config
-    ? stackFromConfig(config, {
+  let stack = null;
+  if (config) {
+    try {
+      stack = stackFromConfig(config, {
         pool: (servers) => cliLitePool(servers, bridge, timeoutMs),
-      })
-    : null;
+        verification: options.verification,
+        anchorStore: (zeroState) => new FileAnchorStore(zeroState),
+      });
+    } catch (error) {
+      throw new CliError(`cannot use the network config: ${(error as Error).message}`);
+    }
+  }
   const dhtConfig = stack?.dht ?? null;
   const lite = stack?.dns ?? null;
   const openSocket = async (): Promise<DatagramSocket> => {

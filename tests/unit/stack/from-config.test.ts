@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CrossCheckResolver, SourceResolver } from '../../../src/net/dns/index.ts';
+import { CrossCheckResolver, FailoverResolver, SourceResolver } from '../../../src/net/dns/index.ts';
 import { LitePool, type LiteServerEntry } from '../../../src/net/lite/index.ts';
 import { stackFromConfig } from '../../../src/net/stack/index.ts';
 import { createMemoryStreamPair } from '../../../src/net/transport/index.ts';
@@ -24,9 +24,33 @@ function idlePool(servers: LiteServerEntry[]): LitePool {
 }
 
 describe('stackFromConfig', () => {
-  it('cross-checks on the liteservers of mainnet, with its compiled-in hints and DHT', () => {
+  it('verifies by default: proven answers from the key block the release compiles in, failing over between servers', async () => {
+    const stack = stackFromConfig(mainnet, { pool: idlePool });
+    expect(stack.dns?.trust).toBe('proof');
+    expect(stack.dns?.resolver).toBeInstanceOf(FailoverResolver);
+    // mainnet's anchor: the compiled-in key block is newer than the config's init_block (PROOFS.md §2.5)
+    const anchor = await stack.dns?.blockTrust?.anchor();
+    expect(anchor?.source).toBe('compiled-in key block');
+    expect(anchor?.id.seqno).toBe(95424597);
+    const single = stackFromConfig(mainnet, { pool: idlePool, single: true });
+    expect(single.dns?.trust).toBe('proof');
+    expect(single.dns?.resolver).toBeInstanceOf(SourceResolver);
+    expect(connects).toBe(0);
+    stack.dns?.pool.close();
+    single.dns?.pool.close();
+  });
+
+  it('refuses to verify with a config that has no validator section (no anchor)', () => {
+    const { validator: _, ...bare } = mainnet as Record<string, unknown>;
+    expect(() => stackFromConfig(bare, { pool: idlePool })).toThrow(/validator section/);
+  });
+
+  it('cross-checks on the liteservers of mainnet when relaxed, with its compiled-in hints and DHT', () => {
     const given: LiteServerEntry[][] = [];
-    const stack = stackFromConfig(mainnet, { pool: (servers) => (given.push(servers), idlePool(servers)) });
+    const stack = stackFromConfig(mainnet, {
+      pool: (servers) => (given.push(servers), idlePool(servers)),
+      verification: 'cross-checked',
+    });
     expect(stack.servers.length).toBeGreaterThanOrEqual(2);
     expect(given).toEqual([stack.servers]);
     expect(stack.dns?.trust).toBe('cross-checked');
@@ -38,7 +62,7 @@ describe('stackFromConfig', () => {
   });
 
   it('asks one liteserver with `single`, and when the config lists only one', () => {
-    const single = stackFromConfig(mainnet, { pool: idlePool, single: true });
+    const single = stackFromConfig(mainnet, { pool: idlePool, single: true, verification: 'cross-checked' });
     expect(single.dns?.trust).toBe('single-source');
     expect(single.dns?.resolver).toBeInstanceOf(SourceResolver);
     single.dns?.pool.close();
@@ -46,7 +70,7 @@ describe('stackFromConfig', () => {
       ...(mainnet as object),
       liteservers: (mainnet as { liteservers: unknown[] }).liteservers.slice(0, 1),
     };
-    const stack = stackFromConfig(one, { pool: idlePool });
+    const stack = stackFromConfig(one, { pool: idlePool, verification: 'cross-checked' });
     expect(stack.dns?.trust).toBe('single-source');
     stack.dns?.pool.close();
   });
