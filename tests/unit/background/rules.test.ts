@@ -88,6 +88,11 @@ describe('settings validation', () => {
     expect(checkSettingsPatch({ proxy: ' 127.0.0.1:8080 ' }).proxy).toBe('127.0.0.1:8080');
     expect(() => checkSettingsPatch({ bridgeUrls: ['http://x'] })).toThrow(/ws:\/\//);
     expect(() => checkSettingsPatch({ bridgeUrls: [] })).toThrow(SettingsError);
+    // DNS verification: proof by default, relaxable only to cross-checked (issue 14)
+    expect(DEFAULT_SETTINGS.dnsVerification).toBe('proof');
+    expect(checkSettingsPatch({ dnsVerification: 'cross-checked' }).dnsVerification).toBe('cross-checked');
+    expect(() => checkSettingsPatch({ dnsVerification: 'single-source' })).toThrow(SettingsError);
+    expect(() => checkSettingsPatch({ dnsVerification: 'none' })).toThrow(SettingsError);
     expect(() => checkSettingsPatch({ proxy: 'x:99999' })).toThrow(/HOST:PORT/);
     expect(() => checkSettingsPatch({ mode: 'tor' })).toThrow(SettingsError);
     expect(() => checkSettingsPatch({ network: { name: 'x', config: { dht: {} } } })).toThrow(/liteservers/);
