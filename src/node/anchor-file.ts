@@ -85,13 +85,16 @@ export class FileAnchorStore implements AnchorStore {
     }
     const previous = entries.get(this.#key);
     if (previous && previous.seqno > id.seqno) return; // never step back
-    entries.set(this.#key, {
+    entries.delete(this.#key);
+    const entry: Entry = {
       seqno: id.seqno,
       rootHash: b64(id.root_hash),
       fileHash: b64(id.file_hash),
       savedAt: Date.now(),
-    });
-    const kept = [...entries].sort((a, b) => b[1].savedAt - a[1].savedAt).slice(0, MAX_NETWORKS);
+    };
+    // this network first, then the most recently saved others (ties in savedAt cannot drop this one)
+    const others = [...entries].sort((a, b) => b[1].savedAt - a[1].savedAt).slice(0, MAX_NETWORKS - 1);
+    const kept: [string, Entry][] = [[this.#key, entry], ...others];
     try {
       await mkdir(this.#dir, { recursive: true });
       const tmp = `${this.path}.${process.pid}.tmp`;
