@@ -21,8 +21,9 @@ import type { Cell } from '@ton/core';
 import { LiteErrorCode, LiteServerError } from '../../net/lite/errors.ts';
 import type { TlCtor } from '../../net/tl/index.ts';
 import { dictPath, merkleProof } from '../../net/tlb/index.ts';
-import type { DevnetBlock, DevnetChain } from '../chain.ts';
+import type { DevnetBlock } from '../chain.ts';
 import { toTlBlockIdExt } from './block-ids.ts';
+import type { ChainSource } from './view.ts';
 
 /** Links in one answer (liteserver.cpp: `chain_->link_count() >= 16`). */
 export const MAX_LINKS = 16;
@@ -136,7 +137,7 @@ function forwardLink(cur: DevnetBlock, next: DevnetBlock): TlCtor<'liteServer.bl
  * or with mode 0x1000 the later of the two) bounding which key blocks are known.
  */
 export function buildProofChain(
-  chain: DevnetChain,
+  chain: Pick<ChainSource, 'prevKeyBlock' | 'nextKeyBlock'>,
   from: DevnetBlock,
   to: DevnetBlock,
   base: DevnetBlock,
