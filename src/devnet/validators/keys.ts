@@ -6,6 +6,7 @@
  */
 import { createPrivateKey, sign as nodeSign, type KeyObject } from 'node:crypto';
 import { keyPairFromSeed, sha256, type KeyPair } from '../../net/crypto/index.ts';
+import { nodeIdShort } from '../../net/lite/proof/validator-set.ts';
 
 /** DER prefix of a PKCS#8 Ed25519 private key whose last 32 bytes are the seed (RFC 8410). */
 const PKCS8_ED25519_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -15,6 +16,8 @@ export interface DevnetValidator {
   weight: bigint;
   /** node:crypto key for signing. */
   signingKey: KeyObject;
+  /** sha256(pub.ed25519 key): how signature sets name the validator. */
+  nodeIdShort: Uint8Array;
 }
 
 /** Weights 10, 17, 24, ...: unequal, so "2/3 of the weight" differs from "2/3 of the validators". */
@@ -34,7 +37,7 @@ export function deriveValidators(seed: string, epoch: number, count: number): De
       format: 'der',
       type: 'pkcs8',
     });
-    return { keyPair, weight: weightOf(i), signingKey };
+    return { keyPair, weight: weightOf(i), signingKey, nodeIdShort: nodeIdShort(keyPair.publicKey) };
   });
 }
 

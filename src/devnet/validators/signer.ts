@@ -22,7 +22,6 @@ import {
 } from '../../net/lite/proof/signed-message.ts';
 import {
   masterchainSubset,
-  nodeIdShort,
   parseCatchainConfig,
   parseValidatorSet,
   validatorSetHash,
@@ -43,15 +42,16 @@ export interface McSubset {
   stateHash: number;
 }
 
+/** Parsed ConfigParam 34 by cell (a seal re-reads the same cell until the config changes). */
+const parsedSets = new WeakMap<Cell, ReturnType<typeof parseValidatorSet>>();
+
 /** The subset of the config `config` for catchain seqno `ccSeqno`. */
 export function mcSubset(config: Dictionary<number, Cell>, ccSeqno: number): McSubset {
   const p34 = config.get(CONFIG_CUR_VALIDATORS);
   if (!p34) throw new Error('the devnet config has no ConfigParam 34');
-  const nodes = masterchainSubset(
-    parseValidatorSet(p34),
-    parseCatchainConfig(config.get(CONFIG_CATCHAIN) ?? null),
-    ccSeqno,
-  );
+  let vset = parsedSets.get(p34);
+  if (!vset) parsedSets.set(p34, (vset = parseValidatorSet(p34)));
+  const nodes = masterchainSubset(vset, parseCatchainConfig(config.get(CONFIG_CATCHAIN) ?? null), ccSeqno);
   return { ccSeqno, nodes, hash: validatorSetHash(nodes, ccSeqno), stateHash: validatorSetHash(nodes, 0) };
 }
 
@@ -138,7 +138,7 @@ export function signMasterBlock(args: {
     if (!key) throw new Error('no private key for a validator of the devnet subset');
     return {
       _: 'liteServer.signature' as const,
-      node_id_short: nodeIdShort(node.publicKey),
+      node_id_short: key.nodeIdShort,
       signature: signWith(key, message),
     };
   });
