@@ -21,3 +21,11 @@ export { crc32c } from './crc32c.ts';
 export { sha512 } from './sha512.ts';
 export { ADNL_TEXT_LENGTH, adnlIdFromText, adnlIdToText } from './adnl-text.ts';
 export { adnlId } from './adnl-id.ts';
+export {
+  type Ed25519BatchVerifier,
+  type Ed25519Item,
+  nobleEd25519,
+  platformEd25519,
+  verifyStrict,
+  webCryptoEd25519,
+} from './ed25519-batch.ts';

@@ -23,6 +23,9 @@ export type BlockHeader = TlCtor<'liteServer.blockHeader'>;
 export type ConfigInfo = TlCtor<'liteServer.configInfo'>;
 export type LiteVersion = TlCtor<'liteServer.version'>;
 
+/** liteserver.cpp stops a block-proof chain at 16 links (`link_count() >= 16`). */
+const MAX_BLOCK_PROOF_LINKS = 16;
+
 /** Masterchain shard id (0x8000000000000000 as a signed long). */
 export const MASTERCHAIN_SHARD = -(1n << 63n);
 
@@ -235,6 +238,38 @@ export class LiteClient {
     // Mode bit 15 (0x8000) asks for the config of the latest key block, which may be another block.
     if ((mode & 0x8000) === 0) expectSameBlock(info.id, block, 'configInfo');
     return info;
+  }
+
+  /**
+   * A chain of block links from `known` (a block the caller trusts) to `target`, or to the server's last block
+   * without one (mode 0; PROOFS.md §2.2). At most 16 links an answer; `complete` false means ask again from `to`.
+   * Only the shape is checked here (start block, link count); src/net/lite/proof verifies the links.
+   */
+  async getBlockProof(
+    known: Omit<BlockIdExt, '_'>,
+    target?: Omit<BlockIdExt, '_'>,
+    options?: LiteCallOptions,
+  ): Promise<TlCtor<'liteServer.partialBlockProof'>> {
+    const fn: TlObject =
+      target === undefined
+        ? { _: 'liteServer.getBlockProof', mode: 0, known_block: blockIdExt(known) }
+        : {
+            _: 'liteServer.getBlockProof',
+            mode: 1,
+            known_block: blockIdExt(known),
+            target_block: blockIdExt(target),
+          };
+    const proof = await this.query<TlCtor<'liteServer.partialBlockProof'>>(
+      fn,
+      'liteServer.partialBlockProof',
+      options,
+    );
+    expectSameBlock(proof.from, known, 'partialBlockProof');
+    if (proof.steps.length > MAX_BLOCK_PROOF_LINKS)
+      throw new LiteError('bad-answer', `partialBlockProof with ${proof.steps.length} links`);
+    if (!proof.complete && proof.steps.length === 0)
+      throw new LiteError('bad-answer', 'incomplete partialBlockProof without links');
+    return proof;
   }
 
   close(): void {

@@ -64,11 +64,8 @@ export function checkBlockHeaderProof(
   id: Omit<BlockIdExt, '_'>,
   what = 'block proof',
 ): ProvenBlockHeader {
-  const block = openMerkleProof(proof, id.root_hash, what);
+  const { info, block } = checkBlockInfoProof(proof, id, what);
   return parsing(what, () => {
-    const s = block.beginParse();
-    if (s.loadUint(32) !== BLOCK_TAG) throw new ProofError('block-header', `${what}: not a Block`);
-    const info = parseBlockInfo(readRef(block, 0, `${what}: BlockInfo`), what);
     const update = block.refs[2];
     if (
       !update ||
@@ -84,9 +81,28 @@ export function checkBlockHeaderProof(
       .loadBuffer(32);
     if (!sameBytes(declared, stateHash))
       throw new ProofError('block-header', `${what}: state_update hashes disagree`);
+    return { info, stateHash, block };
+  });
+}
+
+/**
+ * The BlockInfo part of `checkBlockHeaderProof`, for proofs that keep only `info` (the `dest_proof` of a block
+ * link: liteserver.cpp `adjust_last_proof_link` unpacks Block and BlockInfo only, so `state_update` is pruned there;
+ * C++ `check_block_header` reads the state update only when it is asked for the state hash).
+ */
+export function checkBlockInfoProof(
+  proof: Cell,
+  id: Omit<BlockIdExt, '_'>,
+  what = 'block proof',
+): { info: BlockInfoFacts; block: Cell } {
+  const block = openMerkleProof(proof, id.root_hash, what);
+  return parsing(what, () => {
+    const s = block.beginParse();
+    if (s.loadUint(32) !== BLOCK_TAG) throw new ProofError('block-header', `${what}: not a Block`);
+    const info = parseBlockInfo(readRef(block, 0, `${what}: BlockInfo`), what);
     if (info.seqno !== id.seqno || info.workchain !== id.workchain || info.shard !== unsignedShard(id.shard))
       throw new ProofError('block-header', `${what}: BlockInfo is of another block than ${describeId(id)}`);
-    return { info, stateHash, block };
+    return { info, block };
   });
 }
 

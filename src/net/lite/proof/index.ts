@@ -14,6 +14,7 @@ export {
 } from './merkle.ts';
 export {
   checkBlockHeaderProof,
+  checkBlockInfoProof,
   describeId,
   unsignedShard,
   type BlockInfoFacts,
@@ -46,3 +47,29 @@ export {
   type CandidateHashData,
   type SignatureSet,
 } from './signed-message.ts';
+export {
+  checkBackwardLink,
+  checkForwardLink,
+  checkLink,
+  linkValidatorSubset,
+  type BlockLink,
+  type BlockLinkBack,
+  type BlockLinkForward,
+  type CheckedLink,
+} from './links.ts';
+export {
+  checkPartialBlockProof,
+  MAX_LINKS_PER_ANSWER,
+  type CheckedChain,
+  type PartialBlockProof,
+  type ProvenStep,
+} from './chain.ts';
+export {
+  anchorCandidates,
+  COMPILED_IN_KEY_BLOCKS,
+  configAnchors,
+  MemoryAnchorStore,
+  type AnchorStore,
+  type ConfigAnchors,
+} from './anchors.ts';
+export { BlockTrust, type BlockTrustOptions, type BlockTrustStats } from './block-trust.ts';
