@@ -3,17 +3,18 @@
  * - the global config's init_block is key block 1, whose McBlockExtra carries ConfigParam 34 and 28
  *   (getConfigParams mode 0x8000 proves them from the key block);
  * - getBlockProof chains from init_block to the last block, across validator rotations and the ordinary → simplex
- *   switch, 16 links an answer, as liteserver.cpp builds them;
+ *   switch, 16 links an answer, as liteserver.cpp builds them — verified by the client's verifier
+ *   (src/net/lite/proof: checkPartialBlockProof, BlockTrust);
  * - the independent ton-lite-client decodes our getBlockProof answers with its own TL schema;
  * - `--tamper-liteserver`: the forging liteserver fools a client that does not verify (LiteDnsSource resolves
  *   every name to a forged site record), and its answers are self-consistent Merkle proofs of re-hashed blocks
- *   whose signatures do not sign them.
+ *   whose signatures do not sign them: the verifying client (BlockTrust) refuses it with a named proof error.
  */
 import { Cell, Dictionary } from '@ton/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devnetDnsPlugin, type DeployedDns } from '../../src/devnet/dns/index.ts';
 import { startDevnet, type Devnet } from '../../src/devnet/index.ts';
-import { verify } from '../../src/net/crypto/index.ts';
+import { platformEd25519, verify } from '../../src/net/crypto/index.ts';
 import { DNS_CATEGORY_SITE, LiteDnsSource, recordToJson, SourceResolver } from '../../src/net/dns/index.ts';
 import {
   LiteClient,
@@ -22,6 +23,12 @@ import {
   type BlockIdExt,
   type LiteServerEntry,
 } from '../../src/net/lite/index.ts';
+import {
+  BlockTrust,
+  checkPartialBlockProof,
+  configAnchors,
+  ProofError,
+} from '../../src/net/lite/proof/index.ts';
 import { checkBlockHeaderProof } from '../../src/net/lite/proof/block-header.ts';
 import { openMerkleProof } from '../../src/net/lite/proof/merkle.ts';
 import { messageToSign } from '../../src/net/lite/proof/signed-message.ts';
@@ -214,6 +221,21 @@ describe('devnet block proofs over a lite client connection', () => {
     expect(hex(at.root_hash)).toBe(hex(info.last.root_hash));
     expect(kinds).toEqual(new Set([false, true])); // ordinary and simplex sets
     expect(keySets.size).toBeGreaterThanOrEqual(3); // two rotations on the way
+    // The client's own verifier (src/net/lite/proof) accepts the same answer link by link.
+    const proof = await honest.getBlockProof(initBlock);
+    const checked = await checkPartialBlockProof(proof, initBlock, await platformEd25519());
+    expect(checked.complete).toBe(true);
+    expect(checked.links).toBe(links.length);
+    expect(hex(checked.last.root_hash)).toBe(hex(info.last.root_hash));
+    expect(checked.newestKeyBlock!.id.seqno).toBe(devnet.chain.prevKeyBlock(info.last.seqno).id.seqno);
+  });
+
+  it('BlockTrust (the verifying client) trusts the honest server from the config anchor', async () => {
+    const trust = new BlockTrust({ config: configAnchors(devnet.globalConfig.validator), cacheMs: 0 });
+    expect((await trust.anchor()).id.seqno).toBe(1);
+    const block = await trust.trustedBlock(honest);
+    expect(block.id.seqno).toBe((await honest.getMasterchainInfo()).last.seqno);
+    expect(hex(block.header.stateHash)).toBe(hex(devnet.chain.last.state.hash()));
   });
 
   it('starts at the zero state too: a forward link from the config in its McStateExtra', async () => {
@@ -290,6 +312,10 @@ describe('devnet block proofs over a lite client connection', () => {
     expect(answers).toBeGreaterThanOrEqual(2);
     expect(links.at(-1)!.to.seqno).toBe((await honest.getMasterchainInfo()).last.seqno);
     for (const link of links) if (link._ === 'liteServer.blockLinkForward') checkForward(link);
+    const trust = new BlockTrust({ config: configAnchors(devnet.globalConfig.validator), cacheMs: 0 });
+    await trust.trustedBlock(honest);
+    expect(trust.lastStats.rounds).toBe(answers);
+    expect(trust.lastStats.links).toBe(links.length);
   });
 });
 
@@ -347,5 +373,38 @@ describe('--tamper-liteserver', () => {
       const state = openMerkleProof(bocRoot(last.state_proof), from.stateHash, 'state proof');
       expect(state).toBeTruthy(); // honest prev_blocks: it names the honest block, not the forged one
     }
+  });
+
+  it('the verifying client refuses it: BlockTrust names the failed proof', async () => {
+    const trust = new BlockTrust({ config: configAnchors(devnet.globalConfig.validator), cacheMs: 0 });
+    const error = await trust.trustedBlock(tamper).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProofError);
+    // The last block is reached by a forward link (its signatures do not sign the forged id) or, when the last
+    // block is older than the newest key block the server knows, a backward link (prev_blocks names another block).
+    expect(['signature', 'backward-link']).toContain((error as ProofError).code);
+  });
+
+  it('asked about a block the client trusts, it echoes the honest id over forged proofs that do not hash to it', async () => {
+    const trusted = await new BlockTrust({
+      config: configAnchors(devnet.globalConfig.validator),
+      cacheMs: 0,
+    }).trustedBlock(honest);
+    const alice = dns.names.find((n) => n.name === 'alice.ton')!.item;
+    const real = await honest.getAccountState(trusted.id, alice);
+    const fake = await tamper.getAccountState(trusted.id, alice);
+    expect(hex(fake.raw.id.root_hash)).toBe(hex(trusted.id.root_hash));
+    expect(hex(fake.raw.state)).not.toBe(hex(real.raw.state)); // another site record in the item's data
+    // shard_proof's first root is a header proof of the forged twin: it does not open with the trusted root hash.
+    const headerRoot = Cell.fromBoc(Buffer.from(fake.raw.shard_proof))[0];
+    let error: unknown;
+    try {
+      checkBlockHeaderProof(headerRoot, trusted.id, 'shard proof');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ProofError);
+    expect((error as ProofError).code).toBe('merkle');
+    const honestRoot = Cell.fromBoc(Buffer.from(real.raw.shard_proof))[0];
+    expect(checkBlockHeaderProof(honestRoot, trusted.id, 'shard proof').info.seqno).toBe(trusted.id.seqno);
   });
 });

@@ -12,9 +12,11 @@
  * - The zero state stays honest (it is in every client's config). The forger has no validator keys: a forged
  *   block carries the honest block's signature set, which does not sign the forged id.
  *
- * Every query about a masterchain block (by the honest or the forged id) is answered from the forged twin, and the
- * server's last block is the forged one; so the answers are self-consistent and only a client that checks the
- * block's signatures (getBlockProof from a trusted key block) can tell.
+ * Every query about a block is answered from its forged twin, and the server's last block is the forged one; so
+ * the answers are self-consistent and only a client that checks the block's signatures (getBlockProof from a
+ * trusted key block) can tell. Asked about a block by its honest id (a client that trusts it from elsewhere), the
+ * forger echoes that id, as a real liteserver does, over the forged cells: honest block ids with forged proofs,
+ * which do not hash to the id.
  */
 import type { Address, Cell } from '@ton/core';
 import { dictPath } from '../../../net/tlb/index.ts';
@@ -30,8 +32,6 @@ const SHARD_DESCR_ROOT_HASH = 197;
 
 export class ForgedChain implements ChainSource {
   private readonly cache = new Map<string, DevnetBlock>();
-  /** Forged root hash (hex) → honest block, to map a forged id a client sends back to the honest one. */
-  private readonly honestByForged = new Map<string, DevnetBlock>();
 
   constructor(readonly honest: DevnetChain) {}
 
@@ -65,7 +65,10 @@ export class ForgedChain implements ChainSource {
     return block && this.forge(block);
   }
 
-  /** The forged twin of a block named by its honest or its forged id (hashes compared when given). */
+  /**
+   * The forged twin of a block named by its forged id; named by its honest id, the twin under the honest id
+   * (hashes compared when given).
+   */
   findBlock(id: { workchain: number; shard: bigint; seqno: number; rootHash?: Buffer; fileHash?: Buffer }) {
     const honest = this.honest.findBlock({ workchain: id.workchain, shard: id.shard, seqno: id.seqno });
     if (!honest) return undefined;
@@ -73,7 +76,8 @@ export class ForgedChain implements ChainSource {
     const matches = (b: DevnetBlock) =>
       (!id.rootHash || b.id.rootHash.equals(id.rootHash)) &&
       (!id.fileHash || b.id.fileHash.equals(id.fileHash));
-    return matches(forged) || matches(honest) ? forged : undefined;
+    if (matches(forged)) return forged;
+    return matches(honest) ? { ...forged, id: honest.id } : undefined;
   }
 
   lookup(workchain: number, by: { seqno: number } | { lt: bigint } | { utime: number }) {
@@ -87,7 +91,7 @@ export class ForgedChain implements ChainSource {
 
   /** The honest block a (forged or honest) masterchain block object stands for. */
   honestOf(block: DevnetBlock): DevnetBlock {
-    return this.honestByForged.get(block.id.rootHash.toString('hex')) ?? block;
+    return this.honest.masterBlock(block.id.seqno) ?? block;
   }
 
   /** The forged twin of an honest block (the zero states stay honest). */
@@ -98,12 +102,7 @@ export class ForgedChain implements ChainSource {
     if (cached) return cached;
     const forged = honest.id.workchain === MASTERCHAIN ? this.forgeMaster(honest) : this.forgeShard(honest);
     this.cache.set(key, forged);
-    this.honestByForged.set(forged.id.rootHash.toString('hex'), honest);
-    if (this.cache.size > CACHE_LIMIT) {
-      const [oldest, block] = this.cache.entries().next().value!;
-      this.cache.delete(oldest);
-      this.honestByForged.delete(block.id.rootHash.toString('hex'));
-    }
+    if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
     return forged;
   }
 
