@@ -23,6 +23,7 @@ import type { TlCtor } from '../../net/tl/index.ts';
 import { dictPath, merkleProof } from '../../net/tlb/index.ts';
 import type { DevnetBlock } from '../chain.ts';
 import { toTlBlockIdExt } from './block-ids.ts';
+import { blockProof, configKeep, headerKeep, subtree } from './proofs.ts';
 import type { ChainSource } from './view.ts';
 
 /** Links in one answer (liteserver.cpp: `chain_->link_count() >= 16`). */
@@ -34,15 +35,10 @@ function boc(cell: Cell): Uint8Array {
   return new Uint8Array(cell.toBoc({ idx: false, crc32: true }));
 }
 
-/** Block cells a header proof keeps: the root, BlockInfo with its refs (prev_ref, master_ref), state_update. */
-export function headerKeep(block: Cell): Cell[] {
-  const [info, , stateUpdate] = block.refs;
-  return [info, ...info.refs, stateUpdate];
-}
-
 /** Header proof BoC of a sealed block; empty for the zero state (it has no block). */
 export function headerProofBoc(block: DevnetBlock): Uint8Array {
-  return block.block ? boc(merkleProof(block.block, headerKeep(block.block))) : new Uint8Array(0);
+  const proof = blockProof(block);
+  return proof ? boc(proof) : new Uint8Array(0);
 }
 
 /** Cells of a dictionary entry's whole value: the path to `key` in Hashmap 32 ^Cell, the value tree. */
@@ -54,12 +50,6 @@ function configParamKeep(configRoot: Cell, params: readonly number[]): Cell[] {
     if (leaf && leaf.remainingRefs > 0) keep.push(...subtree(leaf.preloadRef()));
   }
   return keep;
-}
-
-function subtree(root: Cell): Cell[] {
-  const out: Cell[] = [root];
-  for (const r of root.refs) out.push(...subtree(r));
-  return out;
 }
 
 /**
@@ -79,11 +69,8 @@ export function keyBlockConfigProof(block: DevnetBlock, params: readonly number[
 }
 
 /** Proof of a masterchain state revealing McStateExtra.config with the whole values of `params`. */
-export function stateConfigProof(block: DevnetBlock, params: readonly number[] | null): Cell {
-  if (!block.mcExtra || !block.configRoot) throw new Error('not a masterchain state');
-  const keep = [block.mcExtra, block.configRoot];
-  keep.push(...(params === null ? subtree(block.configRoot) : configParamKeep(block.configRoot, params)));
-  return merkleProof(block.state, keep);
+export function stateConfigProof(block: DevnetBlock, params: number[] | null): Cell {
+  return merkleProof(block.state, configKeep(block, params));
 }
 
 /** The ^[ ... prev_blocks ... ] cell of McStateExtra (its last ref: shard_hashes?, config, this). */
@@ -110,12 +97,12 @@ function backLink(cur: DevnetBlock, next: DevnetBlock): TlCtor<'liteServer.block
     from: toTlBlockIdExt(cur),
     to: toTlBlockIdExt(next),
     dest_proof: headerProofBoc(next),
-    proof: boc(merkleProof(cur.block, headerKeep(cur.block))),
+    proof: headerProofBoc(cur),
     state_proof: boc(ancestorProof(cur, next.id.seqno)),
   };
 }
 
-const VALIDATOR_PARAMS = [28, 34];
+const VALIDATOR_PARAMS: number[] = [28, 34];
 
 function forwardLink(cur: DevnetBlock, next: DevnetBlock): TlCtor<'liteServer.blockLinkForward'> {
   if (!next.signatures) throw new Error(`block ${next.id.seqno} carries no signatures`);
