@@ -348,6 +348,22 @@ describe('--tamper-liteserver', () => {
     }
   });
 
+  it('fools ton-lite-client too: it reads account states without checking a proof', async () => {
+    const alice = dns.names.find((n) => n.name === 'alice.ton')!.item;
+    const [a, b] = devnet.liteservers;
+    const good = await connectThirdParty({ tcp: `${a.host}:${a.port}` }, a.publicKey);
+    const evil = await connectThirdParty({ tcp: `${b.host}:${b.port}` }, b.publicKey);
+    try {
+      const real = await good.client.getAccountState(alice, (await good.client.getMasterchainInfo()).last);
+      const fake = await evil.client.getAccountState(alice, (await evil.client.getMasterchainInfo()).last);
+      expect(fake.balance.coins).toBe(real.balance.coins);
+      expect(fake.raw.equals(real.raw)).toBe(false); // another site record in the item's data, accepted as is
+    } finally {
+      good.close();
+      evil.close();
+    }
+  });
+
   it('serves self-consistent forged blocks whose signatures do not sign them', async () => {
     const real = await honest.getMasterchainInfo();
     const fake = await tamper.getMasterchainInfo();
