@@ -51,6 +51,7 @@ export {
   checkBackwardLink,
   checkForwardLink,
   checkLink,
+  linkValidatorConfig,
   linkValidatorSubset,
   type BlockLink,
   type BlockLinkBack,

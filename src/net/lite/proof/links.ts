@@ -41,7 +41,9 @@ import {
   parseCatchainConfig,
   parseValidatorSet,
   validatorSetHash,
+  type CatchainConfig,
   type ValidatorDescr,
+  type ValidatorSetConfig,
 } from './validator-set.ts';
 
 export type BlockLinkForward = TlCtor<'liteServer.blockLinkForward'>;
@@ -158,11 +160,11 @@ function configParam(dict: Cell, key: number): Cell | null {
   return loadReadableRef(path.leaf, `ConfigParam ${key}`);
 }
 
-/** The masterchain validator subset that must have signed `to` (ConfigParams 34 + 28 of the link's source). */
-export function linkValidatorSubset(
-  link: BlockLinkForward,
-  info: BlockInfoFacts,
-): { nodes: ValidatorDescr[]; hash: number } {
+/** ConfigParams 34 and 28 of a forward link's source key block (or zero state), as its config_proof proves them. */
+export function linkValidatorConfig(link: BlockLinkForward): {
+  vset: ValidatorSetConfig;
+  catchain: CatchainConfig;
+} {
   const [root] = proofRoots(link.config_proof, 1, 'config_proof');
   const dict = parsing('config_proof', () => {
     if (link.from.seqno === 0) {
@@ -177,11 +179,16 @@ export function linkValidatorSubset(
   const vsetCell = parsing('ConfigParam 34', () => configParam(dict, 34));
   if (!vsetCell) throw new ProofError('validator-set', 'the source key block has no ConfigParam 34');
   const ccCell = parsing('ConfigParam 28', () => configParam(dict, 28));
-  const nodes = masterchainSubset(
-    parseValidatorSet(vsetCell),
-    parseCatchainConfig(ccCell),
-    info.genCatchainSeqno,
-  );
+  return { vset: parseValidatorSet(vsetCell), catchain: parseCatchainConfig(ccCell) };
+}
+
+/** The masterchain validator subset that must have signed `to` (ConfigParams 34 + 28 of the link's source). */
+export function linkValidatorSubset(
+  link: BlockLinkForward,
+  info: BlockInfoFacts,
+): { nodes: ValidatorDescr[]; hash: number } {
+  const { vset, catchain } = linkValidatorConfig(link);
+  const nodes = masterchainSubset(vset, catchain, info.genCatchainSeqno);
   if (nodes.length === 0) throw new ProofError('validator-set', 'empty validator subset');
   return { nodes, hash: validatorSetHash(nodes, info.genCatchainSeqno) };
 }

@@ -185,7 +185,7 @@ function mcState(spec: BlockSpec): { state: Cell; path: Cell[] } {
   });
   info.storeBit(0).storeBit(0); // after_key_block, last_key_block: nothing
   const infoCell = info.endCell();
-  const configCell = beginCell().storeBit(0).endCell();
+  const configCell = spec.config ? configDict(spec.config) : beginCell().storeBit(0).endCell();
   const extraB = beginCell()
     .storeUint(0xcc26, 16)
     .storeBit(0)
@@ -210,7 +210,7 @@ function mcState(spec: BlockSpec): { state: Cell; path: Cell[] } {
     .storeBit(1)
     .storeRef(extra)
     .endCell();
-  const path = [state, extra, configCell, infoCell];
+  const path = [state, extra, infoCell, ...subtree(configCell)];
   const root = infoCell.refs[0];
   if (root) {
     path.push(root);
@@ -393,4 +393,20 @@ export function sampleChain(options: { simplex?: boolean; shuffle?: boolean; now
     signatureSet(b.id, { signers: s2.nodes, ccSeqno: 7, vsetHash: s2.hash, simplex: options.simplex }),
   );
   return { now, set0, set1, k0, k1, b, s1, s2, l1, l2 };
+}
+
+/** A zero state carrying `config` (its block id's root hash is the state's hash) and a forward link from it. */
+export function zeroState(config: NonNullable<BlockSpec['config']>): BuiltBlock {
+  const built = buildBlock({ seqno: 0, key: true, utime: 1, ccSeqno: 0, vsetHash: 0, config });
+  const rootHash = new Uint8Array(built.state.hash());
+  return { ...built, id: { ...built.id, root_hash: rootHash, file_hash: sha256(rootHash) } };
+}
+
+export function forwardLinkFromZeroState(
+  zero: BuiltBlock,
+  to: BuiltBlock,
+  toKey: boolean,
+  signatures: BlockLinkForward['signatures'],
+): BlockLinkForward {
+  return { ...forwardLink(zero, to, toKey, signatures), config_proof: stateProof(zero) };
 }

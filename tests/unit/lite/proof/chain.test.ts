@@ -13,10 +13,12 @@ import {
   backwardLink,
   buildBlock,
   forwardLink,
+  forwardLinkFromZeroState,
   sampleChain,
   signatureSet,
   subsetOf,
   validators,
+  zeroState,
   type BuiltBlock,
 } from './chain-fixtures.ts';
 
@@ -50,6 +52,21 @@ describe('block links', () => {
         const l1 = await checkForwardLink(c.l1, verifier);
         expect(l1.weight?.signed).toBe(l1.weight?.total);
       });
+
+  it('a forward link from the zero state takes the config from the state', async () => {
+    const set = { validators: validators(5), shuffle: true };
+    const zero = zeroState(set);
+    const sub = subsetOf(set, 1);
+    const to = buildBlock({ seqno: 1, key: true, utime: 2, ccSeqno: 1, vsetHash: sub.hash, config: set });
+    const sigs = signatureSet(to.id, { signers: sub.nodes, ccSeqno: 1, vsetHash: sub.hash });
+    expect(
+      (await checkForwardLink(forwardLinkFromZeroState(zero, to, true, sigs), webcrypto)).info.seqno,
+    ).toBe(1);
+    // the zero state's proof must hash to the zero state's id
+    const wrong = forwardLinkFromZeroState(zeroState({ ...set, shuffle: false }), to, true, sigs);
+    wrong.from = zero.id;
+    await refused(() => checkForwardLink(wrong, webcrypto), 'merkle');
+  });
 
   it('backward links to the previous key blocks verify', () => {
     const c = sampleChain();
