@@ -260,6 +260,8 @@ describe('devnet block proofs over a lite client connection', () => {
       'zero state',
     );
     expect(state.refs.length).toBeGreaterThan(0);
+    const checked = await checkPartialBlockProof(part, zeroId, await platformEd25519());
+    expect(checked.newestKeyBlock!.id.seqno).toBe(1);
   });
 
   it('ton-lite-client (its own TL schema and ADNL) decodes our getBlockProof answers with ordinary sets', async () => {
