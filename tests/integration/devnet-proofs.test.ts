@@ -8,14 +8,25 @@
  * - the independent ton-lite-client decodes our getBlockProof answers with its own TL schema;
  * - `--tamper-liteserver`: the forging liteserver fools a client that does not verify (LiteDnsSource resolves
  *   every name to a forged site record), and its answers are self-consistent Merkle proofs of re-hashed blocks
- *   whose signatures do not sign them: the verifying client (BlockTrust) refuses it with a named proof error.
+ *   whose signatures do not sign them: the verifying client (BlockTrust + ProvenDnsSource) refuses it with a named
+ *   proof error, proves every name from init_block on the honest server, and with one honest and one forging
+ *   server the honest answer wins.
  */
 import { Cell, Dictionary } from '@ton/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devnetDnsPlugin, type DeployedDns } from '../../src/devnet/dns/index.ts';
 import { startDevnet, type Devnet } from '../../src/devnet/index.ts';
 import { platformEd25519, verify } from '../../src/net/crypto/index.ts';
-import { DNS_CATEGORY_SITE, LiteDnsSource, recordToJson, SourceResolver } from '../../src/net/dns/index.ts';
+import {
+  DNS_CATEGORY_SITE,
+  DnsProofError,
+  FailoverResolver,
+  LiteDnsSource,
+  provenDnsSources,
+  ProvenDnsSource,
+  recordToJson,
+  SourceResolver,
+} from '../../src/net/dns/index.ts';
 import {
   LiteClient,
   LitePool,
@@ -28,6 +39,7 @@ import {
   checkPartialBlockProof,
   configAnchors,
   ProofError,
+  type TrustedBlockProvider,
 } from '../../src/net/lite/proof/index.ts';
 import { checkBlockHeaderProof } from '../../src/net/lite/proof/block-header.ts';
 import { openMerkleProof } from '../../src/net/lite/proof/merkle.ts';
@@ -424,5 +436,47 @@ describe('--tamper-liteserver', () => {
     expect((error as ProofError).code).toBe('merkle');
     const honestRoot = Cell.fromBoc(Buffer.from(real.raw.shard_proof))[0];
     expect(checkBlockHeaderProof(honestRoot, trusted.id, 'shard proof').info.seqno).toBe(trusted.id.seqno);
+  });
+
+  it('the verifying DNS client proves every name on the honest server and refuses the forger by name', async () => {
+    const servers = liteServersFromConfig(devnet.globalConfig);
+    const pool = poolOf(servers);
+    const trust = () => new BlockTrust({ config: configAnchors(devnet.globalConfig.validator), cacheMs: 0 });
+    try {
+      for (const d of dns.names.filter((n) => !n.expired && n.records.has(DNS_CATEGORY_SITE))) {
+        const res = await new SourceResolver(
+          new ProvenDnsSource(pool, { trust: trust(), server: 0 }),
+        ).resolve(d.name, DNS_CATEGORY_SITE);
+        expect(res.answer.kind === 'record' && recordToJson(res.answer.record), d.name).toEqual(
+          recordToJson(d.records.get(DNS_CATEGORY_SITE)!),
+        );
+        expect(res.trust?.anchor?.seqno).toBe(1);
+      }
+      const alone = await new SourceResolver(new ProvenDnsSource(pool, { trust: trust(), server: 1 }))
+        .resolve('alice.ton', DNS_CATEGORY_SITE)
+        .catch((e: unknown) => e);
+      expect(alone).toBeInstanceOf(DnsProofError);
+      expect(['signature', 'backward-link']).toContain((alone as DnsProofError).proofCode);
+      // A block trusted through the honest server, the state proofs asked of the forger: they do not hash to it.
+      const block = await pool.runOn(0, (c) => trust().trustedBlock(c));
+      const fixed: TrustedBlockProvider = { trustedBlock: () => Promise.resolve(block) };
+      const states = await new SourceResolver(new ProvenDnsSource(pool, { trust: fixed, server: 1 }))
+        .resolve('alice.ton', DNS_CATEGORY_SITE)
+        .catch((e: unknown) => e);
+      expect(states).toBeInstanceOf(DnsProofError);
+      expect((states as DnsProofError).proofCode).toBe('merkle');
+      // One honest and one forging server: the honest answer wins.
+      const alice = dns.names.find((n) => n.name === 'alice.ton')!;
+      const res = await new FailoverResolver(provenDnsSources(pool, { trust: trust() })).resolve(
+        'alice.ton',
+        DNS_CATEGORY_SITE,
+      );
+      expect(res.answer.kind === 'record' && recordToJson(res.answer.record)).toEqual(
+        recordToJson(alice.records.get(DNS_CATEGORY_SITE)!),
+      );
+      expect(res.trust?.level).toBe('proof');
+    } finally {
+      pool.close();
+    }
   });
 });
