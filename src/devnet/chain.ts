@@ -9,6 +9,16 @@
  * Block ids: root_hash = hash of the Block cell, file_hash = sha256 of its BoC. Seqno 0 is the zero state:
  * root_hash = hash of the genesis state cell, file_hash = sha256 of its BoC (as in tonNode.zeroStateIdExt).
  *
+ * Validators (validators/): the config carries ConfigParam 34 (validators_ext) and 28 (catchain_config_new with
+ * shuffle_mc_validators), every masterchain block names the subset that signs it (gen_catchain_seqno,
+ * gen_validator_list_hash_short) and carries that subset's signatures (ordinary sets, simplex ones from
+ * `simplexFromSeqno` on). Key blocks (BlockInfo.key_block, McBlockExtra.key_block + config) come at seqno 1 (the
+ * devnet's trust anchor, `firstKeyBlock`), every `keyBlockInterval` blocks and whenever the config changed; a
+ * validator-set rotation (new keys in ConfigParam 34) every `rotationInterval` blocks is such a change. The
+ * masterchain state keeps validator_info, prev_blocks (every earlier masterchain block), after_key_block and
+ * last_key_block as the collator writes them (ton validator/impl/collator.cpp `create_mc_state_extra`).
+ * Key blocks stay queryable forever (forward block-proof links start at them); other blocks for MAX_HISTORY seals.
+ *
  * Other devnet parts plug in through `blockchain` (deploy contracts, send messages) and `setConfigParam`
  * (e.g. the DNS helper sets ConfigParam 4 = the root DNS contract), then call `seal()`.
  */
@@ -23,13 +33,26 @@ import {
   type ShardAccount,
 } from '@ton/core';
 import { Blockchain, createShardAccount, LocalBlockchainStorage } from '@ton/sandbox';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import type { SignatureSet } from '../net/lite/proof/signed-message.ts';
 import { buildBlock, fileHash } from './tlb/block.ts';
+import { OldMcBlocks } from './tlb/old-mc-blocks.ts';
+import { deriveValidators, type DevnetValidator } from './validators/keys.ts';
+import {
+  CONFIG_CATCHAIN,
+  CONFIG_CUR_VALIDATORS,
+  mcSubset,
+  signMasterBlock,
+  type McSubset,
+  type SimplexCandidateId,
+} from './validators/signer.ts';
+import { catchainConfigCell, mcCatchainLifetime, validatorSetCell } from './validators/config.ts';
 import { dictPath, FULL_SHARD, type ExtBlkRef } from '../net/tlb/index.ts';
 import {
   buildMcStateExtra,
   buildShardAccounts,
   buildShardState,
+  type McStateExtraInput,
   type ShardDescr,
   type StateAccount,
 } from './tlb/shard-state.ts';
@@ -74,6 +97,10 @@ export interface DevnetBlock {
   configRoot: Cell | null;
   configBase64: string | null;
   shardBlock: DevnetBlock | null;
+  /** Masterchain: a key block (the zero state counts as one, as in C++ `is_key_state`). */
+  keyBlock: boolean;
+  /** Masterchain blocks after the zero state: the signature set of the subset that signed it. */
+  signatures: SignatureSet | null;
 }
 
 export interface DevnetAccount {
@@ -89,7 +116,31 @@ export interface DevnetAccount {
 export interface DevnetChainOptions {
   /** Seal a new block every this many ms (0 = only on explicit seal()). Default 0; startDevnet uses 2000. */
   blockIntervalMs?: number;
+  /** Validators in ConfigParam 34 (default 7, weights 10:17:24:...). */
+  validators?: number;
+  /** `main` of ConfigParam 34: masterchain validators (default: all but one when there are more than 3). */
+  mainValidators?: number;
+  /** Seed of the validator keys (default: random). */
+  validatorSeed?: string;
+  /** A key block at least every this many masterchain blocks (default 100; 0 = only on config changes). */
+  keyBlockInterval?: number;
+  /** New validator keys (a new ConfigParam 34, so a key block) every this many blocks (default 500; 0 = never). */
+  rotationInterval?: number;
+  /** Masterchain blocks from this seqno on carry simplex signature sets, ordinary ones before (default 32). */
+  simplexFromSeqno?: number;
+  /** ConfigParam 28 mc_catchain_lifetime in seconds (default 250 as on mainnet; the catchain seqno also grows). */
+  mcCatchainLifetime?: number;
 }
+
+const DEFAULTS = {
+  validators: 7,
+  keyBlockInterval: 100,
+  rotationInterval: 500,
+  simplexFromSeqno: 32,
+  mcCatchainLifetime: 250,
+};
+/** ConfigParam 34 utime_until - utime_since. */
+const VALIDATORS_ELECTED_FOR = 65536;
 
 export class DevnetChain {
   readonly blockchain: Blockchain;
@@ -98,14 +149,44 @@ export class DevnetChain {
   private readonly bc: DevnetBlock[] = [];
   private readonly listeners = new Set<(block: DevnetBlock) => void>();
   private timer: NodeJS.Timeout | null = null;
+  /** The last key block sealed so far (the zero state at first). */
   private lastKeyBlock!: ExtBlkRef;
   private configDirty = false;
+  private readonly options: Required<Omit<DevnetChainOptions, 'blockIntervalMs'>>;
+  /** Every validator key of every epoch, by hex public key (the old subset signs the key block that rotates). */
+  private readonly validatorKeys = new Map<string, DevnetValidator>();
+  private epoch = 0;
+  /** Seqnos of the key blocks (the zero state first), ascending; key blocks are never dropped from history. */
+  private readonly keySeqnos: number[] = [];
+  private readonly keyBlocks = new Map<number, DevnetBlock>();
+  private prevBlocks = OldMcBlocks.empty();
+  /** The subset of the last state (it signs the next block). */
+  private subset!: McSubset;
+  private lastCandidate: { ccSeqno: number; id: SimplexCandidateId } | null = null;
   /** Parsed sandbox config, cached by its base64 text (parsing it costs ~100 ms). */
   private configCache: { base64: string; cell: Cell; dict: Dictionary<number, Cell> } | null = null;
 
-  private constructor(blockchain: Blockchain, storage: LocalBlockchainStorage) {
+  private constructor(blockchain: Blockchain, storage: LocalBlockchainStorage, options: DevnetChainOptions) {
     this.blockchain = blockchain;
     this.storage = storage;
+    const validators = options.validators ?? DEFAULTS.validators;
+    this.options = {
+      validators,
+      mainValidators: options.mainValidators ?? (validators > 3 ? validators - 1 : validators),
+      validatorSeed: options.validatorSeed ?? randomBytes(16).toString('hex'),
+      keyBlockInterval: options.keyBlockInterval ?? DEFAULTS.keyBlockInterval,
+      rotationInterval: options.rotationInterval ?? DEFAULTS.rotationInterval,
+      simplexFromSeqno: options.simplexFromSeqno ?? DEFAULTS.simplexFromSeqno,
+      mcCatchainLifetime: options.mcCatchainLifetime ?? DEFAULTS.mcCatchainLifetime,
+    };
+    const o = this.options;
+    if (!(o.mainValidators >= 1 && o.mainValidators <= validators))
+      throw new RangeError('mainValidators must be 1..validators');
+    for (const [name, value] of Object.entries(o)) {
+      if (typeof value === 'number' && !(Number.isInteger(value) && value >= 0))
+        throw new RangeError(`${name} must be a non-negative integer`);
+    }
+    if (o.mcCatchainLifetime < 1) throw new RangeError('mcCatchainLifetime must be at least 1');
   }
 
   static async create(options: DevnetChainOptions = {}): Promise<DevnetChain> {
@@ -113,7 +194,12 @@ export class DevnetChain {
     // The sandbox's "slim" config (2 KB: no mainnet validator sets or bridge params) instead of its 150 KB mainnet
     // copy: the TVM parses the config on every get method, so this makes runSmcMethod ~3x faster.
     const blockchain = await Blockchain.create({ storage, config: 'slim' });
-    const chain = new DevnetChain(blockchain, storage);
+    const chain = new DevnetChain(blockchain, storage, options);
+    chain.setConfigParam(
+      CONFIG_CATCHAIN,
+      catchainConfigCell({ mcCatchainLifetime: chain.options.mcCatchainLifetime }),
+    );
+    chain.installValidators(Math.floor(Date.now() / 1000));
     chain.genesis();
     if (options.blockIntervalMs) chain.start(options.blockIntervalMs);
     return chain;
@@ -191,15 +277,45 @@ export class DevnetChain {
     return this.mc[0].id;
   }
 
-  /** Masterchain block by seqno (undefined if never sealed or dropped from history). */
+  /** Masterchain block by seqno (undefined if never sealed or dropped from history; key blocks never are). */
   masterBlock(seqno: number): DevnetBlock | undefined {
-    return findBySeqno(this.mc, seqno);
+    return findBySeqno(this.mc, seqno) ?? this.keyBlocks.get(seqno);
+  }
+
+  /** The first key block after the zero state (seqno 1): the devnet's trust anchor (global config init_block). */
+  get firstKeyBlock(): DevnetBlock {
+    const block = this.keyBlocks.get(1);
+    if (!block) throw new Error('the devnet has not sealed its first block yet');
+    return block;
+  }
+
+  /** The key block with the largest seqno <= `seqno` (the zero state at least); C++ `prev_key_block_id`. */
+  prevKeyBlock(seqno: number): DevnetBlock {
+    let found = 0;
+    for (const k of this.keySeqnos) if (k <= seqno) found = k;
+    return this.keyBlocks.get(found)!;
+  }
+
+  /** The key block with the smallest seqno >= `seqno` and <= `upTo`, if any; C++ `next_key_block_id`. */
+  nextKeyBlock(seqno: number, upTo: number): DevnetBlock | undefined {
+    const k = this.keySeqnos.find((x) => x >= seqno);
+    return k !== undefined && k <= upTo ? this.keyBlocks.get(k) : undefined;
+  }
+
+  /** Seqnos of every key block so far (the zero state first). */
+  get keyBlockSeqnos(): readonly number[] {
+    return this.keySeqnos;
   }
 
   /** A block of either workchain matching `id` (hashes compared when given). */
   findBlock(id: { workchain: number; shard: bigint; seqno: number; rootHash?: Buffer; fileHash?: Buffer }) {
     const list = id.workchain === MASTERCHAIN ? this.mc : id.workchain === BASECHAIN ? this.bc : [];
-    const block = BigInt.asUintN(64, id.shard) === FULL_SHARD ? findBySeqno(list, id.seqno) : undefined;
+    const block =
+      BigInt.asUintN(64, id.shard) !== FULL_SHARD
+        ? undefined
+        : id.workchain === MASTERCHAIN
+          ? this.masterBlock(id.seqno)
+          : findBySeqno(list, id.seqno);
     if (!block) return undefined;
     if (id.rootHash && !block.id.rootHash.equals(id.rootHash)) return undefined;
     if (id.fileHash && !block.id.fileHash.equals(id.fileHash)) return undefined;
@@ -212,7 +328,8 @@ export class DevnetChain {
     by: { seqno: number } | { lt: bigint } | { utime: number },
   ): DevnetBlock | undefined {
     const list = workchain === MASTERCHAIN ? this.mc : workchain === BASECHAIN ? this.bc : [];
-    if ('seqno' in by) return findBySeqno(list, by.seqno);
+    if ('seqno' in by)
+      return workchain === MASTERCHAIN ? this.masterBlock(by.seqno) : findBySeqno(list, by.seqno);
     if ('lt' in by) return list.find((b) => b.endLt > by.lt && b.startLt <= by.lt);
     return list.find((b) => b.utime >= by.utime);
   }
@@ -248,13 +365,27 @@ export class DevnetChain {
   seal(): DevnetBlock {
     const prevMc = this.last;
     const prevBc = this.bc[this.bc.length - 1];
+    const mcSeqno = prevMc.id.seqno + 1;
     const utime = Math.max(prevMc.utime, Math.floor(Date.now() / 1000));
+    const { rotationInterval, keyBlockInterval } = this.options;
+    if (rotationInterval > 0 && mcSeqno % rotationInterval === 0)
+      this.installValidators(utime, this.epoch + 1);
+    const keyBlock =
+      mcSeqno === 1 ||
+      this.configDirty ||
+      (keyBlockInterval > 0 && mcSeqno - this.lastKeyBlock.seqno >= keyBlockInterval);
     const startLt = prevMc.endLt;
     const endLt = (this.blockchain.lt > startLt ? this.blockchain.lt : startLt) + 1000n;
     const accounts = this.accountsByWorkchain();
     const version = this.globalVersion;
     const mcRef = extRef(prevMc);
     const seed = (tag: string) => createHash('sha256').update(tag).update(mcRef.rootHash).digest();
+    // The subset of the previous state signs this block; the new state names the next one (collator.cpp step 5:
+    // the catchain seqno grows on a key block and when utime crosses a multiple of mc_catchain_lifetime).
+    const signing = this.subset;
+    const lifetime = mcCatchainLifetime(this.config.get(CONFIG_CATCHAIN)) || 1;
+    const ccUpdated = keyBlock || Math.floor(utime / lifetime) > Math.floor(prevMc.utime / lifetime);
+    const next = mcSubset(this.config, signing.ccSeqno + (ccUpdated ? 1 : 0));
 
     const bcSeqno = prevBc.id.seqno + 1;
     const bcAccounts = buildShardAccounts(accounts.get(BASECHAIN) ?? []);
@@ -289,6 +420,9 @@ export class DevnetChain {
       ...version,
       randSeed: seed('basechain'),
       createdBy: Buffer.alloc(32),
+      genValidatorListHashShort: 0,
+      genCatchainSeqno: 0,
+      keyConfig: null,
     });
     const bc = this.record(
       this.bc,
@@ -302,10 +436,18 @@ export class DevnetChain {
       bcAccounts.cell,
     );
 
-    const mcSeqno = prevMc.id.seqno + 1;
     const shards = [shardDescr(bc, mcSeqno, prevMc.id.seqno)];
     const mcAccounts = buildShardAccounts(accounts.get(MASTERCHAIN) ?? []);
-    const mcExtra = this.mcStateExtra(shards);
+    this.prevBlocks = this.prevBlocks.with(prevMc.id.seqno, { key: prevMc.keyBlock, ref: mcRef });
+    const mcExtra = this.mcStateExtra(shards, {
+      lastKeyBlock: this.lastKeyBlock,
+      afterKeyBlock: keyBlock,
+      validatorInfo: {
+        listHashShort: next.stateHash,
+        catchainSeqno: next.ccSeqno,
+        nxCcUpdated: ccUpdated,
+      },
+    });
     const mcState = buildShardState({
       globalId: this.globalId,
       workchain: MASTERCHAIN,
@@ -337,6 +479,9 @@ export class DevnetChain {
       ...version,
       randSeed: seed('masterchain'),
       createdBy: Buffer.alloc(32),
+      genValidatorListHashShort: signing.hash,
+      genCatchainSeqno: signing.ccSeqno,
+      keyConfig: keyBlock ? { address: this.configAddress, root: this.configRoot } : null,
     });
     const mc = this.record(
       this.mc,
@@ -353,9 +498,53 @@ export class DevnetChain {
     mc.configRoot = this.configRoot;
     mc.configBase64 = this.configBase64;
     mc.shardBlock = bc;
+    mc.keyBlock = keyBlock;
+    mc.signatures = this.sign(mc, signing);
+    if (keyBlock) {
+      this.lastKeyBlock = extRef(mc);
+      this.keySeqnos.push(mcSeqno);
+      this.keyBlocks.set(mcSeqno, mc);
+    }
+    this.subset = next;
     this.configDirty = false;
     for (const listener of this.listeners) listener(mc);
     return mc;
+  }
+
+  /** The signature set of `mc` by `subset`: simplex from options.simplexFromSeqno on, ordinary before. */
+  private sign(mc: DevnetBlock, subset: McSubset): SignatureSet {
+    const simplex = mc.id.seqno >= this.options.simplexFromSeqno;
+    const parent = simplex && this.lastCandidate?.ccSeqno === subset.ccSeqno ? this.lastCandidate.id : null;
+    const signed = signMasterBlock({
+      block: {
+        workchain: mc.id.workchain,
+        shard: BigInt.asIntN(64, mc.id.shard),
+        seqno: mc.id.seqno,
+        root_hash: mc.id.rootHash,
+        file_hash: mc.id.fileHash,
+      },
+      subset,
+      keys: this.validatorKeys,
+      simplex: simplex ? { parent } : null,
+    });
+    this.lastCandidate = signed.candidateId ? { ccSeqno: subset.ccSeqno, id: signed.candidateId } : null;
+    return signed.signatures;
+  }
+
+  /** Generates the validators of `epoch` and puts them into ConfigParam 34 (a config change: the next block is key). */
+  private installValidators(utime: number, epoch = 0): void {
+    this.epoch = epoch;
+    const validators = deriveValidators(this.options.validatorSeed, epoch, this.options.validators);
+    for (const v of validators) this.validatorKeys.set(Buffer.from(v.keyPair.publicKey).toString('hex'), v);
+    this.setConfigParam(
+      CONFIG_CUR_VALIDATORS,
+      validatorSetCell(validators, this.options.mainValidators, utime, utime + VALIDATORS_ELECTED_FOR),
+    );
+  }
+
+  /** How many validator rotations happened (0 before the first). */
+  get validatorEpoch(): number {
+    return this.epoch;
   }
 
   /** Seals a block every `intervalMs` (idempotent; restarts with the new interval). */
@@ -404,9 +593,13 @@ export class DevnetChain {
 
     const shards = [shardDescr(bc, 0, 0)];
     const mcAccounts = buildShardAccounts(accounts.get(MASTERCHAIN) ?? []);
-    // The zero state is its own last key block; McStateExtra refers to it once it exists (from seqno 1).
-    this.lastKeyBlock = { endLt: 0n, seqno: 0, rootHash: Buffer.alloc(32), fileHash: Buffer.alloc(32) };
-    const mcExtra = this.mcStateExtra(shards, null);
+    // The zero state is a key state without a last key block; block 1 names it as its previous key block.
+    this.subset = mcSubset(this.config, 0);
+    const mcExtra = this.mcStateExtra(shards, {
+      lastKeyBlock: null,
+      afterKeyBlock: true,
+      validatorInfo: { listHashShort: this.subset.stateHash, catchainSeqno: 0, nxCcUpdated: false },
+    });
     const mcState = buildShardState({
       globalId: this.globalId,
       workchain: MASTERCHAIN,
@@ -426,17 +619,30 @@ export class DevnetChain {
     mc.configRoot = this.configRoot;
     mc.configBase64 = this.configBase64;
     mc.shardBlock = bc;
+    mc.keyBlock = true;
     this.lastKeyBlock = mcZero;
+    this.keySeqnos.push(0);
+    this.keyBlocks.set(0, mc);
+    this.configDirty = false;
   }
 
-  private mcStateExtra(shards: ShardDescr[], lastKeyBlock: ExtBlkRef | null = this.lastKeyBlock): Cell {
+  /** ConfigParam 0 (config contract address, 256 bits). */
+  private get configAddress(): bigint {
     const p0 = this.config.get(0);
+    return p0 ? p0.beginParse().loadUintBig(256) : 0n;
+  }
+
+  private mcStateExtra(
+    shards: ShardDescr[],
+    extra: Pick<McStateExtraInput, 'lastKeyBlock' | 'afterKeyBlock' | 'validatorInfo'>,
+  ): Cell {
     return buildMcStateExtra({
       shards,
-      configAddress: p0 ? p0.beginParse().loadUintBig(256) : 0n,
+      configAddress: this.configAddress,
       configRoot: this.configRoot,
       globalBalance: GLOBAL_BALANCE,
-      lastKeyBlock,
+      prevBlocks: this.prevBlocks,
+      ...extra,
     });
   }
 
@@ -478,6 +684,8 @@ export class DevnetChain {
       configRoot: null,
       configBase64: null,
       shardBlock: null,
+      keyBlock: false,
+      signatures: null,
     };
     list.push(block);
     // Keep the zero state (index 0) forever; drop the oldest sealed block beyond the history limit.
@@ -512,6 +720,8 @@ export class DevnetChain {
       configRoot: null,
       configBase64: null,
       shardBlock: null,
+      keyBlock: false,
+      signatures: null,
     };
     list.push(block);
     return block;

@@ -21,7 +21,14 @@ import {
   type BridgeLogger,
   type BridgeServer,
 } from '../node/bridge/index.ts';
-import { DevnetChain, MASTERCHAIN, BASECHAIN, type DevnetBlock } from './chain.ts';
+import {
+  DevnetChain,
+  MASTERCHAIN,
+  BASECHAIN,
+  type DevnetBlock,
+  type DevnetChainOptions,
+  type BlockId,
+} from './chain.ts';
 import { demoCounterCode, demoCounterData } from './contracts/demo-counter.ts';
 import { startLiteserver, type DevnetLiteserver } from './liteserver/index.ts';
 
@@ -59,6 +66,12 @@ export interface StartDevnetOptions {
   keySeed?: string;
   /** Deploy the demo counter contract in the basechain and the masterchain (default true). */
   demoAccounts?: boolean;
+  /** Validators, key blocks, rotation, the simplex switch (DevnetChainOptions; defaults there). */
+  chain?: Omit<DevnetChainOptions, 'blockIntervalMs'>;
+  /**
+   * Liteservers (0-based, in config order) that forge DNS answers: liteserver/tamper.ts (`--tamper-liteserver`).
+   */
+  tamperLiteservers?: number[];
   plugins?: DevnetPlugin[];
 }
 
@@ -95,7 +108,11 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
   const dir = resolve(options.dir ?? mkdtempSync(join(tmpdir(), 'tonsite-devnet-')));
   mkdirSync(dir, { recursive: true });
 
-  const chain = await DevnetChain.create();
+  for (const i of options.tamperLiteservers ?? []) {
+    if (!Number.isInteger(i) || i < 0 || i >= count)
+      throw new RangeError(`tamper liteserver ${i} is not one of the ${count} liteservers`);
+  }
+  const chain = await DevnetChain.create(options.chain);
   const stops: (() => Promise<void> | void)[] = [];
   // A temp directory we made is ours to remove; a given --dir is left with its config file.
   if (options.dir === undefined) stops.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -134,6 +151,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       const ls = await startLiteserver({
         chain,
         keyPair: liteserverKey(options.keySeed, i),
+        tamper: options.tamperLiteservers?.includes(i) ?? false,
         host,
         port: options.liteserverPorts?.[i] ?? 0,
       });
@@ -141,14 +159,10 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       stops.push(() => ls.stop());
     }
 
-    const zero = chain.zeroState;
-    const zeroJson = {
-      workchain: zero.workchain,
-      shard: BigInt.asIntN(64, zero.shard).toString(), // configs write the shard as a signed decimal
-      seqno: 0,
-      root_hash: base64Encode(zero.rootHash),
-      file_hash: base64Encode(zero.fileHash),
-    };
+    // init_block: the first key block (seqno 1, sealed above), which carries ConfigParam 34 and 28 — the trust
+    // anchor clients start their block-proof chains from (PROOFS.md §2.1: it must be a key block).
+    const zeroJson = blockJson(chain.zeroState);
+    const initJson = blockJson(chain.firstKeyBlock.id);
     const globalConfig: Record<string, unknown> = {
       '@type': 'config.global',
       dht: { '@type': 'dht.config.global', k: 6, a: 3, static_nodes: { '@type': 'dht.nodes', nodes: [] } },
@@ -156,7 +170,7 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
       validator: {
         '@type': 'validator.config.global',
         zero_state: zeroJson,
-        init_block: zeroJson,
+        init_block: initJson,
         hardforks: [],
       },
       ...pluginConfig,
@@ -209,6 +223,17 @@ export async function startDevnet(options: StartDevnetOptions = {}): Promise<Dev
     await stopAll();
     throw error;
   }
+}
+
+/** A block id as global configs write it (the shard as a signed decimal, hashes in base64). */
+function blockJson(id: BlockId) {
+  return {
+    workchain: id.workchain,
+    shard: BigInt.asIntN(64, id.shard).toString(),
+    seqno: id.seqno,
+    root_hash: base64Encode(id.rootHash),
+    file_hash: base64Encode(id.fileHash),
+  };
 }
 
 function liteserverKey(seed: string | undefined, index: number): KeyPair | undefined {

@@ -4,6 +4,7 @@ import type { ParsedLiteQuery } from '../../net/lite/query.ts';
 import type { TlCtor, TlName, TlObject } from '../../net/tl/index.ts';
 import { getAccountState } from './handlers/account.ts';
 import { getBlockHeader, lookupBlock } from './handlers/blocks.ts';
+import { getBlockProof } from './handlers/block-proof.ts';
 import { getConfig } from './handlers/config.ts';
 import type { HandlerContext, QueryHandler } from './handlers/context.ts';
 import { getMasterchainInfo, getMasterchainInfoExt, getTime, getVersion } from './handlers/info.ts';
@@ -24,6 +25,7 @@ const HANDLERS: Record<string, QueryHandler> = Object.fromEntries([
   on('liteServer.getVersion', getVersion),
   on('liteServer.getBlockHeader', getBlockHeader),
   on('liteServer.lookupBlock', lookupBlock),
+  on('liteServer.getBlockProof', getBlockProof),
   on('liteServer.getAccountState', getAccountState),
   on('liteServer.getAccountStatePrunned', getAccountState),
   on('liteServer.runSmcMethod', runSmcMethod),

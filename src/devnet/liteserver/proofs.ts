@@ -11,11 +11,18 @@ import type { Cell } from '@ton/core';
 import { MASTERCHAIN, type DevnetBlock } from '../chain.ts';
 import { dictPath, merkleProof, serializeBocRoots } from '../../net/tlb/index.ts';
 
-/** MERKLE_PROOF of the block revealing its info and state_update; null for the zero state (no block). */
+/**
+ * MERKLE_PROOF of the block revealing its info (with prev_ref / master_ref: liteserver.cpp `make_state_root_proof`
+ * reads prev_ref, and tonutils-go loads it as an ExtBlkRef) and state_update; null for the zero state (no block).
+ */
 export function blockProof(block: DevnetBlock): Cell | null {
-  if (!block.block) return null;
-  const [info, , stateUpdate] = block.block.refs;
-  return merkleProof(block.block, [info, stateUpdate]);
+  return block.block ? merkleProof(block.block, headerKeep(block.block)) : null;
+}
+
+/** The cells of a Block a header proof keeps: BlockInfo with its refs, state_update. */
+export function headerKeep(block: Cell): Cell[] {
+  const [info, , stateUpdate] = block.refs;
+  return [info, ...info.refs, stateUpdate];
 }
 
 /** BoC of [block proof, state proof revealing `keep`] (the zero state has no block: state proof only). */

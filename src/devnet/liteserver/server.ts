@@ -2,6 +2,8 @@
  * The devnet liteserver: a TCP listener whose connections speak ADNL-TCP (server end: serveAdnlTcp from
  * src/net/adnl) with the server's own ed25519 key, answering lite_api queries (createLiteQueryHandler from
  * src/net/lite) from a ChainView of the shared DevnetChain.
+ * With `tamper` it is a forger (tamper/forged-chain.ts): every answer comes from a forged overlay of the chain
+ * in which each DNS site record is replaced, with the forger's own Merkle proofs and no validator keys.
  * Test controls: freeze() (the server lags: its last block stops advancing), setDelay() (answers are held back, so
  * a test can stop the server while a query is in flight), stop().
  */
@@ -14,6 +16,8 @@ import { socketByteStream } from '../../node/tcp-stream.ts';
 import type { DevnetChain } from '../chain.ts';
 import { dispatchLiteQuery } from './dispatch.ts';
 import { ChainView } from './view.ts';
+import { ForgedChain, forgedBlockProof } from './tamper/index.ts';
+import type { TlCtor } from '../../net/tl/index.ts';
 
 export interface DevnetLiteserverOptions {
   chain: DevnetChain;
@@ -22,6 +26,8 @@ export interface DevnetLiteserverOptions {
   host?: string;
   /** 0 = ephemeral (default). */
   port?: number;
+  /** Forge DNS answers (tamper/). */
+  tamper?: boolean;
 }
 
 export interface DevnetLiteserver {
@@ -29,6 +35,8 @@ export interface DevnetLiteserver {
   readonly port: number;
   readonly publicKey: Uint8Array;
   readonly view: ChainView;
+  /** This server forges answers. */
+  readonly tampering: boolean;
   /** Connections currently open. */
   readonly connections: number;
   /** Queries answered so far (successfully or with liteServer.error). */
@@ -44,7 +52,8 @@ export interface DevnetLiteserver {
 
 export async function startLiteserver(options: DevnetLiteserverOptions): Promise<DevnetLiteserver> {
   const keyPair = options.keyPair ?? generateKeyPair();
-  const view = new ChainView(options.chain);
+  const forged = options.tamper ? new ForgedChain(options.chain) : null;
+  const view = new ChainView(forged ?? options.chain);
   const sessions = new Set<{ session: AdnlTcpServerSession; socket: Socket }>();
   let delayMs = 0;
   let queries = 0;
@@ -53,6 +62,10 @@ export async function startLiteserver(options: DevnetLiteserverOptions): Promise
   const onQuery = createLiteQueryHandler(async (request) => {
     if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
     try {
+      if (forged && request.fn._ === 'liteServer.getBlockProof') {
+        if (request.wait) await view.waitFor(request.wait.seqno, request.wait.timeoutMs);
+        return forgedBlockProof(request.fn as TlCtor<'liteServer.getBlockProof'>, view, forged);
+      }
       return await dispatchLiteQuery(request, { view });
     } finally {
       queries++;
@@ -84,6 +97,7 @@ export async function startLiteserver(options: DevnetLiteserverOptions): Promise
     port: address.port,
     publicKey: keyPair.publicKey,
     view,
+    tampering: forged !== null,
     get connections() {
       return sessions.size;
     },

@@ -6,13 +6,28 @@
 import { LiteErrorCode, LiteServerError } from '../../net/lite/errors.ts';
 import type { DevnetBlock, DevnetChain } from '../chain.ts';
 
+/** What liteserver handlers read from a chain: the devnet's own, or a forger's overlay of it (tamper/). */
+export type ChainSource = Pick<
+  DevnetChain,
+  | 'last'
+  | 'masterBlock'
+  | 'findBlock'
+  | 'lookup'
+  | 'account'
+  | 'onBlock'
+  | 'blockchain'
+  | 'configBase64'
+  | 'prevKeyBlock'
+  | 'nextKeyBlock'
+>;
+
 /** Longest waitMasterchainSeqno the devnet honours (the client's timeout_ms is capped to this). */
 export const MAX_WAIT_MS = 30_000;
 
 export class ChainView {
   private frozenAt: number | null = null;
 
-  constructor(readonly chain: DevnetChain) {}
+  constructor(readonly chain: ChainSource) {}
 
   /** Last masterchain block this server has. */
   get last(): DevnetBlock {

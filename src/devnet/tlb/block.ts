@@ -3,10 +3,14 @@
  * file hash in every tonNode.blockIdExt the devnet hands out are those of these cells:
  *   root_hash = representation hash of the Block cell,
  *   file_hash = sha256 of its BoC serialization (a real block's file hash is sha256 of the block file, a BoC).
- * What is real: BlockInfo (seqno, shard, utime, lt range, prev/master refs, gen_software), state_update as a
- * MERKLE_UPDATE exotic cell from the previous state hash to the new state hash, McBlockExtra.shard_hashes.
+ * What is real: BlockInfo (seqno, shard, utime, lt range, prev/master refs, gen_software, key_block,
+ * gen_validator_list_hash_short and gen_catchain_seqno of the validator subset that signs it), state_update as a
+ * MERKLE_UPDATE exotic cell from the previous state hash to the new state hash, McBlockExtra.shard_hashes, and in
+ * key blocks McBlockExtra.key_block = 1 with `config:ConfigParams` (the whole config: forward block-proof links
+ * read ConfigParam 34 and 28 from it, crypto/block/mc-config.cpp `Config::extract_from_key_block`).
  * What is minimal: no messages or transactions (empty InMsgDescr/OutMsgDescr/ShardAccountBlocks), zero value flow,
- * no signatures. The MERKLE_UPDATE's two refs are pruned branches of the old and new state roots.
+ * empty prev_blk_signatures (the signatures travel with the block, as in a real node's block proof, not inside
+ * it). The MERKLE_UPDATE's two refs are pruned branches of the old and new state roots.
  */
 import { beginCell, type Cell } from '@ton/core';
 import { sha256 } from '../../net/crypto/index.ts';
@@ -36,6 +40,11 @@ export interface BlockInput {
   capabilities: bigint;
   randSeed: Buffer;
   createdBy: Buffer;
+  /** Masterchain: the signing subset's validator-set hash and catchain seqno (0 for shard blocks here). */
+  genValidatorListHashShort: number;
+  genCatchainSeqno: number;
+  /** Masterchain key blocks: ConfigParams (`config_addr:bits256 config:^(Hashmap 32 ^Cell)`). */
+  keyConfig: { address: bigint; root: Cell } | null;
 }
 
 export interface BuiltBlock {
@@ -64,7 +73,8 @@ export function buildBlock(input: BlockInput): BuiltBlock {
     .storeUint(0, 32) // version
     .storeBit(notMaster)
     .storeUint(0, 3) // after_merge before_split after_split
-    .storeUint(0, 3) // want_split want_merge key_block
+    .storeUint(0, 2) // want_split want_merge
+    .storeBit(input.keyConfig !== null) // key_block
     .storeBit(0) // vert_seqno_incr
     .storeUint(1, 8) // flags: bit 0 = gen_software present
     .storeUint(input.seqno, 32)
@@ -73,8 +83,8 @@ export function buildBlock(input: BlockInput): BuiltBlock {
     .storeUint(input.utime, 32)
     .storeUint(input.startLt, 64)
     .storeUint(input.endLt, 64)
-    .storeUint(0, 32) // gen_validator_list_hash_short
-    .storeUint(0, 32) // gen_catchain_seqno
+    .storeUint(input.genValidatorListHashShort >>> 0, 32)
+    .storeUint(input.genCatchainSeqno, 32)
     .storeUint(input.minRefMcSeqno, 32)
     .storeUint(input.prevKeyBlockSeqno, 32)
     .storeUint(0xc4, 8) // capabilities#c4
@@ -98,15 +108,19 @@ export function buildBlock(input: BlockInput): BuiltBlock {
   const inMsgDescr = beginCell().storeBit(0).storeCoins(0).store(zero).endCell(); // extra ImportFees
   let mcExtra: Cell | null = null;
   if (input.shards) {
-    mcExtra = beginCell()
+    const extraBuilder = beginCell()
       .storeUint(0xcca5, 16)
-      .storeBit(0) // key_block
+      .storeBit(input.keyConfig !== null) // key_block:(## 1)
       .store(storeShardHashes(input.shards))
       .storeBit(0) // shard_fees: ahme_empty$0
       .store(zero) // ... extra ShardFeeCreated.fees
       .store(zero) // ... extra ShardFeeCreated.create
-      .storeRef(beginCell().storeBit(0).storeBit(0).storeBit(0)) // no signatures, recover/mint msgs
-      .endCell();
+      .storeRef(beginCell().storeBit(0).storeBit(0).storeBit(0)); // no prev_blk_signatures, recover/mint msgs
+    if (input.keyConfig) {
+      // config:key_block?ConfigParams
+      extraBuilder.storeUint(input.keyConfig.address, 256).storeRef(input.keyConfig.root);
+    }
+    mcExtra = extraBuilder.endCell();
   }
   const extra = beginCell()
     .storeUint(0x4a33f6fd, 32) // block_extra

@@ -2,8 +2,9 @@
  * ShardStateUnsplit (block.tlb `shard_state#9023afe2`) and McStateExtra (`masterchain_state_extra#cc26`) as the
  * devnet builds them. What is real: the layout, the accounts (ShardAccounts = HashmapAugE 256 ShardAccount
  * DepthBalanceInfo with Account cells from the sandbox), the config dictionary (the same cell the sandbox's TVM
- * sees), shard hashes pointing at the basechain block. What is minimal: empty out-message queue, empty libraries,
- * empty prev_blocks, zero validator info and fees.
+ * sees), shard hashes pointing at the basechain block, validator_info, prev_blocks (every earlier masterchain block:
+ * old-mc-blocks.ts), after_key_block and last_key_block. What is minimal: empty out-message queue, empty libraries,
+ * zero fees, no block_create_stats.
  */
 import {
   Address,
@@ -23,6 +24,7 @@ import {
   type ExtBlkRef,
 } from '../../net/tlb/index.ts';
 import { storeGrams } from './common.ts';
+import type { OldMcBlocks } from './old-mc-blocks.ts';
 
 export interface StateAccount {
   address: Address;
@@ -104,19 +106,22 @@ export interface McStateExtraInput {
   configRoot: Cell;
   globalBalance: bigint;
   lastKeyBlock: ExtBlkRef | null;
+  /** validator_info$_ validator_list_hash_short:uint32 catchain_seqno:uint32 nx_cc_updated:Bool */
+  validatorInfo: { listHashShort: number; catchainSeqno: number; nxCcUpdated: boolean };
+  prevBlocks: OldMcBlocks;
+  /** This state is the state of a key block. */
+  afterKeyBlock: boolean;
 }
 
 /** masterchain_state_extra#cc26 shard_hashes config:ConfigParams ^[...] global_balance:CurrencyCollection */
 export function buildMcStateExtra(input: McStateExtraInput): Cell {
   const info = beginCell()
     .storeUint(0, 16) // flags (no block_create_stats)
-    .storeUint(0, 32) // validator_info.validator_list_hash_short
-    .storeUint(0, 32) // validator_info.catchain_seqno
-    .storeBit(0) // validator_info.nx_cc_updated
-    .storeBit(0) // prev_blocks: ahme_empty$0 ...
-    .storeBit(0) // ... extra KeyMaxLt.key
-    .storeUint(0, 64) // ... extra KeyMaxLt.max_end_lt
-    .storeBit(0) // after_key_block
+    .storeUint(input.validatorInfo.listHashShort >>> 0, 32)
+    .storeUint(input.validatorInfo.catchainSeqno, 32)
+    .storeBit(input.validatorInfo.nxCcUpdated)
+    .store((b) => input.prevBlocks.store(b))
+    .storeBit(input.afterKeyBlock)
     .storeMaybeBuilder(input.lastKeyBlock ? beginCell().store(storeExtBlkRef(input.lastKeyBlock)) : null)
     .endCell();
   return beginCell()

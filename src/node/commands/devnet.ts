@@ -9,7 +9,9 @@ export const devnetCommand: Command = {
   summary: 'local TON network on loopback: liteservers, bridge, global config',
   usage: [
     'Usage: tonsite devnet [--dir DIR] [--liteservers N] [--bridge HOST:PORT] [--block-interval MS]',
-    '                      [--site-kind NAME=KIND,...] [--verbose]',
+    '                      [--site-kind NAME=KIND,...] [--validators N] [--validator-seed TEXT]',
+    '                      [--key-block-interval N] [--rotation-interval N] [--simplex-from SEQNO]',
+    '                      [--tamper-liteserver I] [--verbose]',
     '',
     'Starts a devnet chain (TVM from @ton/sandbox) with N liteservers speaking ADNL-TCP and the WebSocket',
     'bridge, all on 127.0.0.1 (ephemeral ports unless given), writes DIR/global-config.json for clients and',
@@ -23,6 +25,14 @@ export const devnetCommand: Command = {
     '  --block-interval MS   a new masterchain block every MS milliseconds (default 2000)',
     '  --site-kind NAME=KIND how a demo site behaves on the wire: ours, cpp (ton 2026.06) or tonutils',
     '                        (tonutils-go v1.14); e.g. alice=cpp (sites: alice, docs, alice-cpp, alice-tonutils)',
+    '  --validators N        validators in ConfigParam 34 (default 7; all but one sign masterchain blocks)',
+    '  --validator-seed TEXT derive the validator keys from TEXT (default: random keys)',
+    '  --key-block-interval N  a key block at least every N masterchain blocks (default 100; 0 = on config',
+    "                        changes only); the global config's init_block is key block 1",
+    '  --rotation-interval N new validator keys every N masterchain blocks (default 500; 0 = never)',
+    '  --simplex-from SEQNO  simplex signature sets from this masterchain seqno on, ordinary before (default 32)',
+    '  --tamper-liteserver I liteserver I (0-based, config order) forges DNS answers: other site records, its own',
+    '                        Merkle proofs and re-hashed blocks, no validator keys (repeatable as I,J,...)',
     '  --verbose             bridge logs on stderr',
   ].join('\n'),
   async run(args) {
@@ -33,6 +43,12 @@ export const devnetCommand: Command = {
       ports: { type: 'string' },
       'block-interval': { type: 'string', default: '2000' },
       'site-kind': { type: 'string' },
+      validators: { type: 'string', default: '7' },
+      'validator-seed': { type: 'string' },
+      'key-block-interval': { type: 'string', default: '100' },
+      'rotation-interval': { type: 'string', default: '500' },
+      'simplex-from': { type: 'string', default: '32' },
+      'tamper-liteserver': { type: 'string' },
       verbose: { type: 'boolean', default: false },
     });
     const liteservers = intOption(values.liteservers, '--liteservers', 1, 64);
@@ -45,6 +61,16 @@ export const devnetCommand: Command = {
     }
     const liteserverPorts = values.ports?.split(',').map((p) => intOption(p, '--ports', 0, 65535));
     const siteKinds = await siteKindsOption(values['site-kind']);
+    const chain = {
+      validators: intOption(values.validators, '--validators', 1, 1000),
+      validatorSeed: values['validator-seed'],
+      keyBlockInterval: intOption(values['key-block-interval'], '--key-block-interval', 0, 1_000_000),
+      rotationInterval: intOption(values['rotation-interval'], '--rotation-interval', 0, 1_000_000),
+      simplexFromSeqno: intOption(values['simplex-from'], '--simplex-from', 0, 2 ** 31),
+    };
+    const tamperLiteservers = values['tamper-liteserver']
+      ?.split(',')
+      .map((i) => intOption(i, '--tamper-liteserver', 0, liteservers - 1));
     // Loaded lazily: the sandbox's WASM TVM is only needed by this command.
     const { startDevnet } = await import('../../devnet/index.ts');
     const { devnetPlugins } = await import('../../devnet/plugins.ts');
@@ -56,6 +82,8 @@ export const devnetCommand: Command = {
       host: bridge.host,
       bridgePort: bridge.port,
       blockIntervalMs,
+      chain,
+      tamperLiteservers,
       bridgeLogger: values.verbose ? stderrLogger : undefined,
       plugins, // src/devnet/plugins.ts: DNS, DHT, the demo sites of every peer kind, storage seeders
     }).catch((error: Error) => {
