@@ -1,4 +1,10 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// The CLI keeps the newest verified key block of each network under $TONSITE_STATE_DIR (src/node/anchor-file.ts):
+// tests (and the CLI processes they start, which inherit it) use a scratch directory, not the user's home.
+process.env.TONSITE_STATE_DIR ??= join(tmpdir(), `tonsite-test-state-${process.pid}`);
 
 export default defineConfig({
   test: {
