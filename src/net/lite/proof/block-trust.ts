@@ -12,11 +12,11 @@
  */
 import { platformEd25519, type Ed25519BatchVerifier } from '../../crypto/index.ts';
 import type { BlockIdExt, LiteClient } from '../client.ts';
-import { cellsFromBoc } from '../boc.ts';
 import { anchorCandidates, MemoryAnchorStore, type AnchorStore, type ConfigAnchors } from './anchors.ts';
 import { checkBlockHeaderProof, describeId, type ProvenBlockHeader } from './block-header.ts';
 import { checkPartialBlockProof, MAX_LINKS_PER_ANSWER } from './chain.ts';
 import { ProofError } from './errors.ts';
+import { proofRoots } from './merkle.ts';
 import { sameBlockId } from './signed-message.ts';
 import type { TrustAnchorRef, TrustedBlock, TrustedBlockProvider } from './trusted-block.ts';
 
@@ -140,13 +140,7 @@ export class BlockTrust implements TrustedBlockProvider {
     const answer = await client.getBlockHeader(id, 1, options);
     if (!sameBlockId(answer.id, id))
       throw new ProofError('link', `block header of ${describeId(answer.id)}, asked ${describeId(id)}`);
-    let roots;
-    try {
-      roots = cellsFromBoc(answer.header_proof, 'header_proof');
-    } catch (error) {
-      throw new ProofError('merkle', `header_proof: ${(error as Error).message}`, { cause: error });
-    }
-    if (roots.length !== 1) throw new ProofError('merkle', `header_proof: ${roots.length} roots, expected 1`);
-    return checkBlockHeaderProof(roots[0], id, 'header_proof');
+    const [root] = proofRoots(answer.header_proof, 1, 'header_proof');
+    return checkBlockHeaderProof(root, id, 'header_proof');
   }
 }
