@@ -53,6 +53,12 @@ browser.webNavigation.onCommitted.addListener((details) => {
   if (details.frameId === 0) void service.start().then(() => service.committed(details.tabId, details.url));
 });
 
+// First run: a page that explains the extension and checks the bridges (src/welcome).
+browser.runtime.onInstalled.addListener((details) => {
+  if (details.reason === 'install')
+    void browser.tabs.create({ url: browser.runtime.getURL('src/welcome/index.html') });
+});
+
 browser.tabs.onRemoved.addListener((tabId) => {
   void service.start().then(() => service.tabRemoved(tabId));
 });

@@ -4,6 +4,7 @@
  * origin through the debugger, INTERCEPTION.md).
  */
 import type { DnsErrorJson, DnsResolutionJson } from '../net/dns/index.ts';
+import type { BridgeState } from './bridges/index.ts';
 import type { Settings } from './settings.ts';
 import type { ConnectionStatus } from './stack.ts';
 import type { TabState } from './tab-state.ts';
@@ -23,7 +24,9 @@ export type ExtensionRequest =
   /** Popup and options page: what the TON Storage piece cache (IndexedDB) holds. */
   | { type: 'getStorageCache' }
   /** Options page: forget every cached piece and torrent info; replies with the (empty) stats. */
-  | { type: 'clearStorageCache' };
+  | { type: 'clearStorageCache' }
+  /** First-run page: measure every configured bridge now. */
+  | { type: 'checkBridges' };
 
 export interface GatewayState {
   settings: Settings;
@@ -59,6 +62,13 @@ export interface StorageCacheStats {
 
 export type StorageCacheReply = ({ ok: true } & StorageCacheStats) | { ok: false; error: string };
 
+/** The configured bridges, best first, each with its measurement; `inUse` carries traffic now. */
+export interface BridgesReply {
+  ok: true;
+  bridges: BridgeState[];
+  inUse: string | null;
+}
+
 export type ConnectionReply =
   | { ok: true; connection: ConnectionStatus }
   | { ok: false; error: string; connection: ConnectionStatus | null };
@@ -75,6 +85,7 @@ export function isExtensionRequest(value: unknown): value is ExtensionRequest {
     case 'getSettings':
     case 'getStorageCache':
     case 'clearStorageCache':
+    case 'checkBridges':
       return true;
     case 'saveSettings':
       return typeof m.patch === 'object' && m.patch !== null;

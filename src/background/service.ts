@@ -14,7 +14,9 @@ import {
   resolutionToJson,
 } from '../net/dns/index.ts';
 import type { GatewayRequestLog, GatewayResponse } from '../net/gateway/index.ts';
+import { createBridgeSelector, type BridgeSelector } from './bridges/index.ts';
 import type {
+  BridgesReply,
   ConnectionReply,
   ExtensionRequest,
   GatewayState,
@@ -59,6 +61,8 @@ export class BackgroundService {
   readonly #env: ServiceEnvironment;
   #settings: Promise<Settings>;
   #stack: TonStack | null = null;
+  /** Measurements of the configured bridges; kept across stack rebuilds, made anew when the list changes. */
+  #selector: { key: string; selector: BridgeSelector } | null = null;
   #stackError: string | null = null;
   #keepalive: ReturnType<typeof setInterval> | null = null;
   #idleTimer: ReturnType<typeof setTimeout> | null = null;
@@ -117,13 +121,28 @@ export class BackgroundService {
     const settings = await this.#settings;
     if (this.#stack) return this.#stack;
     try {
-      this.#stack = new TonStack(settings);
+      this.#stack = new TonStack(settings, this.bridges(settings));
       this.#stackError = null;
     } catch (error) {
       this.#stackError = error instanceof Error ? error.message : String(error);
       throw error;
     }
     return this.#stack;
+  }
+
+  /** The bridge selector of the configured list. */
+  bridges(settings: Settings): BridgeSelector {
+    const key = JSON.stringify(settings.bridgeUrls);
+    if (this.#selector?.key !== key)
+      this.#selector = { key, selector: createBridgeSelector(settings.bridgeUrls) };
+    return this.#selector.selector;
+  }
+
+  /** Measures every configured bridge now (the first-run page polls this). */
+  async checkBridges(): Promise<BridgesReply> {
+    const selector = this.bridges(await this.#settings);
+    await selector.measure();
+    return { ok: true, bridges: selector.states(), inUse: selector.inUse };
   }
 
   #closeStack(): void {
@@ -176,6 +195,8 @@ export class BackgroundService {
         return this.storageCache();
       case 'clearStorageCache':
         return this.storageCache(true);
+      case 'checkBridges':
+        return this.checkBridges();
     }
   }
 

@@ -3,6 +3,7 @@
  * Every value read back is validated: a damaged or older record falls back to the defaults field by field.
  */
 import { openDB, type IDBPDatabase } from 'idb';
+import { defaultBridgeUrls } from './bridges/defaults.ts';
 
 export type GatewayMode = 'gateway' | 'proxy';
 
@@ -19,7 +20,7 @@ export interface Settings {
   enabled: boolean;
   /** Built-in gateway (debugger + Fetch) or an external HTTP proxy through a PAC script. */
   mode: GatewayMode;
-  /** WebSocket bridges (`tonsite bridge`), tried in order. */
+  /** WebSocket bridges (`tonsite bridge`): measured, the best used, the others taken over on failure (bridges/). */
   bridgeUrls: string[];
   network: NetworkSetting;
   /** HOST:PORT of the HTTP proxy used in proxy mode (`tonsite proxy`, Tonutils-Proxy...). */
@@ -28,13 +29,11 @@ export interface Settings {
   tMe: boolean;
 }
 
-/** `tonsite bridge` listens here unless told otherwise (src/node/commands/bridge.ts). */
-export const DEFAULT_BRIDGE_URL = 'ws://127.0.0.1:8081';
-
 export const DEFAULT_SETTINGS: Settings = {
   enabled: true,
   mode: 'gateway',
-  bridgeUrls: [DEFAULT_BRIDGE_URL],
+  // Configuration, not code: bridges/default-bridges.json (the local `npx tonsite bridge`, public ones added there).
+  bridgeUrls: defaultBridgeUrls(),
   network: { name: 'mainnet', config: null },
   proxy: '127.0.0.1:8080',
   tMe: true,

@@ -1,6 +1,7 @@
 /**
  * The TON stack of the service worker, built lazily from the settings and rebuilt when they change:
- *   liteservers  LitePool over the bridge's /tcp route (every configured bridge tried in order)
+ *   bridges      measured and chosen by a BridgeSelector (bridges/): the best first, the next one on failure
+ *   liteservers  LitePool over the chosen bridge's /tcp route
  *   DNS          CrossCheckResolver (2+ liteservers) or SourceResolver, cached in IndexedDB (dns-cache.ts), with
  *                the network's DNS hints (dnsHintsForConfig)
  *   ADNL/UDP     one AdnlNode over the bridge's /udp relay, with the DHT of the config (cache in dht-cache.ts)
@@ -28,6 +29,12 @@ import {
   type ByteStream,
   type RelaySocket,
 } from '../net/transport/index.ts';
+import {
+  mayRetryOnAnotherBridge,
+  probeBridge,
+  type BridgeSelector,
+  type BridgeState,
+} from './bridges/index.ts';
 import { IdbDhtCache } from './dht-cache.ts';
 import { IdbDnsCacheStore } from './dns-cache.ts';
 import { IdbPieceCache } from './piece-cache.ts';
@@ -49,6 +56,10 @@ export interface ResolutionNote {
 export interface ConnectionStatus {
   network: string;
   bridges: string[];
+  /** The bridge carrying traffic now (null before the first connection, or when the last one failed). */
+  bridgeInUse: string | null;
+  /** Every configured bridge, in the order they would be tried now, with its last measurement. */
+  bridgeStates: BridgeState[];
   /** The bridge whose relay carries ADNL/UDP now (null before the first site request). */
   relay: { url: string; open: boolean; sent: number; received: number; dropped: number } | null;
   liteservers: LiteServerStatus[];
@@ -80,18 +91,6 @@ function configOf(settings: Settings): Record<string, unknown> {
   return settings.network.config ?? (builtInNetworkConfig('mainnet') as Record<string, unknown>);
 }
 
-async function firstBridge<T>(bridges: string[], open: (bridge: string) => Promise<T>): Promise<[T, string]> {
-  let lastError: unknown = new Error('no bridge configured');
-  for (const bridge of bridges) {
-    try {
-      return [await open(bridge), bridge];
-    } catch (error) {
-      lastError = error;
-    }
-  }
-  throw lastError;
-}
-
 /** No configured bridge could be reached (error pages show it as stage "bridge"). */
 export class BridgeError extends Error {
   override name = 'BridgeError';
@@ -103,6 +102,8 @@ interface GatewayHandle {
   gateway: Gateway;
   adnl: AdnlNode;
   relay: { socket: RelaySocket; url: string };
+  /** Closed by us (dispose): its relay closing is not the bridge's failure. */
+  disposed: boolean;
   dht: DhtClient | null;
   /** Gateway.fetch numbers its requests 1, 2, 3... in call order (log.id); we count the same way. */
   seq: number;
@@ -111,6 +112,7 @@ interface GatewayHandle {
 
 export class TonStack {
   readonly settings: Settings;
+  readonly selector: BridgeSelector;
   readonly pool: LitePool;
   readonly resolver: DnsResolver;
   readonly trust: Trust;
@@ -121,10 +123,10 @@ export class TonStack {
   #masterchain: ConnectionStatus['masterchain'] = null;
   #closed = false;
 
-  constructor(settings: Settings) {
+  constructor(settings: Settings, selector: BridgeSelector) {
     this.settings = settings;
+    this.selector = selector;
     const config = configOf(settings);
-    const bridges = settings.bridgeUrls;
     const stack = stackFromConfig(config, {
       pool: (servers) =>
         new LitePool({
@@ -132,7 +134,7 @@ export class TonStack {
           // Servers are named by key: the bridge's config may list them in another order.
           connector: (server) => async (): Promise<ByteStream> =>
             (
-              await firstBridge(bridges, (bridge) =>
+              await selector.use((bridge) =>
                 connectWebSocketStream(bridgeTcpUrl(bridge, { key: server.publicKey }), {
                   connectTimeoutMs: CONNECT_TIMEOUT_MS,
                 }),
@@ -165,15 +167,42 @@ export class TonStack {
   /**
    * Fetches through the gateway; `onLog` gets the request's log once it is done (body read, failed or
    * cancelled), with the stages it went through. BridgeError when no bridge relay can be opened.
+   *
+   * Failover: when the request fails because its bridge went away (the relay closed under it, or the bridge
+   * does not answer a probe right after the failure), a safe request (failover.ts) is sent again through the
+   * next bridge, at most once per configured bridge. The answer's body is read later and is not retried.
    */
   async fetch(
     url: string,
     init: GatewayFetchInit,
     onLog: (log: GatewayRequestLog) => void,
   ): Promise<GatewayResponse> {
-    const handle = await this.#gateway();
-    handle.callbacks.set(++handle.seq, onLog);
-    return handle.gateway.fetch(url, init);
+    for (let attempt = 1; ; attempt++) {
+      const handle = await this.#gateway();
+      handle.callbacks.set(++handle.seq, onLog);
+      try {
+        return await handle.gateway.fetch(url, init);
+      } catch (error) {
+        const again =
+          attempt < this.selector.urls.length &&
+          mayRetryOnAnotherBridge(init.method, error) &&
+          (await this.#bridgeLost(handle));
+        if (!again) throw error;
+      }
+    }
+  }
+
+  /**
+   * Whether `handle`'s bridge is gone: its relay closed under it, or it does not answer a probe now. A gone
+   * bridge is demoted and the handle dropped, so the next #gateway() opens the next bridge.
+   */
+  async #bridgeLost(handle: GatewayHandle): Promise<boolean> {
+    if (handle.disposed || handle.relay.socket.closed) return true;
+    const probe = await probeBridge(handle.relay.url);
+    if (probe.ok) return false;
+    this.selector.failed(handle.relay.url, probe.error);
+    if (this.#current === handle) this.#drop();
+    return true;
   }
 
   /** The gateway handle, made on first use and again after its relay closed (bridge restart, network change). */
@@ -189,7 +218,7 @@ export class TonStack {
   async #open(): Promise<GatewayHandle> {
     let opened: [RelaySocket, string];
     try {
-      opened = await firstBridge(this.settings.bridgeUrls, (bridge) =>
+      opened = await this.selector.use((bridge) =>
         openRelaySocket(bridgeUdpUrl(bridge), { connectTimeoutMs: CONNECT_TIMEOUT_MS }),
       );
     } catch (error) {
@@ -205,6 +234,7 @@ export class TonStack {
       gateway: null as unknown as Gateway,
       adnl,
       relay: { socket, url },
+      disposed: false,
       dht: dhtConfig
         ? new DhtClient({ adnl, config: dhtConfig, cache: new IdbDhtCache(), timeoutMs: 2_000, attempts: 2 })
         : null,
@@ -223,8 +253,10 @@ export class TonStack {
         callback?.(log);
       },
     });
-    socket.onClose = () => {
-      // The ADNL node is dead with its socket: the next request builds everything again.
+    socket.onClose = (error) => {
+      // The ADNL node is dead with its socket: the next request builds everything again, on the next bridge
+      // when this one went away (closed by the bridge, not by us).
+      if (!handle.disposed) this.selector.failed(url, error ?? new Error('the bridge closed the relay'));
       if (this.#current === handle) this.#drop();
     };
     if (this.#closed) {
@@ -243,6 +275,7 @@ export class TonStack {
   }
 
   #dispose(handle: GatewayHandle): void {
+    handle.disposed = true;
     void handle.gateway.close().finally(() => {
       handle.adnl.close();
       handle.relay.socket.close();
@@ -280,6 +313,9 @@ export class TonStack {
     return {
       network: this.settings.network.name,
       bridges: this.settings.bridgeUrls,
+      // The relay's bridge; before the first site request, the one the liteserver connections went through.
+      bridgeInUse: relay && !relay.socket.closed ? relay.url : this.selector.inUse,
+      bridgeStates: this.selector.states(),
       relay: relay
         ? {
             url: relay.url,

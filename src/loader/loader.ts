@@ -5,7 +5,8 @@
  * debugger's Fetch interception serves it. `https://` TON URLs and failures get an explanation instead.
  */
 import browser from 'webextension-polyfill';
-import type { OpenReply } from '../background/messages.ts';
+import type { OpenReply, SettingsReply } from '../background/messages.ts';
+import { attachFailedPage } from './attach-failed.ts';
 import { targetOf } from './target.ts';
 
 const opening = document.getElementById('opening') as HTMLElement;
@@ -15,6 +16,7 @@ function show(
   title: string,
   text: string,
   actions: { label: string; href?: string; onClick?: () => void }[],
+  command?: string,
 ): void {
   opening.hidden = true;
   problem.hidden = false;
@@ -30,6 +32,9 @@ function show(
     if (a.onClick) el.addEventListener('click', a.onClick);
     box.append(el);
   }
+  const code = document.getElementById('problem-command') as HTMLElement;
+  code.hidden = command === undefined;
+  code.textContent = command ?? '';
   document.title = title;
   document.body.dataset.state = 'problem';
 }
@@ -84,12 +89,21 @@ async function main(): Promise<void> {
     case 'not-ton':
       show('Not a TON address', reply.message, []);
       break;
-    default:
+    default: {
+      // The debugger could not attach (e.g. forbidden by the browser's policies): offer proxy mode.
+      const settings = (await browser.runtime.sendMessage({ type: 'getSettings' })) as SettingsReply;
+      const page = attachFailedPage(reply.message, settings.ok ? settings.settings.proxy : '127.0.0.1:8080');
+      const useProxy = async () => {
+        await browser.runtime.sendMessage({ type: 'saveSettings', patch: { mode: 'proxy' } });
+        location.replace(url.href);
+      };
       show(
-        'Could not start the gateway for this tab',
-        `The extension serves TON Sites through the browser’s debugger interface and could not attach to this tab: ${reply.message}`,
-        [retry],
+        page.title,
+        page.text,
+        [{ label: page.switchLabel, onClick: () => void useProxy() }, retry],
+        page.command,
       );
+    }
   }
 }
 

@@ -15,6 +15,7 @@ import type {
 import type { ConnectionStatus } from '../background/stack.ts';
 import type { RequestEntry, TabState } from '../background/tab-state.ts';
 import { storageCacheUsage } from '../options/storage-cache.ts';
+import { bridgeInUseText, otherBridgesText } from './bridges.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const toggle = $<HTMLInputElement>('enabled');
@@ -67,15 +68,15 @@ function renderConnection(c: ConnectionStatus | null): void {
     fillKv(dl, [['status', 'not connected yet (connects on the first TON request)']]);
     return;
   }
-  const relay = c.relay
-    ? `${c.relay.url} — relay ${c.relay.open ? 'open' : 'closed'}, ${c.relay.sent}↑ ${c.relay.received}↓ datagrams`
-    : `${c.bridges.join(', ')} — relay not opened yet`;
   const mc = c.masterchain
     ? `seqno ${c.masterchain.seqno} from ${c.masterchain.server} (${ago(c.masterchain.at)})`
     : 'not asked yet';
   const rows: [string, string, string?][] = [
     ['network', `${c.network} (DNS ${c.trust})`],
-    ['bridge', relay, 'bridge'],
+    ['bridge', bridgeInUseText(c), 'bridge'],
+    ...(c.bridgeStates.length > 1
+      ? [['other bridges', otherBridgesText(c), 'other-bridges'] as [string, string, string]]
+      : []),
     ['masterchain', mc, 'masterchain'],
     [
       'DHT',
@@ -84,6 +85,7 @@ function renderConnection(c: ConnectionStatus | null): void {
   ];
   if (c.error) rows.push(['error', c.error]);
   fillKv(dl, rows);
+  $('bridge').dataset.inUse = c.bridgeInUse ?? '';
   for (const s of c.liteservers) {
     const state = s.reachable === false ? 'bad' : s.state === 'ready' ? 'ok' : '';
     const li = el('li');

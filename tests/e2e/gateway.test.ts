@@ -200,15 +200,18 @@ describe('TON Storage sites, seeders gone', () => {
     await page.waitForSelector('#title', { timeout: 60_000 });
     expect(await page.textContent('#title')).toBe('static.ton — served from a bag');
     await expect.poll(() => page.textContent('#js-status'), POLL).toBe('JavaScript from the bag works.');
-    // The document really went through the (new) worker's gateway, not the browser's HTTP cache.
-    const state = await h.send<GatewayState>({
-      type: 'getState',
-      tabId: await h.tabId('http://static.ton/'),
-    });
-    const served = state.tab!.requests.filter(
-      (r) => r.url === 'http://static.ton/' && r.resourceType === 'Document' && r.startedAt >= reloadedAt,
-    );
-    expect(served.map((r) => r.status)).toEqual([200]);
+    // The document really went through the (new) worker's gateway, not the browser's HTTP cache. The worker
+    // records a request after answering it (its log comes once the body was read): the page may render first.
+    const tabId = await h.tabId('http://static.ton/');
+    const served = async () => {
+      const state = await h.send<GatewayState>({ type: 'getState', tabId });
+      return state
+        .tab!.requests.filter(
+          (r) => r.url === 'http://static.ton/' && r.resourceType === 'Document' && r.startedAt >= reloadedAt,
+        )
+        .map((r) => r.status);
+    };
+    await expect.poll(served, POLL).toEqual([200]);
     await page.close();
   });
 

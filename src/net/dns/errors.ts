@@ -154,3 +154,23 @@ export class DnsSourceError extends DnsError {
     this.name = 'DnsSourceError';
   }
 }
+
+/**
+ * A liteserver's answer failed verification (issue 14: "the liteserver's answer failed verification"): the proof
+ * error that refused it is `proof` (its `code` names the check: merkle, pruned, shard, account, config, …). A
+ * source failure, so a resolver that can ask another source does (CrossCheckResolver, failover); never an answer.
+ */
+export class DnsProofError extends DnsSourceError {
+  constructor(
+    source: string,
+    readonly proof: Error & { code: string },
+  ) {
+    super(source, `the liteserver's answer failed verification (${proof.message})`, { cause: proof });
+    this.name = 'DnsProofError';
+  }
+
+  /** The failed check (ProofErrorCode of src/net/lite/proof). */
+  get proofCode(): string {
+    return this.proof.code;
+  }
+}

@@ -15,4 +15,6 @@ export interface DnsHop {
   exitCode: number;
   /** The dns_next_resolver it pointed to, when it resolved only a prefix. */
   nextResolver: Address | null;
+  /** How far this hop's answer is proven (resolution.ts DnsTrustLevel). */
+  trust?: 'proof' | 'cross-checked' | 'single-source';
 }

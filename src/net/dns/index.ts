@@ -10,6 +10,7 @@ export {
   DnsRecordParseError,
   DnsDisagreementError,
   DnsSourceError,
+  DnsProofError,
   type DnsErrorCode,
 } from './errors.ts';
 export { MAX_NAME_BYTES } from './limits.ts';
@@ -43,7 +44,13 @@ export {
 } from './records.ts';
 export { EXIT_ACCOUNT_INACTIVE, type DnsSource, type DnsSnapshot, type DnsresolveAnswer } from './source.ts';
 export type { DnsHop } from './hop.ts';
-export type { DnsAnswer, DnsResolution } from './resolution.ts';
+export {
+  weakerTrust,
+  type DnsAnswer,
+  type DnsResolution,
+  type DnsTrust,
+  type DnsTrustLevel,
+} from './resolution.ts';
 export {
   walkDns,
   guessDnsHops,
@@ -99,3 +106,13 @@ export {
   type NativeDnsCodes,
   type NativeDnsKind,
 } from './native/index.ts';
+export { FailoverResolver, type FailoverOptions } from './failover.ts';
+export {
+  ProvenDnsSource,
+  provenDnsSources,
+  crossCheckedRun,
+  runFingerprint,
+  tonItemLastFillUpTime,
+  type ProvenDnsPool,
+  type ProvenDnsSourceOptions,
+} from './proven/index.ts';

@@ -20,7 +20,7 @@ import {
 } from './errors.ts';
 import type { DnsProtocol, DnsRecord, DnsRecordSetEntry, DnsSmcCapability } from './records.ts';
 import type { DnsHop } from './hop.ts';
-import type { DnsAnswer, DnsResolution } from './resolution.ts';
+import type { DnsAnswer, DnsResolution, DnsTrust, DnsTrustLevel } from './resolution.ts';
 
 export type DnsRecordJson =
   | { type: 'adnl'; adnl: string; adnlText: string; protocols: DnsProtocol[] | null }
@@ -38,6 +38,7 @@ export interface DnsHopJson {
   resolvedBits: number;
   exitCode: number;
   nextResolver: string | null;
+  trust?: DnsTrustLevel;
 }
 
 export type DnsAnswerJson =
@@ -62,6 +63,8 @@ export interface DnsResolutionJson {
   expiresAt: number | null;
   resolvedAt: number;
   cached: boolean;
+  /** DnsTrust as it is (strings and numbers only). */
+  trust?: DnsTrust;
 }
 
 export interface DnsErrorJson {
@@ -140,6 +143,8 @@ export function recordFromJson(json: DnsRecordJson): DnsRecord {
   }
 }
 
+const TRUST_LEVELS: readonly DnsTrustLevel[] = ['proof', 'cross-checked', 'single-source'];
+
 function hopToJson(hop: DnsHop): DnsHopJson {
   return {
     contract: hop.contract.toRawString(),
@@ -148,6 +153,7 @@ function hopToJson(hop: DnsHop): DnsHopJson {
     resolvedBits: hop.resolvedBits,
     exitCode: hop.exitCode,
     nextResolver: hop.nextResolver ? hop.nextResolver.toRawString() : null,
+    ...(hop.trust && { trust: hop.trust }),
   };
 }
 
@@ -158,6 +164,7 @@ function hopFromJson(json: DnsHopJson): DnsHop {
     resolvedBits: json.resolvedBits,
     exitCode: json.exitCode,
     nextResolver: json.nextResolver === null ? null : Address.parseRaw(json.nextResolver),
+    ...(json.trust && TRUST_LEVELS.includes(json.trust) && { trust: json.trust }),
   };
 }
 
@@ -201,6 +208,7 @@ export function resolutionToJson(res: DnsResolution): DnsResolutionJson {
     expiresAt: res.expiresAt,
     resolvedAt: res.resolvedAt,
     cached: res.cached,
+    ...(res.trust && { trust: res.trust }),
   };
 }
 
@@ -214,6 +222,7 @@ export function resolutionFromJson(json: DnsResolutionJson): DnsResolution {
     expiresAt: json.expiresAt,
     resolvedAt: json.resolvedAt,
     cached: json.cached,
+    ...(json.trust && TRUST_LEVELS.includes(json.trust.level) && { trust: json.trust }),
   };
 }
 

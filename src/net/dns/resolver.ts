@@ -125,8 +125,12 @@ export class CrossCheckResolver implements DnsResolver {
     if (!a.ok) throw a.error;
     const other = (b as Extract<Outcome, { ok: true }>).value;
     const expiries = [a.value.expiresAt, other.expiresAt].filter((x): x is number => x !== null);
+    // Two agreeing sources are at least 'cross-checked'; a proven one stays 'proof'.
+    const levels = [a.value.trust?.level, other.trust?.level];
+    const proven = levels[0] === 'proof' ? a.value : levels[1] === 'proof' ? other : null;
     return {
       ...a.value,
+      trust: proven?.trust ?? { ...a.value.trust, level: 'cross-checked' },
       sources: [...a.value.sources, ...other.sources],
       expiresAt: expiries.length ? Math.min(...expiries) : null,
     };

@@ -2,11 +2,12 @@
  * Where the DNS walk gets its answers from. A source hands out snapshots; one resolution walks one snapshot, so
  * every hop of it reads the same chain state (for a liteserver: one masterchain block).
  *
- * Implementations: a liteserver (lite-source.ts), the @ton/sandbox devnet (src/devnet/dns/sandbox-source.ts).
- * A proof-checking source is a drop-in replacement: it implements the same two interfaces.
+ * Implementations: a liteserver (lite-source.ts, unverified), the same liteservers with every answer proven from a
+ * trusted block (proven/source.ts, ProvenDnsSource), the @ton/sandbox devnet (src/devnet/dns/sandbox-source.ts).
  */
 import type { Address, Cell } from '@ton/core';
 import type { DnsHints } from './hints.ts';
+import type { DnsTrust, DnsTrustLevel } from './resolution.ts';
 
 /** TVM / liteserver convention for "the account is not active (does not exist, or has no code)". */
 export const EXIT_ACCOUNT_INACTIVE = -256;
@@ -18,6 +19,8 @@ export interface DnsresolveAnswer {
   resolvedBits: number;
   /** Second returned value: a record, a record dictionary, or null. */
   result: Cell | null;
+  /** How far this answer is proven; absent = the snapshot's level (DnsSnapshot.trust). */
+  trust?: DnsTrustLevel;
 }
 
 export interface DnsSnapshot {
@@ -41,6 +44,11 @@ export interface DnsSnapshot {
   lastFillUpTime(account: Address): Promise<number | null>;
   /** Unix seconds now by our clock (expiry checks): the liteserver's own time is not part of the snapshot. */
   now(): number;
+  /**
+   * Optional: the best trust this snapshot gives and the block/anchor behind it (a proof-checking source).
+   * Without it the snapshot counts as 'single-source'.
+   */
+  trust?(): DnsTrust;
 }
 
 export interface DnsSource {

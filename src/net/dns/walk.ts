@@ -33,7 +33,7 @@ import { dnsItemAddress } from './item-address.ts';
 import { dnsNameOfPrefix, encodeDnsName, normalizeDnsName } from './name.ts';
 import { DNS_PREFIX_NEXT_RESOLVER, parseDnsRecord, parseDnsRecordSet } from './records.ts';
 import type { DnsHop } from './hop.ts';
-import type { DnsAnswer, DnsResolution } from './resolution.ts';
+import { weakerTrust, type DnsAnswer, type DnsResolution, type DnsTrust } from './resolution.ts';
 import { EXIT_ACCOUNT_INACTIVE, type DnsresolveAnswer, type DnsSnapshot } from './source.ts';
 import { DEFAULT_MAX_HOPS } from './limits.ts';
 
@@ -148,6 +148,7 @@ export async function walkDns(
   const checkExpiry = options.checkExpiry ?? true;
   const hops: DnsHop[] = [];
   const expiries: ExpiryCheck[] = [];
+  const snapshotTrust: DnsTrust = snapshot.trust?.() ?? { level: 'single-source' };
   const context = (domain: string) => (domain === normalized ? '' : ` (resolving ${normalized})`);
   const fail = async (error: DnsError, withExpiry: boolean): Promise<never> => {
     // An expired parent explains a missing record or sub-domain better than the miss itself.
@@ -195,6 +196,7 @@ export async function walkDns(
         resolvedBits: answer.resolvedBits,
         exitCode: answer.exitCode,
         nextResolver: null,
+        trust: answer.trust ?? snapshotTrust.level,
       };
       hops.push(hop);
 
@@ -263,6 +265,10 @@ export async function walkDns(
           result = { kind: 'record', record: parseDnsRecord(answer.result as Cell) };
         }
         const expiresAt = await expiryOf(expiries, snapshot.now());
+        const trust: DnsTrust = {
+          ...snapshotTrust,
+          level: hops.reduce((level, h) => weakerTrust(level, h.trust ?? level), snapshotTrust.level),
+        };
         return {
           name: normalized,
           category,
@@ -272,6 +278,7 @@ export async function walkDns(
           expiresAt,
           resolvedAt: Math.floor(Date.now() / 1000),
           cached: false,
+          trust,
         };
       }
 

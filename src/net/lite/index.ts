@@ -64,3 +64,5 @@ export {
   type PoolAnswer,
   type RunOptions,
 } from './pool.ts';
+// Proof checking (src/net/lite/proof): Merkle proofs, block headers, account and config state proofs.
+export * from './proof/index.ts';

@@ -41,6 +41,7 @@ export function serveStatus(source: BridgeStatusSource, req: IncomingMessage, re
     res.writeHead(health.status === 'ok' ? 200 : 503, {
       'content-type': 'application/json',
       'cache-control': 'no-store',
+      ...extensionCors(req.headers.origin),
     });
     res.end(req.method === 'HEAD' ? undefined : JSON.stringify(health) + '\n');
     return true;
@@ -51,6 +52,18 @@ export function serveStatus(source: BridgeStatusSource, req: IncomingMessage, re
   });
   res.end(req.method === 'HEAD' ? undefined : renderPrometheus(source.metrics()));
   return true;
+}
+
+/**
+ * The extension measures its bridges by their /healthz (src/background/bridges/probe.ts): browser-extension
+ * origins may read it. Web pages may not (a page could otherwise detect a local bridge); other clients do not
+ * send Origin.
+ */
+function extensionCors(origin: string | undefined): Record<string, string> {
+  const extension =
+    origin !== undefined &&
+    /^(chrome-extension|moz-extension|safari-web-extension):\/\/[a-z0-9.-]{1,64}$/i.test(origin);
+  return extension ? { 'access-control-allow-origin': origin, vary: 'origin' } : { vary: 'origin' };
 }
 
 export interface StatusServer {

@@ -21,6 +21,31 @@ export {
   type ProvenBlockHeader,
 } from './block-header.ts';
 export type { TrustAnchorRef, TrustedBlock, TrustedBlockProvider } from './trusted-block.ts';
+// State proofs bound to a trusted block: account states (basechain through the shard proof) and config params.
+export {
+  configParamsFromState,
+  mcStateExtraOf,
+  provenDictLookup,
+  readMcStateExtra,
+  readShardState,
+  type McStateExtraFacts,
+  type ShardStateFacts,
+} from './shard-state.ts';
+export {
+  checkShardProof,
+  shardContains,
+  shardPrefixLength,
+  type ProvenShardBlock,
+  type ShardDescrFacts,
+} from './shard-proof.ts';
+export {
+  checkAccountState,
+  type AccountStateAnswer,
+  type ProvenAccountState,
+  type ProvenAccountStorage,
+  type TrustedId,
+} from './account-proof.ts';
+export { checkConfigParams, CONFIG_MODE_FROM_KEY_BLOCK, type ConfigInfoAnswer } from './config-proof.ts';
 // --- block-proof chain (helper A: validator sets, signed messages, links, chain, BlockTrust) ---
 export {
   buildCatchainConfig,

@@ -7,7 +7,7 @@
  */
 import { CellType, type Cell, type Slice } from '@ton/core';
 import { cellsFromBoc } from '../boc.ts';
-import { checkStrictBoc } from './boc-strict.ts';
+import { checkBocFraming } from './canonical-boc.ts';
 import { ProofError } from './errors.ts';
 
 /** Equal byte strings (hashes). */
@@ -23,7 +23,7 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
  */
 export function proofRoots(boc: Uint8Array, count: number, what: string): Cell[] {
   let roots: Cell[];
-  checkStrictBoc(boc, what);
+  checkBocFraming(boc, what);
   try {
     roots = cellsFromBoc(boc, what);
   } catch (error) {
