@@ -99,4 +99,3 @@ export {
   type ConfigAnchors,
 } from './anchors.ts';
 export { BlockTrust, type BlockTrustOptions, type BlockTrustStats } from './block-trust.ts';
-export { checkStrictBoc } from './boc-strict.ts';
