@@ -76,6 +76,18 @@ function realLink(): BlockLinkForward {
 export default async function proofBench(): Promise<void> {
   const verifiers: Ed25519BatchVerifier[] = [nobleEd25519, webCryptoEd25519(globalThis.crypto.subtle)];
   const real = realLink();
+  const realBase = await measure(async () => {
+    const [dest] = proofRoots(real.dest_proof, 1, 'dest_proof');
+    linkValidatorSubset(real, checkBlockInfoProof(dest, real.to).info);
+  });
+  report({
+    bench: 'proof.forwardLink100',
+    candidate: 'no-signatures',
+    sets: 'mainnet',
+    unit: 'ms',
+    value: realBase.wallMs,
+    cpuMs: realBase.cpuMs,
+  });
   for (const verifier of verifiers) {
     await checkForwardLink(real, verifier);
     const r = await measure(() => checkForwardLink(real, verifier));

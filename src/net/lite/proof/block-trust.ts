@@ -12,11 +12,11 @@
  */
 import { platformEd25519, type Ed25519BatchVerifier } from '../../crypto/index.ts';
 import type { BlockIdExt, LiteClient } from '../client.ts';
-import { cellsFromBoc } from '../boc.ts';
 import { anchorCandidates, MemoryAnchorStore, type AnchorStore, type ConfigAnchors } from './anchors.ts';
 import { checkBlockHeaderProof, describeId, type ProvenBlockHeader } from './block-header.ts';
 import { checkPartialBlockProof, MAX_LINKS_PER_ANSWER } from './chain.ts';
 import { ProofError } from './errors.ts';
+import { proofRoots } from './merkle.ts';
 import { sameBlockId } from './signed-message.ts';
 import type { TrustAnchorRef, TrustedBlock, TrustedBlockProvider } from './trusted-block.ts';
 
@@ -29,7 +29,7 @@ export interface BlockTrustOptions {
   verifier?: Ed25519BatchVerifier;
   /** Refuse a last block whose gen_utime is older than this (default 180 s). */
   maxAgeSeconds?: number;
-  /** Reuse a trusted block for this long before asking again (default 1000 ms; 0 = always ask). */
+  /** Reuse a client's trusted block for this long before asking it again (default 1000 ms; 0 = always ask). */
   cacheMs?: number;
   /** getBlockProof answers per sync at most (default 64, i.e. ≤ 1024 links). */
   maxRounds?: number;
@@ -54,7 +54,11 @@ export class BlockTrust implements TrustedBlockProvider {
   private readonly timeoutMs: number | undefined;
   private verifier: Ed25519BatchVerifier | undefined;
   private readonly inflight = new Map<LiteClient, Promise<TrustedBlock>>();
-  private cached: { block: TrustedBlock; at: number } | null = null;
+  /**
+   * The last trusted block per client: trust in a block holds for every server, but a server a block behind may
+   * not have the block another server proved yet, so each is asked about its own.
+   */
+  private readonly cached = new WeakMap<LiteClient, { block: TrustedBlock; at: number }>();
   /** The last sync's cost, for the CLI and the bench. */
   lastStats: BlockTrustStats = { rounds: 0, links: 0 };
 
@@ -76,7 +80,7 @@ export class BlockTrust implements TrustedBlockProvider {
   }
 
   trustedBlock(client: LiteClient): Promise<TrustedBlock> {
-    const cached = this.cached;
+    const cached = this.cached.get(client);
     if (cached && this.now() * 1000 - cached.at < this.cacheMs && this.fresh(cached.block.header)) {
       return Promise.resolve(cached.block);
     }
@@ -127,7 +131,7 @@ export class BlockTrust implements TrustedBlockProvider {
       );
     if (newestKey && newestKey.seqno > anchor.id.seqno) await this.store.save(newestKey);
     const block: TrustedBlock = { id: known, header: proven, anchor };
-    this.cached = { block, at: this.now() * 1000 };
+    this.cached.set(client, { block, at: this.now() * 1000 });
     return block;
   }
 
@@ -140,13 +144,7 @@ export class BlockTrust implements TrustedBlockProvider {
     const answer = await client.getBlockHeader(id, 1, options);
     if (!sameBlockId(answer.id, id))
       throw new ProofError('link', `block header of ${describeId(answer.id)}, asked ${describeId(id)}`);
-    let roots;
-    try {
-      roots = cellsFromBoc(answer.header_proof, 'header_proof');
-    } catch (error) {
-      throw new ProofError('merkle', `header_proof: ${(error as Error).message}`, { cause: error });
-    }
-    if (roots.length !== 1) throw new ProofError('merkle', `header_proof: ${roots.length} roots, expected 1`);
-    return checkBlockHeaderProof(roots[0], id, 'header_proof');
+    const [root] = proofRoots(answer.header_proof, 1, 'header_proof');
+    return checkBlockHeaderProof(root, id, 'header_proof');
   }
 }

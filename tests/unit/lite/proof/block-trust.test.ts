@@ -93,6 +93,10 @@ describe('BlockTrust', () => {
     expect(calls.proofs).toBe(2);
     await trust.trustedBlock(client);
     expect(calls.proofs).toBe(2);
+    // another server is asked about its own last block (it may not have this one yet)
+    const other = fakeClient(c, twoRounds(c));
+    await trust.trustedBlock(other.client);
+    expect(other.calls.proofs).toBeGreaterThan(0);
     t += 2;
     const again = await trust.trustedBlock(client);
     expect(again.id).toEqual(c.b.id);

@@ -223,6 +223,30 @@ describe('block links', () => {
     await refused(() => checkPartialBlockProof(many, c.k0.id, webcrypto), 'link');
   });
 
+  it('refuses random bytes in place of any proof, with a ProofError only', async () => {
+    const c = sampleChain();
+    const boc = fc.oneof(
+      fc.uint8Array({ maxLength: 300 }),
+      fc.uint8Array({ maxLength: 300 }).map((b) => new Uint8Array([0xb5, 0xee, 0x9c, 0x72, ...b])),
+    );
+    await fc.assert(
+      fc.asyncProperty(boc, fc.constantFrom('dest_proof', 'config_proof'), async (bytes, field) => {
+        const link = { ...c.l2, [field]: bytes };
+        expect(await checkForwardLink(link, nobleEd25519).catch((e: unknown) => e)).toBeInstanceOf(
+          ProofError,
+        );
+      }),
+      { numRuns: 200 },
+    );
+    const back = backwardLink(c.b, c.k1, true);
+    fc.assert(
+      fc.property(boc, fc.constantFrom('dest_proof', 'proof', 'state_proof'), (bytes, field) => {
+        expect(() => checkBackwardLink({ ...back, [field]: bytes })).toThrow(ProofError);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('refuses any single-byte change of a link’s proofs, with a ProofError only', async () => {
     const c = sampleChain({ simplex: true });
     const fields = ['dest_proof', 'config_proof'] as const;

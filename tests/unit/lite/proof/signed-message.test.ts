@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '../../../../src/net/crypto/index.ts';
+import { tlId } from '../../../../src/net/tl/index.ts';
 import type { BlockIdExt } from '../../../../src/net/lite/client.ts';
 import { ProofError } from '../../../../src/net/lite/proof/errors.ts';
 import {
@@ -39,6 +40,40 @@ const block: BlockIdExt = {
 const blockBare = cat(le32(-1), le64(-0x8000000000000000n), le32(100500), block.root_hash, block.file_hash);
 
 describe('signed messages', () => {
+  it('uses the constructor ids of the TL lines (CRC-32 as tonutils-go registers them, ton/block.go)', () => {
+    const crc32 = (text: string) => {
+      let c = 0xffffffff;
+      for (const b of new TextEncoder().encode(text)) {
+        c ^= b;
+        for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
+      }
+      return (c ^ 0xffffffff) >>> 0;
+    };
+    const lines: [string, string][] = [
+      ['ton.blockId', 'ton.blockId root_cell_hash:int256 file_hash:int256 = ton.BlockId'],
+      ['consensus.dataToSign', 'consensus.dataToSign session_id:int256 data:bytes = consensus.DataToSign'],
+      ['consensus.candidateId', 'consensus.candidateId slot:int hash:int256 = consensus.CandidateId'],
+      [
+        'consensus.simplex.finalizeVote',
+        'consensus.simplex.finalizeVote id:consensus.CandidateId = consensus.simplex.UnsignedVote',
+      ],
+      [
+        'consensus.candidateHashDataOrdinary',
+        'consensus.candidateHashDataOrdinary block:tonNode.blockIdExt collated_file_hash:int256 parent:consensus.CandidateParent = consensus.CandidateHashData',
+      ],
+      [
+        'consensus.candidateHashDataEmpty',
+        'consensus.candidateHashDataEmpty block:tonNode.blockIdExt parent:consensus.candidateId = consensus.CandidateHashData',
+      ],
+      ['consensus.candidateWithoutParents', 'consensus.candidateWithoutParents = consensus.CandidateParent'],
+      [
+        'consensus.candidateParent',
+        'consensus.candidateParent id:consensus.CandidateId = consensus.CandidateParent',
+      ],
+    ];
+    for (const [name, line] of lines) expect(tlId(name)).toBe(crc32(line));
+  });
+
   it('ordinary: 706e0bc5 || root_hash || file_hash', () => {
     expect(ordinaryMessage(block)).toEqual(cat(hex('706e0bc5'), block.root_hash, block.file_hash));
   });
