@@ -113,7 +113,7 @@ describe('tonsite resolve on the devnet', () => {
     expect(hops[2]).toContain('dnsresolve("\\0docs\\0") -> 8 bits (.), next resolver');
     expect(out).toMatch(/docs\.alice\.ton\tsite\tadnl [a-z2-7]{55}\.adnl/);
     expect(out).toMatch(
-      /;; proof from 127\.0\.0\.1:\d+ @ masterchain seqno \d+ at masterchain block \d+ \(anchor: /,
+      /;; proof from 127\.0\.0\.1:\d+ @ masterchain seqno \d+ \(proven\) \(anchor: config init_block 1\)/,
     );
   });
 

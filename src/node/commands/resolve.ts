@@ -212,10 +212,9 @@ export function formatResolution(res: DnsResolution, trust: string, trace: boole
       lines.push(`${res.name}\t${dnsCategoryLabel(e.category)}\t${text}`);
     }
   const expiry = res.expiresAt === null ? '' : `, expires ${new Date(res.expiresAt * 1000).toISOString()}`;
-  const at = res.trust?.block ? ` at masterchain block ${res.trust.block.seqno}` : '';
   const anchor = res.trust?.anchor ? ` (anchor: ${res.trust.anchor.source} ${res.trust.anchor.seqno})` : '';
   lines.push(
-    `;; ${res.trust?.level ?? trust} from ${res.sources.join(' and ')}${at}${anchor}, ${res.hops.length} hops${expiry}`,
+    `;; ${res.trust?.level ?? trust} from ${res.sources.join(' and ')}${anchor}, ${res.hops.length} hops${expiry}`,
   );
   return lines.join('\n');
 }
