@@ -317,6 +317,33 @@ describe('forged answers are refused with a named proof error', () => {
     expect((await refusal(recomputed)).proofCode).toBe('merkle');
   });
 
+  it('a different next resolver: the root sending .ton to another collection is refused', async () => {
+    // The root's data is three addresses (.ton collection, .t.me collection, www); the forger swaps the first.
+    const forgeRoot = (a: AccountState) => {
+      const [account] = cells(a.state);
+      const forged = rewrite(account, (c) => {
+        if (c.bits.length !== 3 * 267 || c.refs.length !== 0) return null;
+        const s = c.beginParse();
+        const [ton, tme, www] = [s.loadAddress(), s.loadAddress(), s.loadAddress()];
+        expect(ton.equals(dns.collections.ton)).toBe(true);
+        return beginCell().storeAddress(tme).storeAddress(tme).storeAddress(www).endCell();
+      });
+      expect(forged.hash().equals(account.hash())).toBe(false);
+      return { account, forged };
+    };
+    const stateOnly = tamperingPool(async (a) => ({ ...a, state: boc(forgeRoot(a).forged) }), dns.root);
+    expect((await refusal(stateOnly)).proofCode).toBe('account');
+    const recomputed = tamperingPool(async (a) => {
+      const { account, forged } = forgeRoot(a);
+      const [header, state] = cells(a.proof);
+      const newState = rewrite(state, (c) =>
+        c.type === CellType.PrunedBranch && c.hash(0).equals(account.hash()) ? prunedBranch(forged) : null,
+      );
+      return { ...a, state: boc(forged), proof: new Uint8Array(serializeBocRoots([header, newState])) };
+    }, dns.root);
+    expect((await refusal(recomputed)).proofCode).toBe('merkle');
+  });
+
   it('a pruned branch on the path: in the accounts dictionary, and in the item data', async () => {
     const inProof = tamperingPool(async (a) => {
       const [account] = cells(a.state);
