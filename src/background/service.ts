@@ -273,7 +273,7 @@ export class BackgroundService {
       const resolution = await stack.resolver.resolve(normalized, DNS_CATEGORY_SITE);
       return {
         ok: true,
-        trust: stack.trust,
+        trust: resolution.trust?.level ?? stack.trust,
         cached: resolution.cached,
         resolution: resolutionToJson(resolution),
       };

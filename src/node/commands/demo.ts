@@ -40,13 +40,24 @@ export interface DemoNetwork {
  * tonutils-like site), TON Storage seeders with the static.ton site bag. `siteKinds` changes a site's peer kind.
  */
 export async function startDemoNetwork(
-  options: { bridgePort?: number; siteKinds?: Record<string, PeerKind> } = {},
+  options: {
+    bridgePort?: number;
+    siteKinds?: Record<string, PeerKind>;
+    /** Liteservers (default: the devnet's) and which of them forge DNS answers (`--tamper-liteserver`). */
+    liteservers?: number;
+    tamperLiteservers?: number[];
+  } = {},
 ): Promise<DemoNetwork> {
   // Loaded lazily: the sandbox's WASM TVM is only needed here.
   const { startDevnet } = await import('../../devnet/index.ts');
   const { devnetPlugins } = await import('../../devnet/plugins.ts');
   const { plugins, dht, storage } = devnetPlugins({ siteKinds: options.siteKinds });
-  const devnet = await startDevnet({ bridgePort: options.bridgePort, plugins });
+  const devnet = await startDevnet({
+    bridgePort: options.bridgePort,
+    plugins,
+    liteservers: options.liteservers,
+    tamperLiteservers: options.tamperLiteservers,
+  });
   if (!devnet.endpoints.bridge) throw new Error('devnet started without a bridge');
   return {
     devnet,
