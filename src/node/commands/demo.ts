@@ -15,6 +15,7 @@ import type { Devnet } from '../../devnet/index.ts';
 import type { DevnetDhtPlugin } from '../../devnet/dht/index.ts';
 import type { PeerKind } from '../../devnet/peers/index.ts';
 import type { DevnetStoragePlugin } from '../../devnet/storage/index.ts';
+import type { DemoBag } from '../../devnet/storage/demo-bags.ts';
 import { parseOptions } from '../args.ts';
 import { CliError, type Command } from '../command.ts';
 import { siteKindsOption } from './devnet.ts';
@@ -40,12 +41,15 @@ export interface DemoNetwork {
  * tonutils-like site), TON Storage seeders with the static.ton site bag. `siteKinds` changes a site's peer kind.
  */
 export async function startDemoNetwork(
-  options: { bridgePort?: number; siteKinds?: Record<string, PeerKind> } = {},
+  options: { bridgePort?: number; siteKinds?: Record<string, PeerKind>; extraBags?: DemoBag[] } = {},
 ): Promise<DemoNetwork> {
   // Loaded lazily: the sandbox's WASM TVM is only needed here.
   const { startDevnet } = await import('../../devnet/index.ts');
   const { devnetPlugins } = await import('../../devnet/plugins.ts');
-  const { plugins, dht, storage } = devnetPlugins({ siteKinds: options.siteKinds });
+  const { plugins, dht, storage } = devnetPlugins({
+    siteKinds: options.siteKinds,
+    extraBags: options.extraBags,
+  });
   const devnet = await startDevnet({ bridgePort: options.bridgePort, plugins });
   if (!devnet.endpoints.bridge) throw new Error('devnet started without a bridge');
   return {
