@@ -4,6 +4,7 @@
  * origin through the debugger, INTERCEPTION.md).
  */
 import type { DnsErrorJson, DnsResolutionJson } from '../net/dns/index.ts';
+import type { DownloadInfo } from './downloads.ts';
 import type { Settings } from './settings.ts';
 import type { ConnectionStatus } from './stack.ts';
 import type { TabState } from './tab-state.ts';
@@ -23,7 +24,12 @@ export type ExtensionRequest =
   /** Popup and options page: what the TON Storage piece cache (IndexedDB) holds. */
   | { type: 'getStorageCache' }
   /** Options page: forget every cached piece and torrent info; replies with the (empty) stats. */
-  | { type: 'clearStorageCache' };
+  | { type: 'clearStorageCache' }
+  /** Popup: downloads streaming to disk and the last finished ones (downloads.ts). */
+  | { type: 'getDownloads' }
+  | { type: 'cancelDownload'; key: string }
+  /** Fetches a failed download again from the start (Chrome cannot resume an extension-served one). */
+  | { type: 'retryDownload'; key: string };
 
 export interface GatewayState {
   settings: Settings;
@@ -59,6 +65,8 @@ export interface StorageCacheStats {
 
 export type StorageCacheReply = ({ ok: true } & StorageCacheStats) | { ok: false; error: string };
 
+export type DownloadsReply = { ok: true; downloads: DownloadInfo[] };
+
 export type ConnectionReply =
   | { ok: true; connection: ConnectionStatus }
   | { ok: false; error: string; connection: ConnectionStatus | null };
@@ -75,7 +83,11 @@ export function isExtensionRequest(value: unknown): value is ExtensionRequest {
     case 'getSettings':
     case 'getStorageCache':
     case 'clearStorageCache':
+    case 'getDownloads':
       return true;
+    case 'cancelDownload':
+    case 'retryDownload':
+      return typeof m.key === 'string' && m.key.length <= 64;
     case 'saveSettings':
       return typeof m.patch === 'object' && m.patch !== null;
     case 'resolve':

@@ -17,6 +17,7 @@ import {
   type HeaderList,
 } from '../net/http/index.ts';
 import { base64ToBytes, bytesToBase64 } from './base64.ts';
+import { isDownload } from './download-kind.ts';
 import {
   BodyTooLargeError,
   MAX_BODY_BYTES,
@@ -63,6 +64,19 @@ export interface ServeContext {
   send(method: string, params: Record<string, unknown>): Promise<unknown>;
   /** Hosts served: TON hosts, minus `.t.me` when switched off. */
   serves?(hostname: string): boolean;
+  /** Saves a download to disk as it streams (downloads.ts); without it every body goes to the tab. */
+  download?(download: ServedDownload): Promise<void>;
+}
+
+/** A response that is a download (download-kind.ts): its body goes to disk, the tab gets a 204. */
+export interface ServedDownload {
+  url: string;
+  response: GatewayResponse;
+  /** The body with gzip/deflate undone. */
+  body: ReadableStream<Uint8Array>;
+  coded: boolean;
+  /** The headers the site was asked with (a retry asks the same). */
+  requestHeaders: HeaderList;
 }
 
 export interface ServeResult {
@@ -74,6 +88,8 @@ export interface ServeResult {
   failure: FailureInfo | null;
   /** Passed on untouched (not a TON host). */
   continued: boolean;
+  /** The body was saved as a download (the tab got a 204). */
+  download?: boolean;
 }
 
 /** Request bodies larger than this are refused (the POST gets an error page). */
@@ -136,7 +152,10 @@ function fulfillHeaders(headers: HeaderList, drop: ReadonlySet<string>, extra: H
 }
 
 /** Undoes gzip/deflate content coding (we asked for nothing else); other codings pass unchanged. */
-function decoded(response: GatewayResponse): { body: ReadableStream<Uint8Array> | null; coding: boolean } {
+export function decoded(response: GatewayResponse): {
+  body: ReadableStream<Uint8Array> | null;
+  coding: boolean;
+} {
   const coding = headerValue(response.headers, 'content-encoding')?.trim().toLowerCase();
   if (!response.body || (coding !== 'gzip' && coding !== 'deflate'))
     return { body: response.body, coding: false };
@@ -207,17 +226,27 @@ export async function servePaused(paused: PausedRequest, ctx: ServeContext): Pro
       method === 'GET' ? parseByteRange(headerOf(paused.request.headers, 'range')) : null;
     const window = asked && windowOf(asked);
     const body = requestBody(paused);
-    const response = await ctx.fetch(url, {
-      method,
-      headers: requestHeaders(paused, window),
-      body,
-    });
+    const sentHeaders = requestHeaders(paused, window);
+    const response = await ctx.fetch(url, { method, headers: sentHeaders, body });
     result.response = response;
     const declared = Number(headerValue(response.headers, 'content-length') ?? NaN);
     const { body: stream, coding } = decoded(response);
     const drop = new Set(DROP_RESPONSE);
     if (coding) drop.add('content-encoding');
 
+    const download = { method, resourceType: paused.resourceType, status: response.status, coded: coding };
+    if (ctx.download && stream && !window && isDownload({ ...download, headers: response.headers })) {
+      // To disk as it streams; the tab stays where it was, as with any download.
+      await ctx.download({ url, response, body: stream, coded: coding, requestHeaders: sentHeaders });
+      await ctx
+        .send('Fetch.fulfillRequest', {
+          requestId: paused.requestId,
+          responseCode: 204,
+          responseHeaders: [{ name: 'Cache-Control', value: 'no-store' }],
+        })
+        .catch(() => undefined);
+      return { ...result, status: 204, download: true };
+    }
     let status = response.status;
     let bytes: Uint8Array | null;
     const extra: HeaderList = [];

@@ -304,3 +304,30 @@ describe('servePaused', () => {
     expect([...f.body!]).toEqual([...page]);
   });
 });
+
+describe('servePaused: downloads', () => {
+  it('a download goes to ctx.download unread and the tab gets a 204; without a sink it is the too-large page', async () => {
+    const big = String(MAX_BODY_BYTES + 1);
+    const answer = async () =>
+      response(
+        200,
+        [
+          ['Content-Type', 'application/zip'],
+          ['Content-Length', big],
+        ],
+        stream([text('zip')]),
+      );
+    const { ctx, sent } = harness(answer);
+    const got: { url: string; body: ReadableStream<Uint8Array>; headers: unknown }[] = [];
+    ctx.download = async (d) => void got.push({ url: d.url, body: d.body, headers: d.requestHeaders });
+    const result = await servePaused(paused('http://alice.ton/a.zip'), ctx);
+    expect(result).toMatchObject({ status: 204, download: true });
+    expect(fulfilled(sent).status).toBe(204);
+    expect(got).toHaveLength(1);
+    expect(got[0].url).toBe('http://alice.ton/a.zip');
+    expect(new TextDecoder().decode((await got[0].body.getReader().read()).value)).toBe('zip');
+
+    const plain = harness(answer);
+    expect((await servePaused(paused('http://alice.ton/a.zip'), plain.ctx)).failure?.stage).toBe('too-large');
+  });
+});
