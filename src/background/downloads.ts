@@ -260,8 +260,15 @@ export class DownloadStreams {
     const entry = this.#byKey.get(key);
     if (!entry || !entry.info.retryable || !entry.offer.again) return false;
     entry.info.retryable = false;
+    try {
+      await entry.offer.again();
+    } catch (error) {
+      // Still listed, to be retried again (e.g. once a seeder is back).
+      entry.info.retryable = true;
+      entry.info.error = `retry failed: ${error instanceof Error ? error.message : String(error)}`;
+      throw error;
+    }
     this.#byKey.delete(key);
-    await entry.offer.again();
     return true;
   }
 

@@ -4,8 +4,8 @@
  * the tab keeps working; cancel from the popup leaves no complete-looking file; a seeder killed mid-way does not
  * spoil the bag download; a download failed with every seeder gone is retried from the popup and completes.
  *
- * The size is E2E_DOWNLOAD_BYTES (default 64 MiB: the whole e2e suite runs in ~15 min on a shared 2-core machine;
- * 200 MiB passes too, see the issue 17 report).
+ * The size is E2E_DOWNLOAD_BYTES (default 200 MiB, the issue's; measured on the shared 2-core machine at load 7:
+ * 43 s from the RLDP site, 56 s from the bag, the retry test ~100 s with the swarm's 30 s revival wait).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -16,12 +16,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DownloadInfo } from '../../src/background/downloads.ts';
 import type { DownloadsReply } from '../../src/background/messages.ts';
 import { largeFileName, largeFileSha256 } from '../../src/devnet/sites/index.ts';
+import { peerProfile } from '../../src/devnet/peers/index.ts';
+import { DEVNET_SEEDER_KINDS } from '../../src/devnet/plugins.ts';
 import { largeFileBag } from '../../src/devnet/storage/demo-bags.ts';
+import { demoSeederKey, startSeeder, type Seeder } from '../../src/devnet/storage/index.ts';
 import { hexOf } from '../../src/net/storage/index.ts';
 import { evaluateInWorker } from './browser.ts';
 import { startHarness, type Harness } from './harness.ts';
 
-const SIZE = Number(process.env.E2E_DOWNLOAD_BYTES ?? 64 * 1024 * 1024);
+const SIZE = Number(process.env.E2E_DOWNLOAD_BYTES ?? 200 * 1024 * 1024);
 const DONE = { timeout: 170_000, interval: 500 };
 
 let h: Harness;
@@ -43,7 +46,11 @@ beforeAll(async () => {
     eventsEnabled: true,
   });
 });
+/** Seeders started again by the retry test (the devnet does not know them). */
+const restarted: Seeder[] = [];
+
 afterAll(async () => {
+  for (const s of restarted) s.stop();
   await h?.close();
   if (folder) rmSync(folder, { recursive: true, force: true });
 });
@@ -59,7 +66,7 @@ function fileSha(path: string): string {
 /** What Chrome's download manager says of the item for `file` (its own record, not ours). */
 async function chromeItem(file: string) {
   const items = await evaluateInWorker(h.browser.worker, () =>
-    chrome.downloads.search({}).then((all) =>
+    chrome.downloads.search({ orderBy: ['startTime'] }).then((all) =>
       all.map((d) => ({
         filename: d.filename,
         state: d.state,
@@ -144,4 +151,63 @@ describe('downloads stream to disk', () => {
     await tabWorks(page, 'http://alice.ton');
     await page.close();
   });
+
+  it('a bag download failed with every seeder gone is retried from the popup and completes', async () => {
+    rmSync(join(folder, 'large.bin'), { force: true });
+    // The previous test's pieces are in the piece cache (IndexedDB): without clearing it no seeder is needed.
+    await h.send({ type: 'clearStorageCache' });
+    const page = await h.openSite(`http://${bagHost}/`);
+    const url = `http://${bagHost}/large.bin`;
+    const before = (await downloads()).filter((d) => d.url === url).length;
+    await startFrom(page, '/large.bin');
+    await expect
+      .poll(async () => (await downloads()).filter((d) => d.url === url).length, DONE)
+      .toBe(before + 1);
+    const seeders = h.network.storage.seeders;
+    await expect.poll(async () => (await downloadOf(url))?.bytes ?? 0, DONE).toBeGreaterThan(SIZE / 8);
+    const gone = seeders.map((s) => ({ key: s.keyPair, address: s.address }));
+    for (const s of seeders) s.stop();
+    await expect.poll(async () => (await downloadOf(url))?.state, DONE).toBe('failed');
+    const failed = (await downloadOf(url))!;
+    expect(failed.retryable).toBe(true);
+    // Chrome marked it interrupted and removed the partial file: nothing complete-looking is left.
+    await expect.poll(async () => (await chromeItem('large.bin'))?.state, DONE).toBe('interrupted');
+    expect(readdirSync(folder).filter((f) => f.startsWith('large.bin'))).toEqual([]);
+
+    const popup = await h.popup();
+    const row = popup.locator(`#downloads li[data-key="${failed.key}"]`);
+    await row.locator('button.download-retry').waitFor({ timeout: 15_000 });
+
+    // The seeders come back at their addresses (the DHT still lists them).
+    for (const [i, g] of gone.entries()) {
+      restarted.push(
+        await startSeeder({
+          keyPair: g.key,
+          bags: h.network.storage.bags.map((b) => b.bag),
+          host: g.address.host,
+          port: g.address.port,
+          profile: peerProfile(DEVNET_SEEDER_KINDS[i] ?? 'ours'),
+        }),
+      );
+      expect(restarted[i].keyPair.publicKey).toEqual(demoSeederKey(i).publicKey);
+    }
+    // Retry from the popup. The swarm takes a dead peer back 30 s after it died (swarm.ts reviveAfterMs): a retry
+    // before that fails again, and is retried.
+    await row.locator('button.download-retry').click();
+    await expect
+      .poll(
+        async () => {
+          const last = await downloadOf(url);
+          if (last?.state === 'failed' && last.retryable)
+            await h.send({ type: 'retryDownload', key: last.key });
+          return last?.state;
+        },
+        { timeout: 150_000, interval: 3000 },
+      )
+      .toBe('complete');
+    await expect.poll(async () => (await chromeItem('large.bin'))?.state, DONE).toBe('complete');
+    expect(fileSha(join(folder, 'large.bin'))).toBe(sha);
+    await popup.close();
+    await page.close();
+  }, 300_000);
 });
