@@ -51,6 +51,10 @@ export const chromeDownloadHost: DownloadHost = {
   open,
   extensionUrl: (path) => chrome.runtime.getURL(path),
   cancel: (downloadId) => chrome.downloads.cancel(downloadId),
+  async erase(downloadId) {
+    await chrome.downloads.cancel(downloadId).catch(() => undefined);
+    await chrome.downloads.erase({ id: downloadId });
+  },
   keepAlive(on) {
     if (on && !keepalive) keepalive = setInterval(() => void chrome.runtime.getPlatformInfo(), KEEPALIVE_MS);
     else if (!on && keepalive) {

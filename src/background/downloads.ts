@@ -71,6 +71,8 @@ export interface DownloadHost {
   /** The extension URL of `path`. */
   extensionUrl(path: string): string;
   cancel(downloadId: number): Promise<void>;
+  /** Cancels an item and removes it from Chrome's list (the file is not kept). */
+  erase(downloadId: number): Promise<void>;
   /** Keeps the worker running while a download streams (an extension API call every 20 s). */
   keepAlive(on: boolean): void;
   now?(): number;
@@ -211,7 +213,11 @@ export class DownloadStreams {
     return new Response(stream, { status: 200, headers });
   }
 
-  /** chrome.downloads.onCreated: the item Chrome made for one of our URLs. */
+  /**
+   * chrome.downloads.onCreated: the item Chrome made for one of our URLs. An `<a download>` link is a download
+   * request from the start: Chrome made an item for the site's URL too, which our 204 would leave as a failed
+   * "file" beside the real one (measured): that item is removed.
+   */
   created(item: { id: number; url?: string; finalUrl?: string }): void {
     for (const u of [item.finalUrl, item.url]) {
       const entry = u ? this.#entryOfUrl(u) : undefined;
@@ -220,6 +226,8 @@ export class DownloadStreams {
         return;
       }
     }
+    const site = [...this.#byKey.values()].find((e) => e.offer.url === item.url && !this.#ended(e));
+    if (site) void this.#host.erase(item.id).catch(() => undefined);
   }
 
   /** chrome.downloads.onChanged: an item of ours interrupted (by the user or Chrome) ends its stream. */

@@ -125,6 +125,30 @@ describe('downloads stream to disk', () => {
     await page.close();
   });
 
+  it('an <a download> link saves the file once: the failed item Chrome made for the site URL is removed', async () => {
+    const page = await h.openSite('http://alice.ton/');
+    const bytes = 8 * 1024 * 1024 + 3;
+    await page.evaluate((n) => {
+      const a = document.createElement('a');
+      a.href = `/large.bin?bytes=${n}`;
+      a.download = '';
+      document.body.append(a);
+      a.click();
+    }, bytes);
+    const name = largeFileName(bytes);
+    await expect.poll(async () => (await chromeItem(name))?.state, DONE).toBe('complete');
+    expect(fileSha(join(folder, name))).toBe(largeFileSha256(bytes));
+    const items = () =>
+      evaluateInWorker(h.browser.worker, () =>
+        chrome.downloads.search({}).then((all) => all.map((d) => `${d.state} ${d.filename} ${d.url}`)),
+      );
+    await expect
+      .poll(async () => (await items()).filter((i) => i.includes(`bytes=${bytes}`) || i.includes(name)), DONE)
+      .toHaveLength(1);
+    await tabWorks(page, 'http://alice.ton');
+    await page.close();
+  });
+
   it('cancel from the popup stops the stream and leaves no complete-looking file', async () => {
     const page = await h.openSite('http://alice.ton/');
     // Larger than the other: it is still streaming when the popup's Cancel is clicked.

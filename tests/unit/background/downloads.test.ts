@@ -61,13 +61,15 @@ function scripted() {
   const opened: string[] = [];
   const cancelled: number[] = [];
   const alive: boolean[] = [];
+  const erased: number[] = [];
   const host: DownloadHost = {
     open: async (url) => void opened.push(url),
     extensionUrl: (path) => `chrome-extension://id${path}`,
     cancel: async (id) => void cancelled.push(id),
+    erase: async (id) => void erased.push(id),
     keepAlive: (on) => void alive.push(on),
   };
-  return { host, opened, cancelled, alive };
+  return { host, opened, cancelled, alive, erased };
 }
 
 function body(chunks: Uint8Array[], fail?: Error) {
@@ -152,13 +154,17 @@ describe('DownloadStreams', () => {
   });
 
   it('cancel goes through Chrome once it made the item, and cancels the body', async () => {
-    const { host, opened, cancelled } = scripted();
+    const { host, opened, cancelled, erased } = scripted();
     const d = new DownloadStreams(host);
     const { stream, state } = body([new Uint8Array(5), new Uint8Array(5)]);
     const info = await d.offer(offer(stream));
     const response = d.respond(new URL(opened[0]));
     d.created({ id: 7, url: opened[0] });
     expect(d.list()[0].downloadId).toBe(7);
+    // The item an <a download> made for the site's URL goes; others stay.
+    d.created({ id: 6, url: 'http://a.ton/f.bin' });
+    d.created({ id: 5, url: 'http://a.ton/other.bin' });
+    expect(erased).toEqual([6]);
     expect(await d.cancel(info.key)).toBe(true);
     expect(cancelled).toEqual([7]);
     expect(d.list()[0]).toMatchObject({ state: 'cancelled', retryable: true });
