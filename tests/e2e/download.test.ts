@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DownloadInfo } from '../../src/background/downloads.ts';
 import type { DownloadsReply } from '../../src/background/messages.ts';
@@ -63,9 +63,15 @@ function fileSha(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
 
+/** The extension's running service worker (a new one after stopWorker). */
+async function worker(): Promise<Worker> {
+  const running = h.browser.context.serviceWorkers().filter((w) => w.url().includes(h.browser.extensionId));
+  return running.pop() ?? (await h.browser.context.waitForEvent('serviceworker', { timeout: 15_000 }));
+}
+
 /** What Chrome's download manager says of the item for `file` (its own record, not ours). */
 async function chromeItem(file: string) {
-  const items = await evaluateInWorker(h.browser.worker, () =>
+  const items = await evaluateInWorker(await worker(), () =>
     chrome.downloads.search({ orderBy: ['startTime'] }).then((all) =>
       all.map((d) => ({
         filename: d.filename,
@@ -138,8 +144,8 @@ describe('downloads stream to disk', () => {
     const name = largeFileName(bytes);
     await expect.poll(async () => (await chromeItem(name))?.state, DONE).toBe('complete');
     expect(fileSha(join(folder, name))).toBe(largeFileSha256(bytes));
-    const items = () =>
-      evaluateInWorker(h.browser.worker, () =>
+    const items = async () =>
+      evaluateInWorker(await worker(), () =>
         chrome.downloads.search({}).then((all) => all.map((d) => `${d.state} ${d.filename} ${d.url}`)),
       );
     await expect
@@ -234,4 +240,21 @@ describe('downloads stream to disk', () => {
     await popup.close();
     await page.close();
   }, 300_000);
+
+  it('a download whose service worker is stopped ends interrupted, its partial file deleted', async () => {
+    const page = await h.openSite('http://alice.ton/');
+    const bytes = SIZE * 4 + 1;
+    const path = `/large.bin?bytes=${bytes}`;
+    await startFrom(page, path);
+    await expect
+      .poll(async () => (await downloadOf(`http://alice.ton${path}`))?.bytes ?? 0, DONE)
+      .toBeGreaterThan(0);
+    await h.stopWorker();
+    const name = largeFileName(bytes);
+    await expect.poll(async () => (await chromeItem(name))?.state, DONE).toBe('interrupted');
+    await expect.poll(() => readdirSync(folder).filter((f) => f.startsWith(name)), DONE).toEqual([]);
+    // The next instance serves the tab as before.
+    await tabWorks(page, 'http://alice.ton');
+    await page.close();
+  });
 });
