@@ -110,7 +110,10 @@ export class DownloadStreams {
     this.#now = host.now ?? (() => Date.now());
   }
 
-  /** Hands `offer` to Chrome's download manager; resolves once the offscreen frame was asked to open it. */
+  /**
+   * Hands `offer` to Chrome's download manager; resolves once the offscreen frame was asked to open it, rejects
+   * (the body cancelled) when it could not be.
+   */
   async offer(offer: DownloadOffer): Promise<DownloadInfo> {
     const token = randomHex(16);
     const declared = Number(headerValue(offer.headers, 'content-length') ?? NaN);
@@ -140,7 +143,9 @@ export class DownloadStreams {
     try {
       await this.#host.open(this.#host.extensionUrl(`${DOWNLOAD_PATH}${token}`));
     } catch (error) {
+      // The tab gets the error page instead of a 204 that would look like nothing happened.
       this.#end(entry, 'failed', `could not start the download: ${(error as Error).message ?? error}`);
+      throw error;
     }
     return { ...info };
   }

@@ -187,4 +187,13 @@ describe('DownloadStreams', () => {
     expect(again).toBe(1);
     expect(await d.retry(info.key)).toBe(false);
   });
+
+  it('an offer the offscreen document could not open fails and cancels the body', async () => {
+    const { host } = scripted();
+    const d = new DownloadStreams({ ...host, open: () => Promise.reject(new Error('no offscreen')) });
+    const { stream, state } = body([new Uint8Array(5)]);
+    await expect(d.offer(offer(stream))).rejects.toThrow('no offscreen');
+    expect(d.list()[0]).toMatchObject({ state: 'failed' });
+    expect(state.cancelled).toMatch(/could not start/);
+  });
 });
