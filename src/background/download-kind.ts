@@ -46,9 +46,14 @@ export function isAttachment(headers: HeaderList): boolean {
   return value !== null && /^\s*attachment\s*(;|$)/i.test(value);
 }
 
-/** Whether the response is saved to disk rather than given to the tab. */
+/** A whole (200) answer to a GET navigation or `<a download>`: only such a response may go to disk. */
+export function mayBecomeDownload(d: Omit<DownloadDecision, 'headers'>): boolean {
+  return d.method === 'GET' && d.status === 200 && DOWNLOADABLE_RESOURCES.has(d.resourceType);
+}
+
+/** Whether the response is saved to disk rather than given to the tab (before its body is read). */
 export function isDownload(d: DownloadDecision, limit = MAX_BODY_BYTES): boolean {
-  if (d.method !== 'GET' || d.status !== 200 || !DOWNLOADABLE_RESOURCES.has(d.resourceType)) return false;
+  if (!mayBecomeDownload(d)) return false;
   if (isAttachment(d.headers)) return true;
   const declared = Number(headerValue(d.headers, 'content-length') ?? NaN);
   if (!d.coded && Number.isSafeInteger(declared) && declared > limit) return true;

@@ -17,12 +17,13 @@ import {
   type HeaderList,
 } from '../net/http/index.ts';
 import { base64ToBytes, bytesToBase64 } from './base64.ts';
-import { isDownload } from './download-kind.ts';
+import { isDownload, mayBecomeDownload } from './download-kind.ts';
 import {
   BodyTooLargeError,
   MAX_BODY_BYTES,
   parseByteRange,
   readBounded,
+  readBoundedOrStream,
   readWindow,
   windowOf,
   type ByteRange,
@@ -204,6 +205,17 @@ async function fulfillFailure(
   return status;
 }
 
+/** The tab's answer when its response went to disk: nothing, so the tab stays where it was. */
+async function fulfillNoContent(paused: PausedRequest, ctx: ServeContext): Promise<void> {
+  await ctx
+    .send('Fetch.fulfillRequest', {
+      requestId: paused.requestId,
+      responseCode: 204,
+      responseHeaders: [{ name: 'Cache-Control', value: 'no-store' }],
+    })
+    .catch(() => undefined);
+}
+
 /** Serves one paused request; never throws (a failure to fulfil, e.g. the tab went away, is swallowed). */
 export async function servePaused(paused: PausedRequest, ctx: ServeContext): Promise<ServeResult> {
   const url = paused.request.url;
@@ -238,13 +250,7 @@ export async function servePaused(paused: PausedRequest, ctx: ServeContext): Pro
     if (ctx.download && stream && !window && isDownload({ ...download, headers: response.headers })) {
       // To disk as it streams; the tab stays where it was, as with any download.
       await ctx.download({ url, response, body: stream, coded: coding, requestHeaders: sentHeaders });
-      await ctx
-        .send('Fetch.fulfillRequest', {
-          requestId: paused.requestId,
-          responseCode: 204,
-          responseHeaders: [{ name: 'Cache-Control', value: 'no-store' }],
-        })
-        .catch(() => undefined);
+      await fulfillNoContent(paused, ctx);
       return { ...result, status: 204, download: true };
     }
     let status = response.status;
@@ -279,7 +285,17 @@ export async function servePaused(paused: PausedRequest, ctx: ServeContext): Pro
         await stream?.cancel('too large').catch(() => undefined);
         throw new BodyTooLargeError(MAX_BODY_BYTES, declared);
       }
-      bytes = await readBounded(stream, MAX_BODY_BYTES);
+      // A navigation whose body turns out larger than the tab can be given (no length declared) is saved instead.
+      const read =
+        ctx.download && !window && mayBecomeDownload(download)
+          ? await readBoundedOrStream(stream, MAX_BODY_BYTES)
+          : { bytes: await readBounded(stream, MAX_BODY_BYTES) };
+      if ('stream' in read) {
+        await ctx.download!({ url, response, body: read.stream, coded: coding, requestHeaders: sentHeaders });
+        await fulfillNoContent(paused, ctx);
+        return { ...result, status: 204, download: true };
+      }
+      bytes = read.bytes;
       extra.push(['Content-Length', String(bytes.length)]);
     }
     const params: Record<string, unknown> = {

@@ -330,4 +330,23 @@ describe('servePaused: downloads', () => {
     const plain = harness(answer);
     expect((await servePaused(paused('http://alice.ton/a.zip'), plain.ctx)).failure?.stage).toBe('too-large');
   });
+
+  it('a navigation of undeclared length that passes the limit goes to disk whole; a fetch of it is refused', async () => {
+    const chunk = new Uint8Array(8 * 1024 * 1024).fill(7);
+    const chunks = () => stream(Array.from({ length: 5 }, () => chunk));
+    const { ctx, sent } = harness(async () => response(200, [['Content-Type', 'text/plain']], chunks()));
+    let saved = 0;
+    ctx.download = async (d) => {
+      const reader = d.body.getReader();
+      for (let r = await reader.read(); !r.done; r = await reader.read()) saved += r.value.length;
+    };
+    expect(await servePaused(paused('http://alice.ton/log.txt'), ctx)).toMatchObject({ status: 204 });
+    expect(saved).toBe(5 * chunk.length);
+    expect(fulfilled(sent).status).toBe(204);
+
+    const script = harness(async () => response(200, [['Content-Type', 'text/plain']], chunks()));
+    script.ctx.download = ctx.download;
+    const r = await servePaused(paused('http://alice.ton/log.txt', {}, 'Fetch'), script.ctx);
+    expect(r.failure?.stage).toBe('too-large');
+  });
 });
