@@ -1,8 +1,9 @@
 /**
  * Bounded response bodies for Fetch.fulfillRequest, which takes a whole body in one message (no streaming form,
  * INTERCEPTION.md). The rules, in one place:
- *   - a body is read into memory up to MAX_BODY_BYTES; a bigger one is cancelled and the tab gets a page that
- *     says so (use proxy mode or `tonsite fetch URL -o FILE` for such files);
+ *   - a body is read into memory up to MAX_BODY_BYTES; a bigger navigation or `<a download>` is saved to disk as
+ *     it streams instead (download-kind.ts, downloads.ts), a bigger sub-resource is cancelled and gets a text
+ *     that says so;
  *   - a ranged request (media elements always send one, `bytes=N-`) asks the site for at most RANGE_WINDOW_BYTES
  *     from N; the browser asks for the next window itself. A site that ignores Range and answers 200 is cut to the
  *     same window here (bytes before N are skipped as they stream, never stored), answered as a 206.
@@ -73,6 +74,54 @@ export async function readBounded(
     reader.releaseLock();
   }
   return concat(parts, size);
+}
+
+/**
+ * The whole body when it fits in `limit`; else, once it passed `limit`, a stream of all of it — the bytes read so
+ * far, then the rest as it comes — for a caller that can save it to disk instead (downloads.ts). Never more than
+ * `limit` plus one chunk is held.
+ */
+export async function readBoundedOrStream(
+  body: ReadableStream<Uint8Array> | null,
+  limit = MAX_BODY_BYTES,
+): Promise<{ bytes: Uint8Array } | { stream: ReadableStream<Uint8Array> }> {
+  if (!body) return { bytes: new Uint8Array(0) };
+  const reader = body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    let r: ReadableStreamReadResult<Uint8Array>;
+    try {
+      r = await reader.read();
+    } catch (error) {
+      reader.releaseLock();
+      throw error;
+    }
+    if (r.done) {
+      reader.releaseLock();
+      return { bytes: concat(parts, size) };
+    }
+    size += r.value.length;
+    parts.push(r.value);
+    if (size > limit) break;
+  }
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      pull: async (controller) => {
+        const held = parts.shift();
+        if (held) return controller.enqueue(held);
+        const r = await reader.read();
+        if (r.done) controller.close();
+        else controller.enqueue(r.value);
+      },
+      cancel: (reason) => {
+        parts.length = 0;
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return { stream };
 }
 
 /**

@@ -5,6 +5,8 @@
  */
 import './buffer-global.ts';
 import browser, { type Runtime } from 'webextension-polyfill';
+import { chromeDownloadHost } from './download-host.ts';
+import { DownloadStreams } from './downloads.ts';
 import { isExtensionRequest, WATCH_IDLE, WATCH_PORT } from './messages.ts';
 import { BackgroundService } from './service.ts';
 import type { Debuggee } from './sessions.ts';
@@ -16,6 +18,7 @@ const service = new BackgroundService({
     await browser.action.setBadgeText({ text: enabled ? '' : 'off' });
     await browser.action.setBadgeBackgroundColor({ color: '#888888' });
   },
+  downloads: chromeDownloadHost,
 });
 
 const extensionOrigin = new URL(browser.runtime.getURL('/')).origin;
@@ -62,5 +65,16 @@ browser.runtime.onInstalled.addListener((details) => {
 browser.tabs.onRemoved.addListener((tabId) => {
   void service.start().then(() => service.tabRemoved(tabId));
 });
+
+// Downloads (downloads.ts): the offscreen frame's navigation to a download URL is answered with the stream; a URL
+// this instance did not hand out (another instance's, a used one) gets a 404, which Chrome shows as a failed download.
+self.addEventListener('fetch', (event: Event) => {
+  const e = event as Event & { request: Request; respondWith(r: Response | Promise<Response>): void };
+  const url = new URL(e.request.url);
+  if (!DownloadStreams.isDownloadUrl(url, extensionOrigin) || !service.downloads) return;
+  e.respondWith(service.downloads.respond(url));
+});
+chrome.downloads.onCreated.addListener((item) => service.downloads?.created(item));
+chrome.downloads.onChanged.addListener((delta) => service.downloads?.changed(delta));
 
 void service.start();

@@ -5,6 +5,7 @@
  */
 import type { DnsErrorJson, DnsResolutionJson } from '../net/dns/index.ts';
 import type { BridgeState } from './bridges/index.ts';
+import type { DownloadInfo } from './downloads.ts';
 import type { Settings } from './settings.ts';
 import type { ConnectionStatus } from './stack.ts';
 import type { TabState } from './tab-state.ts';
@@ -26,7 +27,12 @@ export type ExtensionRequest =
   /** Options page: forget every cached piece and torrent info; replies with the (empty) stats. */
   | { type: 'clearStorageCache' }
   /** First-run page: measure every configured bridge now. */
-  | { type: 'checkBridges' };
+  | { type: 'checkBridges' }
+  /** Popup: downloads streaming to disk and the last finished ones (downloads.ts). */
+  | { type: 'getDownloads' }
+  | { type: 'cancelDownload'; key: string }
+  /** Fetches a failed download again from the start (Chrome cannot resume an extension-served one). */
+  | { type: 'retryDownload'; key: string };
 
 export interface GatewayState {
   settings: Settings;
@@ -68,6 +74,7 @@ export interface BridgesReply {
   bridges: BridgeState[];
   inUse: string | null;
 }
+export type DownloadsReply = { ok: true; downloads: DownloadInfo[] };
 
 export type ConnectionReply =
   | { ok: true; connection: ConnectionStatus }
@@ -86,7 +93,11 @@ export function isExtensionRequest(value: unknown): value is ExtensionRequest {
     case 'getStorageCache':
     case 'clearStorageCache':
     case 'checkBridges':
+    case 'getDownloads':
       return true;
+    case 'cancelDownload':
+    case 'retryDownload':
+      return typeof m.key === 'string' && m.key.length <= 64;
     case 'saveSettings':
       return typeof m.patch === 'object' && m.patch !== null;
     case 'resolve':

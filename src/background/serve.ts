@@ -17,11 +17,13 @@ import {
   type HeaderList,
 } from '../net/http/index.ts';
 import { base64ToBytes, bytesToBase64 } from './base64.ts';
+import { isDownload, mayBecomeDownload } from './download-kind.ts';
 import {
   BodyTooLargeError,
   MAX_BODY_BYTES,
   parseByteRange,
   readBounded,
+  readBoundedOrStream,
   readWindow,
   windowOf,
   type ByteRange,
@@ -63,6 +65,19 @@ export interface ServeContext {
   send(method: string, params: Record<string, unknown>): Promise<unknown>;
   /** Hosts served: TON hosts, minus `.t.me` when switched off. */
   serves?(hostname: string): boolean;
+  /** Saves a download to disk as it streams (downloads.ts); without it every body goes to the tab. */
+  download?(download: ServedDownload): Promise<void>;
+}
+
+/** A response that is a download (download-kind.ts): its body goes to disk, the tab gets a 204. */
+export interface ServedDownload {
+  url: string;
+  response: GatewayResponse;
+  /** The body with gzip/deflate undone. */
+  body: ReadableStream<Uint8Array>;
+  coded: boolean;
+  /** The headers the site was asked with (a retry asks the same). */
+  requestHeaders: HeaderList;
 }
 
 export interface ServeResult {
@@ -74,6 +89,8 @@ export interface ServeResult {
   failure: FailureInfo | null;
   /** Passed on untouched (not a TON host). */
   continued: boolean;
+  /** The body was saved as a download (the tab got a 204). */
+  download?: boolean;
 }
 
 /** Request bodies larger than this are refused (the POST gets an error page). */
@@ -136,7 +153,10 @@ function fulfillHeaders(headers: HeaderList, drop: ReadonlySet<string>, extra: H
 }
 
 /** Undoes gzip/deflate content coding (we asked for nothing else); other codings pass unchanged. */
-function decoded(response: GatewayResponse): { body: ReadableStream<Uint8Array> | null; coding: boolean } {
+export function decoded(response: GatewayResponse): {
+  body: ReadableStream<Uint8Array> | null;
+  coding: boolean;
+} {
   const coding = headerValue(response.headers, 'content-encoding')?.trim().toLowerCase();
   if (!response.body || (coding !== 'gzip' && coding !== 'deflate'))
     return { body: response.body, coding: false };
@@ -185,6 +205,17 @@ async function fulfillFailure(
   return status;
 }
 
+/** The tab's answer when its response went to disk: nothing, so the tab stays where it was. */
+async function fulfillNoContent(paused: PausedRequest, ctx: ServeContext): Promise<void> {
+  await ctx
+    .send('Fetch.fulfillRequest', {
+      requestId: paused.requestId,
+      responseCode: 204,
+      responseHeaders: [{ name: 'Cache-Control', value: 'no-store' }],
+    })
+    .catch(() => undefined);
+}
+
 /** Serves one paused request; never throws (a failure to fulfil, e.g. the tab went away, is swallowed). */
 export async function servePaused(paused: PausedRequest, ctx: ServeContext): Promise<ServeResult> {
   const url = paused.request.url;
@@ -207,17 +238,21 @@ export async function servePaused(paused: PausedRequest, ctx: ServeContext): Pro
       method === 'GET' ? parseByteRange(headerOf(paused.request.headers, 'range')) : null;
     const window = asked && windowOf(asked);
     const body = requestBody(paused);
-    const response = await ctx.fetch(url, {
-      method,
-      headers: requestHeaders(paused, window),
-      body,
-    });
+    const sentHeaders = requestHeaders(paused, window);
+    const response = await ctx.fetch(url, { method, headers: sentHeaders, body });
     result.response = response;
     const declared = Number(headerValue(response.headers, 'content-length') ?? NaN);
     const { body: stream, coding } = decoded(response);
     const drop = new Set(DROP_RESPONSE);
     if (coding) drop.add('content-encoding');
 
+    const download = { method, resourceType: paused.resourceType, status: response.status, coded: coding };
+    if (ctx.download && stream && !window && isDownload({ ...download, headers: response.headers })) {
+      // To disk as it streams; the tab stays where it was, as with any download.
+      await ctx.download({ url, response, body: stream, coded: coding, requestHeaders: sentHeaders });
+      await fulfillNoContent(paused, ctx);
+      return { ...result, status: 204, download: true };
+    }
     let status = response.status;
     let bytes: Uint8Array | null;
     const extra: HeaderList = [];
@@ -250,7 +285,17 @@ export async function servePaused(paused: PausedRequest, ctx: ServeContext): Pro
         await stream?.cancel('too large').catch(() => undefined);
         throw new BodyTooLargeError(MAX_BODY_BYTES, declared);
       }
-      bytes = await readBounded(stream, MAX_BODY_BYTES);
+      // A navigation whose body turns out larger than the tab can be given (no length declared) is saved instead.
+      const read =
+        ctx.download && !window && mayBecomeDownload(download)
+          ? await readBoundedOrStream(stream, MAX_BODY_BYTES)
+          : { bytes: await readBounded(stream, MAX_BODY_BYTES) };
+      if ('stream' in read) {
+        await ctx.download!({ url, response, body: read.stream, coded: coding, requestHeaders: sentHeaders });
+        await fulfillNoContent(paused, ctx);
+        return { ...result, status: 204, download: true };
+      }
+      bytes = read.bytes;
       extra.push(['Content-Length', String(bytes.length)]);
     }
     const params: Record<string, unknown> = {

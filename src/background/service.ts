@@ -18,6 +18,7 @@ import { createBridgeSelector, type BridgeSelector } from './bridges/index.ts';
 import type {
   BridgesReply,
   ConnectionReply,
+  DownloadsReply,
   ExtensionRequest,
   GatewayState,
   OpenReply,
@@ -25,10 +26,12 @@ import type {
   SettingsReply,
   StorageCacheReply,
 } from './messages.ts';
+import { DownloadStreams, type DownloadHost } from './downloads.ts';
 import { HeldRequests, type HeldRequest } from './held-requests.ts';
 import { IdbPieceCache } from './piece-cache.ts';
 import { applyProxy, applyRules, servedSuffixes, servesHost } from './rules.ts';
-import { servePaused, type PausedRequest, type ServeResult } from './serve.ts';
+import { downloadFileName, downloadSource } from './download-kind.ts';
+import { decoded, servePaused, type PausedRequest, type ServedDownload, type ServeResult } from './serve.ts';
 import { DebuggerSessions, fetchPatterns, type Debuggee } from './sessions.ts';
 import { loadSettings, saveSettings, SettingsError, type Settings } from './settings.ts';
 import { TonStack } from './stack.ts';
@@ -50,6 +53,8 @@ export interface ServiceEnvironment {
   /** chrome.storage.session (null in environments without it). */
   session: chrome.storage.StorageArea | null;
   setBadge(enabled: boolean): Promise<void>;
+  /** Where downloads are streamed to disk (download-host.ts); null: large bodies get the too-large page. */
+  downloads?: DownloadHost | null;
 }
 
 export class BackgroundService {
@@ -58,6 +63,8 @@ export class BackgroundService {
   readonly tabs: TabStates;
   /** Requests being answered, so that a restarted worker answers what a stopped one left paused. */
   readonly held: HeldRequests;
+  /** Responses saved to disk as they stream (downloads.ts). */
+  readonly downloads: DownloadStreams | null;
   readonly #env: ServiceEnvironment;
   #settings: Promise<Settings>;
   #stack: TonStack | null = null;
@@ -77,6 +84,16 @@ export class BackgroundService {
     this.#settings = loadSettings();
     this.tabs = new TabStates(env.session);
     this.held = new HeldRequests(env.session);
+    const host = env.downloads;
+    this.downloads = host
+      ? new DownloadStreams({
+          ...host,
+          keepAlive: (on) => {
+            host.keepAlive(on);
+            this.#activity();
+          },
+        })
+      : null;
     this.sessions = new DebuggerSessions(
       {
         patterns: () => fetchPatterns(servedSuffixes(this.#cachedSettings ?? { tMe: true })),
@@ -197,6 +214,16 @@ export class BackgroundService {
         return this.storageCache(true);
       case 'checkBridges':
         return this.checkBridges();
+      case 'getDownloads':
+        return { ok: true, downloads: this.downloads?.list() ?? [] } satisfies DownloadsReply;
+      case 'cancelDownload':
+        return { ok: (await this.downloads?.cancel(request.key)) ?? false };
+      case 'retryDownload':
+        try {
+          return { ok: (await this.downloads?.retry(request.key)) ?? false };
+        } catch (error) {
+          return { ok: false, error: error instanceof Error ? error.message : String(error) };
+        }
     }
   }
 
@@ -414,6 +441,7 @@ export class BackgroundService {
         }),
       send,
       serves: (h) => servesHost(settings, h),
+      download: this.downloads ? (d) => this.#download(d) : undefined,
     });
     void this.held.done(source, paused.requestId); // answered: what follows is bookkeeping
     if (result.continued) return;
@@ -490,6 +518,31 @@ export class BackgroundService {
     };
   }
 
+  /** Hands a download to Chrome's download manager; a retry fetches the URL again with the same headers. */
+  async #download(d: ServedDownload): Promise<void> {
+    const site = d.response.site;
+    await this.downloads!.offer({
+      url: d.url,
+      fileName: downloadFileName(d.url, d.response.headers),
+      headers: d.response.headers,
+      coded: d.coded,
+      body: d.body,
+      source: () => downloadSource(site),
+      again: () => this.#downloadAgain(d.url, d.requestHeaders),
+    });
+  }
+
+  async #downloadAgain(url: string, headers: ServedDownload['requestHeaders']): Promise<void> {
+    const stack = await this.stack();
+    const response = await stack.fetch(url, { method: 'GET', headers }, () => undefined);
+    const { body, coding: coded } = decoded(response);
+    if (response.status !== 200 || !body) {
+      await body?.cancel('not a download').catch(() => undefined);
+      throw new Error(`${url} answered HTTP ${response.status}`);
+    }
+    await this.#download({ url, response, body, coded, requestHeaders: headers });
+  }
+
   /** Keep-alive only while TON tabs are attached; connections closed after a while without any. */
   #activity(): void {
     const attached = this.sessions.tabs.length > 0;
@@ -501,6 +554,8 @@ export class BackgroundService {
     }
     if (this.#idleTimer) clearTimeout(this.#idleTimer);
     this.#idleTimer = null;
-    if (!attached) this.#idleTimer = setTimeout(() => this.#closeStack(), IDLE_CLOSE_MS);
+    // A download outlives its tab: the connections stay while one streams.
+    if (!attached && !this.downloads?.streaming)
+      this.#idleTimer = setTimeout(() => this.#closeStack(), IDLE_CLOSE_MS);
   }
 }

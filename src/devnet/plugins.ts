@@ -12,6 +12,7 @@ import { devnetDhtPlugin, type DevnetDhtPlugin } from './dht/index.ts';
 import { devnetDnsPlugin } from './dns/plugin.ts';
 import type { PeerKind } from './peers/index.ts';
 import { devnetSitesPlugin, type DevnetSitesPlugin } from './sites/index.ts';
+import { demoBags, type DemoBag } from './storage/demo-bags.ts';
 import { devnetStoragePlugin, type DevnetStoragePlugin } from './storage/index.ts';
 
 /** Kinds of the devnet's three DHT nodes and two storage seeders, by index. */
@@ -21,6 +22,8 @@ export const DEVNET_SEEDER_KINDS: PeerKind[] = ['ours', 'tonutils'];
 export interface DevnetPluginsOptions {
   /** Peer kinds by demo site name, replacing the defaults (src/devnet/sites/demo-sites.ts). */
   siteKinds?: Record<string, PeerKind>;
+  /** Bags seeded besides the demo bags (tests: a large file, storage/demo-bags.ts largeFileBag). */
+  extraBags?: DemoBag[];
 }
 
 export interface DevnetPlugins {
@@ -37,6 +40,7 @@ export function devnetPlugins(options: DevnetPluginsOptions = {}): DevnetPlugins
     dht,
     seeders: DEVNET_SEEDER_KINDS.length,
     kinds: DEVNET_SEEDER_KINDS,
+    ...(options.extraBags?.length ? { bags: [...demoBags(), ...options.extraBags] } : {}),
   });
   return { plugins: [devnetDnsPlugin(), dht, sites, storage], dht, sites, storage };
 }

@@ -16,6 +16,7 @@ import type { ConnectionStatus } from '../background/stack.ts';
 import type { RequestEntry, TabState } from '../background/tab-state.ts';
 import { storageCacheUsage } from '../options/storage-cache.ts';
 import { bridgeInUseText, otherBridgesText } from './bridges.ts';
+import { showDownloads } from './downloads.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const toggle = $<HTMLInputElement>('enabled');
@@ -238,6 +239,7 @@ $('options-link').addEventListener('click', (event) => {
 async function main(): Promise<void> {
   tabId = await currentTab();
   await refresh();
+  showDownloads();
   // Ask the liteservers for their latest block (the popup shows the masterchain seqno), then keep the view live.
   const reply = await send<ConnectionReply>({ type: 'refreshConnection' });
   if (reply.connection) renderConnection(reply.connection);

@@ -29,8 +29,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
-  const network = await startDemoNetwork();
+export async function startHarness(options: Parameters<typeof startDemoNetwork>[0] = {}): Promise<Harness> {
+  const network = await startDemoNetwork(options);
   let browser: ExtensionBrowser | null = null;
   let probe: ProbeSite | null = null;
   try {

@@ -17,14 +17,20 @@ function word(i: number, seed: number): number {
   return x >>> 0;
 }
 
-/** `size` deterministic bytes (default the 20 MiB demo file). */
-export function generateBigFile(size = BIG_FILE_SIZE, seed = 0x70517e): Uint8Array {
-  const words = new Uint32Array(Math.ceil(size / 4));
-  for (let i = 0; i < words.length; i++) words[i] = word(i, seed);
+/** Bytes [start, start + length) of the deterministic stream of `seed` (word i at byte 4i, little-endian). */
+export function bigFileSlice(start: number, length: number, seed = 0x70517e): Uint8Array {
+  const first = Math.floor(start / 4);
+  const words = new Uint32Array(Math.ceil((start + length) / 4) - first);
+  for (let i = 0; i < words.length; i++) words[i] = word(first + i, seed);
   // Uint32Array is host-endian; every machine this runs on is little-endian, which the check below enforces.
   if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1)
     throw new Error('big-endian hosts are not supported');
-  return new Uint8Array(words.buffer, 0, size);
+  return new Uint8Array(words.buffer, start - first * 4, length);
+}
+
+/** `size` deterministic bytes (default the 20 MiB demo file). */
+export function generateBigFile(size = BIG_FILE_SIZE, seed = 0x70517e): Uint8Array {
+  return bigFileSlice(0, size, seed);
 }
 
 let cached: Uint8Array | null = null;

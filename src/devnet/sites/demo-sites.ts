@@ -10,6 +10,7 @@ import type { HttpHandler } from '../../net/http/index.ts';
 import { peerProfile, type PeerKind, type PeerProfile } from '../peers/index.ts';
 import { BIG_FILE_PATH, bigFileBytes } from './big-file.ts';
 import { aliceRoutes } from './demo-routes.ts';
+import { LARGE_FILE_PATH, largeFileRoute } from './large-file.ts';
 import { loadSiteFiles, siteFile, staticHandler, type SiteFile } from './static-site.ts';
 
 export interface DemoSiteSpec {
@@ -67,5 +68,7 @@ export function demoSiteFiles(name: string): Map<string, SiteFile> {
 }
 
 export function demoSiteHandler(name: string, files = demoSiteFiles(name)): HttpHandler {
-  return staticHandler(files, name === 'alice' ? aliceRoutes('docs.alice.ton') : {});
+  const routes =
+    name === 'alice' ? { ...aliceRoutes('docs.alice.ton'), [LARGE_FILE_PATH]: largeFileRoute } : {};
+  return staticHandler(files, routes);
 }

@@ -31,3 +31,10 @@ export {
 } from './static-site.ts';
 export { DEMO_COOKIES, aliceRoutes } from './demo-routes.ts';
 export { BIG_FILE_PATH, BIG_FILE_SIZE, bigFileBytes, generateBigFile } from './big-file.ts';
+export {
+  LARGE_FILE_DEFAULT_SIZE,
+  LARGE_FILE_PATH,
+  largeFileChunks,
+  largeFileName,
+  largeFileSha256,
+} from './large-file.ts';

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createBag, type BuiltBag } from '../../net/storage/index.ts';
 import { createBagFromDir } from '../../node/commands/bag.ts';
 import { generateBigFile } from '../sites/big-file.ts';
+import { largeFileChunks } from '../sites/large-file.ts';
 
 export const DEMO_SITE_BAG_DIR = fileURLToPath(new URL('./site/', import.meta.url));
 export const DEMO_SITE_BAG_DESCRIPTION = 'tonsite devnet: static.ton';
@@ -47,6 +48,20 @@ export function demoFileBag(): BuiltBag {
     },
   );
   return file;
+}
+
+/** A bag of one generated file of `size` bytes (`large.bin`, the bytes of alice.ton's /large.bin?bytes=size). */
+export function largeFileBag(size: number): DemoBag {
+  const data = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of largeFileChunks(size)) {
+    data.set(chunk, at);
+    at += chunk.length;
+  }
+  return {
+    name: 'large',
+    bag: createBag([{ name: 'large.bin', data }], { description: `tonsite devnet: a ${size}-byte file` }),
+  };
 }
 
 export function demoBags(): DemoBag[] {

@@ -15,6 +15,7 @@ import type { Devnet } from '../../devnet/index.ts';
 import type { DevnetDhtPlugin } from '../../devnet/dht/index.ts';
 import type { PeerKind } from '../../devnet/peers/index.ts';
 import type { DevnetStoragePlugin } from '../../devnet/storage/index.ts';
+import type { DemoBag } from '../../devnet/storage/demo-bags.ts';
 import { parseOptions } from '../args.ts';
 import { CliError, type Command } from '../command.ts';
 import { siteKindsOption } from './devnet.ts';
@@ -46,12 +47,16 @@ export async function startDemoNetwork(
     /** Liteservers (default: the devnet's) and which of them forge DNS answers (`--tamper-liteserver`). */
     liteservers?: number;
     tamperLiteservers?: number[];
+    extraBags?: DemoBag[];
   } = {},
 ): Promise<DemoNetwork> {
   // Loaded lazily: the sandbox's WASM TVM is only needed here.
   const { startDevnet } = await import('../../devnet/index.ts');
   const { devnetPlugins } = await import('../../devnet/plugins.ts');
-  const { plugins, dht, storage } = devnetPlugins({ siteKinds: options.siteKinds });
+  const { plugins, dht, storage } = devnetPlugins({
+    siteKinds: options.siteKinds,
+    extraBags: options.extraBags,
+  });
   const devnet = await startDevnet({
     bridgePort: options.bridgePort,
     plugins,

@@ -6,6 +6,7 @@ import {
   BodyTooLargeError,
   parseByteRange,
   readBounded,
+  readBoundedOrStream,
   readWindow,
   windowOf,
 } from '../../../src/background/body.ts';
@@ -79,6 +80,27 @@ describe('readWindow / readBounded', () => {
       BodyTooLargeError,
     );
     expect((await readBounded(null)).length).toBe(0);
+  });
+
+  it('hands a body over the limit on as one stream of all its bytes', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 600 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        fc.nat({ max: 700 }),
+        async (bytes, cuts, limit) => {
+          const read = await readBoundedOrStream(chunked(bytes, cuts), limit);
+          if (bytes.length <= limit) {
+            expect('bytes' in read && [...read.bytes]).toEqual([...bytes]);
+            return;
+          }
+          expect('stream' in read).toBe(true);
+          if (!('stream' in read)) return;
+          expect([...(await readBounded(read.stream, 1000))]).toEqual([...bytes]);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });
 

@@ -304,3 +304,49 @@ describe('servePaused', () => {
     expect([...f.body!]).toEqual([...page]);
   });
 });
+
+describe('servePaused: downloads', () => {
+  it('a download goes to ctx.download unread and the tab gets a 204; without a sink it is the too-large page', async () => {
+    const big = String(MAX_BODY_BYTES + 1);
+    const answer = async () =>
+      response(
+        200,
+        [
+          ['Content-Type', 'application/zip'],
+          ['Content-Length', big],
+        ],
+        stream([text('zip')]),
+      );
+    const { ctx, sent } = harness(answer);
+    const got: { url: string; body: ReadableStream<Uint8Array>; headers: unknown }[] = [];
+    ctx.download = async (d) => void got.push({ url: d.url, body: d.body, headers: d.requestHeaders });
+    const result = await servePaused(paused('http://alice.ton/a.zip'), ctx);
+    expect(result).toMatchObject({ status: 204, download: true });
+    expect(fulfilled(sent).status).toBe(204);
+    expect(got).toHaveLength(1);
+    expect(got[0].url).toBe('http://alice.ton/a.zip');
+    expect(new TextDecoder().decode((await got[0].body.getReader().read()).value)).toBe('zip');
+
+    const plain = harness(answer);
+    expect((await servePaused(paused('http://alice.ton/a.zip'), plain.ctx)).failure?.stage).toBe('too-large');
+  });
+
+  it('a navigation of undeclared length that passes the limit goes to disk whole; a fetch of it is refused', async () => {
+    const chunk = new Uint8Array(8 * 1024 * 1024).fill(7);
+    const chunks = () => stream(Array.from({ length: 5 }, () => chunk));
+    const { ctx, sent } = harness(async () => response(200, [['Content-Type', 'text/plain']], chunks()));
+    let saved = 0;
+    ctx.download = async (d) => {
+      const reader = d.body.getReader();
+      for (let r = await reader.read(); !r.done; r = await reader.read()) saved += r.value.length;
+    };
+    expect(await servePaused(paused('http://alice.ton/log.txt'), ctx)).toMatchObject({ status: 204 });
+    expect(saved).toBe(5 * chunk.length);
+    expect(fulfilled(sent).status).toBe(204);
+
+    const script = harness(async () => response(200, [['Content-Type', 'text/plain']], chunks()));
+    script.ctx.download = ctx.download;
+    const r = await servePaused(paused('http://alice.ton/log.txt', {}, 'Fetch'), script.ctx);
+    expect(r.failure?.stage).toBe('too-large');
+  });
+});
