@@ -11,7 +11,10 @@
  *   - the stream erroring, the user's cancel, or the worker being stopped all end the download `interrupted`
  *     and Chrome deletes the partial `.crdownload` file: nothing complete-looking is left;
  *   - Chrome cannot resume such a download (`canResume` false): resumption would re-request the URL without the
- *     worker. A failed download is retried from the start (`retry`), not resumed.
+ *     worker. So the worker resumes it itself, inside the same download: a body that breaks mid-way (the site's
+ *     peer gone, a bag's seeders gone) is continued by a Range request from the byte it stopped at
+ *     (download-resume.ts, bound by If-Range), up to MAX_RESUMES times; only a download that cannot continue
+ *     fails, and is then retried from the start (`retry`).
  * The file name and size Chrome shows come from the answer's Content-Disposition and Content-Length.
  *
  * Nothing the site sent runs on the extension origin: the answer is `attachment` with `nosniff` and a sandbox CSP,
@@ -63,6 +66,12 @@ export interface DownloadOffer {
   source: () => string;
   /** Fetches the same URL again (retry); null when it may not be repeated. */
   again: (() => Promise<void>) | null;
+  /**
+   * The rest of the body from byte `offset` (a `Range: bytes=offset-` request, If-Range bound to the first
+   * answer's validator): used when the body breaks mid-way, so Chrome's download goes on instead of failing.
+   * Resolves null when the site does not answer the range as asked (then the download fails as before).
+   */
+  resume?: ((offset: number) => Promise<ReadableStream<Uint8Array> | null>) | null;
 }
 
 export interface DownloadHost {
@@ -97,6 +106,8 @@ function randomHex(bytes: number): string {
 }
 
 const TOKEN_RE = /^[0-9a-f]{32}$/;
+/** Range requests one download may make after its body broke (each must have made progress since the last). */
+const MAX_RESUMES = 5;
 const RATE_WINDOW_MS = 3000;
 
 export class DownloadStreams {
@@ -172,19 +183,44 @@ export class DownloadStreams {
     if (entry.timer) clearTimeout(entry.timer);
     entry.info.state = 'streaming';
     this.#update();
-    const reader = entry.offer.body.getReader();
+    let reader = entry.offer.body.getReader();
     entry.reader = reader;
+    let resumes = 0;
+    let resumedAt = -1;
+    /** After a broken body: the rest by a Range request, when the site allows it (null: fail as before). */
+    const resume = async (): Promise<ReadableStreamDefaultReader<Uint8Array> | null> => {
+      const offset = entry.info.bytes;
+      if (!entry.offer.resume || resumes >= MAX_RESUMES || offset === resumedAt || this.#ended(entry))
+        return null;
+      resumes++;
+      resumedAt = offset;
+      const rest = await entry.offer.resume(offset).catch(() => null);
+      if (!rest || this.#ended(entry)) {
+        await rest?.cancel('download ended').catch(() => undefined);
+        return null;
+      }
+      void reader.cancel('resumed').catch(() => undefined);
+      reader = rest.getReader();
+      entry.reader = reader;
+      return reader;
+    };
     const stream = new ReadableStream<Uint8Array>(
       {
         pull: async (controller) => {
           let r: ReadableStreamReadResult<Uint8Array>;
-          try {
-            r = await reader.read();
-          } catch (error) {
-            // Chrome marks the download interrupted and deletes the partial file.
-            this.#end(entry, 'failed', error instanceof Error ? error.message : String(error));
-            controller.error(error);
-            return;
+          for (;;) {
+            try {
+              r = await reader.read();
+            } catch (error) {
+              if (await resume()) continue;
+              // Chrome marks the download interrupted and deletes the partial file.
+              this.#end(entry, 'failed', error instanceof Error ? error.message : String(error));
+              controller.error(error);
+              return;
+            }
+            const short = r.done && entry.info.size !== null && entry.info.bytes < entry.info.size;
+            if (short && (await resume())) continue;
+            break;
           }
           if (r.done) {
             if (entry.info.size !== null && entry.info.bytes !== entry.info.size) {

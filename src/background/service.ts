@@ -31,6 +31,7 @@ import { HeldRequests, type HeldRequest } from './held-requests.ts';
 import { IdbPieceCache } from './piece-cache.ts';
 import { applyProxy, applyRules, servedSuffixes, servesHost } from './rules.ts';
 import { downloadFileName, downloadSource } from './download-kind.ts';
+import { rangeResumer } from './download-resume.ts';
 import { decoded, servePaused, type PausedRequest, type ServedDownload, type ServeResult } from './serve.ts';
 import { DebuggerSessions, fetchPatterns, type Debuggee } from './sessions.ts';
 import { loadSettings, saveSettings, SettingsError, type Settings } from './settings.ts';
@@ -529,6 +530,15 @@ export class BackgroundService {
       body: d.body,
       source: () => downloadSource(site),
       again: () => this.#downloadAgain(d.url, d.requestHeaders),
+      // A body that breaks mid-way continues from where it stopped, where the site (or the bag) allows ranges.
+      resume: rangeResumer(
+        { headers: d.response.headers, coded: d.coded },
+        d.requestHeaders,
+        async (headers) => {
+          const stack = await this.stack();
+          return stack.fetch(d.url, { method: 'GET', headers }, () => undefined);
+        },
+      ),
     });
   }
 

@@ -12,7 +12,8 @@ import {
   safeFileName,
 } from '../../../src/background/download-kind.ts';
 import { DownloadStreams, type DownloadHost, type DownloadOffer } from '../../../src/background/downloads.ts';
-import type { HeaderList } from '../../../src/net/http/index.ts';
+import { parseContentRange, rangeResumer } from '../../../src/background/download-resume.ts';
+import { headerValue, type HeaderList } from '../../../src/net/http/index.ts';
 
 const get = (headers: HeaderList, resourceType = 'Document') => ({
   method: 'GET',
@@ -195,5 +196,119 @@ describe('DownloadStreams', () => {
     await expect(d.offer(offer(stream))).rejects.toThrow('no offscreen');
     expect(d.list()[0]).toMatchObject({ state: 'failed' });
     expect(state.cancelled).toMatch(/could not start/);
+  });
+});
+
+describe('resuming a broken download body with Range (download-resume.ts)', () => {
+  const bytes = (from: number, n: number) => Uint8Array.from({ length: n }, (_, i) => (from + i) & 0xff);
+  const first: HeaderList = [
+    ['Content-Length', '30'],
+    ['ETag', '"v1"'],
+  ];
+
+  async function readBytes(response: Response): Promise<number[]> {
+    const reader = response.body!.getReader();
+    const out: number[] = [];
+    for (;;) {
+      const r = await reader.read();
+      if (r.done) return out;
+      out.push(...r.value);
+    }
+  }
+
+  it('continues from the byte it stopped at, bound to the first answer by If-Range', async () => {
+    const { host, opened } = scripted();
+    const d = new DownloadStreams(host);
+    const asked: HeaderList[] = [];
+    const resume = rangeResumer(
+      { headers: first, coded: false },
+      [
+        ['Range', 'bytes=0-'],
+        ['Accept', '*/*'],
+      ],
+      async (h) => {
+        asked.push(h);
+        const start = Number(/bytes=(\d+)-/.exec(headerValue(h, 'range')!)![1]);
+        // the second answer breaks too, after 5 more bytes
+        const chunks = start === 10 ? [bytes(10, 5)] : [bytes(start, 30 - start)];
+        return {
+          status: 206,
+          headers: [['Content-Range', `bytes ${start}-29/30`]],
+          body: body(chunks, start === 10 ? new Error('peer gone again') : undefined).stream,
+        };
+      },
+    );
+    const broken = body([bytes(0, 10)], new Error('peer gone'));
+    await d.offer({ ...offer(broken.stream, first), resume });
+    expect(await readBytes(d.respond(new URL(opened[0])))).toEqual([...bytes(0, 30)]);
+    expect(d.list()[0]).toMatchObject({ state: 'complete', bytes: 30 });
+    expect(asked.map((h) => [headerValue(h, 'range'), headerValue(h, 'if-range')])).toEqual([
+      ['bytes=10-', '"v1"'],
+      ['bytes=15-', '"v1"'],
+    ]);
+    expect(asked[0].filter(([n]) => /^range$/i.test(n))).toHaveLength(1); // the tab's own Range replaced
+  });
+
+  it('refuses a 200, another range, another length or a coded answer: the download fails as before', async () => {
+    const answers = [
+      { status: 200, headers: [] as HeaderList },
+      { status: 206, headers: [['Content-Range', 'bytes 0-29/30']] as HeaderList },
+      { status: 206, headers: [['Content-Range', 'bytes 10-39/40']] as HeaderList },
+      {
+        status: 206,
+        headers: [
+          ['Content-Range', 'bytes 10-29/30'],
+          ['Content-Encoding', 'gzip'],
+        ] as HeaderList,
+      },
+    ];
+    for (const answer of answers) {
+      const { host, opened } = scripted();
+      const d = new DownloadStreams(host);
+      const rest = body([bytes(10, 20)]);
+      const resume = rangeResumer({ headers: first, coded: false }, [], async () => ({
+        ...answer,
+        body: rest.stream,
+      }));
+      await d.offer({ ...offer(body([bytes(0, 10)], new Error('peer gone')).stream, first), resume });
+      await expect(readBytes(d.respond(new URL(opened[0])))).rejects.toThrow('peer gone');
+      expect(rest.state.cancelled).not.toBeNull();
+    }
+  });
+
+  it('is not offered without a length and a validator, or for a coded body', () => {
+    const fetchRange = async () => ({ status: 206, headers: [] as HeaderList, body: null });
+    expect(rangeResumer({ headers: [['Content-Length', '30']], coded: false }, [], fetchRange)).toBeNull();
+    expect(rangeResumer({ headers: [['ETag', '"v1"']], coded: false }, [], fetchRange)).toBeNull();
+    expect(rangeResumer({ headers: first, coded: true }, [], fetchRange)).toBeNull();
+    expect(
+      rangeResumer(
+        {
+          headers: [
+            ['Content-Length', '30'],
+            ['ETag', 'W/"weak"'],
+          ],
+          coded: false,
+        },
+        [],
+        fetchRange,
+      ),
+    ).toBeNull();
+    expect(
+      rangeResumer(
+        {
+          headers: [
+            ['Content-Length', '30'],
+            ['Last-Modified', 'Tue, 01 Dec 2026 10:00:00 GMT'],
+          ],
+          coded: false,
+        },
+        [],
+        fetchRange,
+      ),
+    ).not.toBeNull();
+    expect(parseContentRange('bytes 5-9/10')).toEqual({ start: 5, end: 9, total: 10 });
+    expect(parseContentRange('bytes 5-10/10')).toBeNull();
+    expect(parseContentRange('bytes */10')).toBeNull();
   });
 });
