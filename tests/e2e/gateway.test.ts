@@ -371,7 +371,7 @@ describe('gateway plumbing', () => {
     expect(entries.some((e) => /^#\d+ GET docs\.alice\.ton\/style\.css → 200/.test(e.text))).toBe(true);
     expect(await popup.textContent('#tab-host')).toBe('docs.alice.ton');
     expect(await popup.textContent('#tab-record')).toMatch(/^adnl [a-z0-9]{55}\.adnl$/);
-    expect(await popup.textContent('#tab-source')).toMatch(/^127\.0\.0\.1:\d+ .*\(single-source, \d+ hops/);
+    expect(await popup.textContent('#tab-source')).toMatch(/^127\.0\.0\.1:\d+ .*\(proof, \d+ hops/);
     expect(await popup.textContent('#tab-peer')).toMatch(/\.adnl at 127\.0\.0\.1:\d+$/);
     expect(await popup.textContent('#tab-rldp')).toMatch(/^v1/); // docs.alice.ton speaks RLDP v1 only
     await popup.close();
