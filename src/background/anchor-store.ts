@@ -5,7 +5,7 @@
  * at most 32 networks. What is read back is shape-checked (IndexedDB contents are not trusted blindly), and an
  * entry never steps back to an older key block.
  */
-import type { AnchorStore, BlockIdExt } from '../net/lite/index.ts';
+import { masterchainBlockId, type AnchorStore, type BlockIdExt } from '../net/lite/index.ts';
 import { IdbExpiringStore } from './expiring-store.ts';
 
 interface AnchorEntry {
@@ -56,14 +56,7 @@ export class IdbAnchorStore implements AnchorStore {
   async load(): Promise<BlockIdExt | null> {
     const e = await store().get(this.#key);
     if (!e) return null;
-    return {
-      _: 'tonNode.blockIdExt',
-      workchain: -1,
-      shard: -(1n << 63n),
-      seqno: e.seqno,
-      root_hash: new Uint8Array(e.rootHash),
-      file_hash: new Uint8Array(e.fileHash),
-    };
+    return masterchainBlockId(e.seqno, new Uint8Array(e.rootHash), new Uint8Array(e.fileHash));
   }
 
   async save(id: BlockIdExt): Promise<void> {

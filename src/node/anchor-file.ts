@@ -10,7 +10,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { AnchorStore, BlockIdExt } from '../net/lite/index.ts';
+import { masterchainBlockId, type AnchorStore, type BlockIdExt } from '../net/lite/index.ts';
 
 const MAX_NETWORKS = 32;
 const FILE = 'anchors.json';
@@ -66,14 +66,11 @@ export class FileAnchorStore implements AnchorStore {
   async load(): Promise<BlockIdExt | null> {
     const entry = parseEntry((await this.#readAll())[this.#key]);
     if (!entry) return null;
-    return {
-      _: 'tonNode.blockIdExt',
-      workchain: -1,
-      shard: -(1n << 63n),
-      seqno: entry.seqno,
-      root_hash: new Uint8Array(Buffer.from(entry.rootHash, 'base64')),
-      file_hash: new Uint8Array(Buffer.from(entry.fileHash, 'base64')),
-    };
+    return masterchainBlockId(
+      entry.seqno,
+      new Uint8Array(Buffer.from(entry.rootHash, 'base64')),
+      new Uint8Array(Buffer.from(entry.fileHash, 'base64')),
+    );
   }
 
   async save(id: BlockIdExt): Promise<void> {

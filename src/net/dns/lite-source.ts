@@ -24,7 +24,13 @@ import { asBuffer } from './bytes.ts';
 import { DnsError, DnsResolverError, DnsSourceError } from './errors.ts';
 import type { DnsHints } from './hints.ts';
 import { DNS_ROOT_CONFIG_PARAM, dnsRootFromConfigParam } from './root-config.ts';
-import { EXIT_ACCOUNT_INACTIVE, type DnsresolveAnswer, type DnsSnapshot, type DnsSource } from './source.ts';
+import {
+  EXIT_ACCOUNT_INACTIVE,
+  fillUpTimeFromStack,
+  type DnsresolveAnswer,
+  type DnsSnapshot,
+  type DnsSource,
+} from './source.ts';
 
 /** TVM exit code 11: the get method does not exist (among other "unknown" errors). */
 const EXIT_NO_METHOD = 11;
@@ -231,10 +237,7 @@ class LiteSnapshot implements DnsSnapshot {
   async lastFillUpTime(account: Address): Promise<number | null> {
     const run = await this.#run(account, 'get_last_fill_up_time', []);
     if (run === null || !run.success || run.exitCode === EXIT_NO_METHOD) return null;
-    const stack = run.stack ?? [];
-    if (stack.length !== 1 || stack[0].type !== 'int') return null;
-    const v = stack[0].value;
-    return v >= 0n && v <= 0xffffffffn ? Number(v) : null;
+    return fillUpTimeFromStack(run.stack);
   }
 
   now(): number {

@@ -51,6 +51,15 @@ export interface DnsSnapshot {
   trust?(): DnsTrust;
 }
 
+/** The answer of `get_last_fill_up_time` from its result stack: one uint32, else null (not a domain item). */
+export function fillUpTimeFromStack(
+  stack: readonly { type: string; value?: unknown }[] | null | undefined,
+): number | null {
+  const [only] = stack ?? [];
+  if (stack?.length !== 1 || only.type !== 'int' || typeof only.value !== 'bigint') return null;
+  return only.value >= 0n && only.value <= 0xffffffffn ? Number(only.value) : null;
+}
+
 export interface DnsSource {
   readonly label: string;
   snapshot(): Promise<DnsSnapshot>;

@@ -302,7 +302,8 @@ function accountId(account: AccountRef): TlObject {
 export function sameBlockId(a: Omit<BlockIdExt, '_'>, b: Omit<BlockIdExt, '_'>): boolean {
   return (
     a.workchain === b.workchain &&
-    a.shard === b.shard &&
+    // TL's shard is a signed long, block.tlb's an unsigned 64-bit id: the same shard either way
+    BigInt.asUintN(64, a.shard) === BigInt.asUintN(64, b.shard) &&
     a.seqno === b.seqno &&
     equalBytes(a.root_hash, b.root_hash) &&
     equalBytes(a.file_hash, b.file_hash)

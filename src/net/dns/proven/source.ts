@@ -42,7 +42,13 @@ import {
 } from '../native/index.ts';
 import type { DnsTrust } from '../resolution.ts';
 import { DNS_ROOT_CONFIG_PARAM, dnsRootFromConfigParam } from '../root-config.ts';
-import { EXIT_ACCOUNT_INACTIVE, type DnsresolveAnswer, type DnsSnapshot, type DnsSource } from '../source.ts';
+import {
+  EXIT_ACCOUNT_INACTIVE,
+  fillUpTimeFromStack,
+  type DnsresolveAnswer,
+  type DnsSnapshot,
+  type DnsSource,
+} from '../source.ts';
 import { crossCheckedRun, type ProvenDnsPool } from './cross-check.ts';
 import { tonItemLastFillUpTime } from './item-fill-up.ts';
 
@@ -286,10 +292,7 @@ class ProvenSnapshot implements DnsSnapshot {
     if (kind !== null) return null; // root, collections and .t.me items have no get_last_fill_up_time
     const run = await this.#crossChecked(account, 'get_last_fill_up_time', []);
     if (!run.success) return null;
-    const stack = run.stack ?? [];
-    if (stack.length !== 1 || stack[0].type !== 'int') return null;
-    const v = stack[0].value;
-    return v >= 0n && v <= 0xffffffffn ? Number(v) : null;
+    return fillUpTimeFromStack(run.stack);
   }
 
   now(): number {

@@ -40,7 +40,8 @@ function hashFromHex(text: string): Uint8Array {
   return Uint8Array.from(text.match(/../g) ?? [], (h) => parseInt(h, 16));
 }
 
-function mcBlock(seqno: number, rootHash: Uint8Array, fileHash: Uint8Array): BlockIdExt {
+/** A masterchain block id from its seqno and hashes (anchors, and the hosts' AnchorStores reading theirs back). */
+export function masterchainBlockId(seqno: number, rootHash: Uint8Array, fileHash: Uint8Array): BlockIdExt {
   return {
     _: 'tonNode.blockIdExt',
     workchain: -1,
@@ -59,7 +60,7 @@ function mcBlock(seqno: number, rootHash: Uint8Array, fileHash: Uint8Array): Blo
 export const COMPILED_IN_KEY_BLOCKS: ReadonlyMap<string, BlockIdExt> = new Map([
   [
     'XplPz01CXAps5qeSWUtxcyBfdAo5zVb1N979KLSKD24=',
-    mcBlock(
+    masterchainBlockId(
       95424597,
       hashFromHex('46e2543fe316a998857f006c994044136454e44831c8274e6876c165cb9cde3e'),
       hashFromHex('26d2cd172102794193e03dcb0299ccc02386151575a0c65a0523b50c32418f43'),
@@ -98,7 +99,7 @@ function configBlock(value: unknown, what: string): BlockIdExt {
     throw bad();
   }
   if (rootHash.length !== 32 || fileHash.length !== 32) throw bad();
-  return mcBlock(seqno, rootHash, fileHash);
+  return masterchainBlockId(seqno, rootHash, fileHash);
 }
 
 /** Reads `zero_state`, `init_block` and `hardforks` of a global config's `validator` section. */

@@ -17,7 +17,7 @@ import { checkBlockHeaderProof, describeId, type ProvenBlockHeader } from './blo
 import { checkPartialBlockProof, MAX_LINKS_PER_ANSWER } from './chain.ts';
 import { ProofError } from './errors.ts';
 import { proofRoots } from './merkle.ts';
-import { sameBlockId } from './signed-message.ts';
+import { sameBlockId } from '../client.ts';
 import type { TrustAnchorRef, TrustedBlock, TrustedBlockProvider } from './trusted-block.ts';
 
 export interface BlockTrustOptions {

@@ -11,7 +11,7 @@ import type { BlockIdExt } from '../client.ts';
 import { describeId, type BlockInfoFacts } from './block-header.ts';
 import { ProofError } from './errors.ts';
 import { checkLink } from './links.ts';
-import { sameBlockId } from './signed-message.ts';
+import { sameBlockId } from '../client.ts';
 
 export type PartialBlockProof = TlCtor<'liteServer.partialBlockProof'>;
 

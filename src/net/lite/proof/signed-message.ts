@@ -17,36 +17,13 @@
  */
 import { sha256 } from '../../crypto/index.ts';
 import { tlDecode, tlEncode, type TlCtor, type TlType } from '../../tl/index.ts';
-import type { BlockIdExt } from '../client.ts';
+import { blockIdExt, sameBlockId, type BlockIdExt } from '../client.ts';
 import { ProofError } from './errors.ts';
 import { describeId } from './block-header.ts';
-import { sameBytes } from './merkle.ts';
 
 type BlockRef = Omit<BlockIdExt, '_'>;
 export type SignatureSet = TlType<'liteServer.SignatureSet'>;
 export type CandidateHashData = TlType<'consensus.CandidateHashData'>;
-
-function blockIdExt(id: BlockRef): BlockIdExt {
-  return {
-    _: 'tonNode.blockIdExt',
-    workchain: id.workchain,
-    shard: id.shard,
-    seqno: id.seqno,
-    root_hash: id.root_hash,
-    file_hash: id.file_hash,
-  };
-}
-
-/** Same block id (workchain, shard, seqno, both hashes). */
-export function sameBlockId(a: BlockRef, b: BlockRef): boolean {
-  return (
-    a.workchain === b.workchain &&
-    BigInt.asUintN(64, a.shard) === BigInt.asUintN(64, b.shard) &&
-    a.seqno === b.seqno &&
-    sameBytes(a.root_hash, b.root_hash) &&
-    sameBytes(a.file_hash, b.file_hash)
-  );
-}
 
 /** The message of an ordinary signature set: boxed `ton.blockId` (68 bytes). */
 export function ordinaryMessage(block: BlockRef): Uint8Array {
