@@ -37,7 +37,13 @@ import {
   type SymmetricPrimitives,
 } from '../src/net/crypto/index.ts';
 import { DhtClient, parseDhtConfig, type DhtConfig } from '../src/net/dht/index.ts';
-import { dnsHintsForConfig, LiteDnsSource, SourceResolver } from '../src/net/dns/index.ts';
+import {
+  dnsHintsForConfig,
+  FailoverResolver,
+  LiteDnsSource,
+  provenDnsSources,
+  SourceResolver,
+} from '../src/net/dns/index.ts';
 import { Gateway, type GatewayRequestLog } from '../src/net/gateway/index.ts';
 import {
   answerCapabilitiesQuery,
@@ -47,7 +53,7 @@ import {
   HttpServer,
   type HttpHandler,
 } from '../src/net/http/index.ts';
-import { LitePool, liteServersFromConfig } from '../src/net/lite/index.ts';
+import { BlockTrust, configAnchors, LitePool, liteServersFromConfig } from '../src/net/lite/index.ts';
 import { RldpNode } from '../src/net/rldp/index.ts';
 import {
   bridgeUdpUrl,
@@ -243,7 +249,7 @@ interface Client {
 function makeClient(
   openSocket: () => Promise<DatagramSocket>,
   dht: DhtConfig,
-  opts: { delayMs?: number; globalConfig?: unknown; crypto?: SymmetricPrimitives } = {},
+  opts: { delayMs?: number; globalConfig?: unknown; crypto?: SymmetricPrimitives; verified?: boolean } = {},
 ): Client {
   let pool: LitePool | null = null;
   if (opts.globalConfig) {
@@ -264,9 +270,19 @@ function makeClient(
     dht: (adnl) => new DhtClient({ adnl, config: dht, timeoutMs: 2000, attempts: 2 }),
     // The devnet's dns_hints section, as a host passes mainnet's: every DNS hop asked at once.
     dns: pool
-      ? new SourceResolver(
-          new LiteDnsSource(pool, { hints: dnsHintsForConfig(opts.globalConfig) ?? undefined }),
-        )
+      ? opts.verified
+        ? // Verified DNS (issue 14) as the hosts build it: proofs from the config's init_block, nothing stored.
+          new FailoverResolver(
+            provenDnsSources(pool, {
+              trust: new BlockTrust({
+                config: configAnchors((opts.globalConfig as { validator?: unknown }).validator),
+              }),
+              hints: dnsHintsForConfig(opts.globalConfig) ?? undefined,
+            }),
+          )
+        : new SourceResolver(
+            new LiteDnsSource(pool, { hints: dnsHintsForConfig(opts.globalConfig) ?? undefined }),
+          )
       : null,
   });
   return {
@@ -472,6 +488,7 @@ export default async function bench(): Promise<void> {
     /** Per tonutils run: did the site drop our first packet's queries? */
     const raced: boolean[] = [];
     const coldTon: PageTiming[] = [];
+    const coldTonVerified: PageTiming[] = [];
     const coldRacy: PageTiming[] = [];
     const rounds = Math.max(...kinds.map(coldRuns), COLD_RUNS);
     for (let i = 0; i < rounds; i++) {
@@ -487,6 +504,9 @@ export default async function bench(): Promise<void> {
       const t = makeClient(udp, dht, { delayMs: DELAY_MS, globalConfig: net.globalConfig });
       coldTon.push(await timePage(t.gateway, 'http://alice.ton/'));
       await t.close();
+      const v = makeClient(udp, dht, { delayMs: DELAY_MS, globalConfig: net.globalConfig, verified: true });
+      coldTonVerified.push(await timePage(v.gateway, 'http://alice.ton/'));
+      await v.close();
       const r = makeClient(udp, dht, { delayMs: DELAY_MS });
       coldRacy.push(await timePage(r.gateway, `http://${net.racy}/`));
       await r.close();
@@ -507,7 +527,9 @@ export default async function bench(): Promise<void> {
         }),
       });
     }
-    reportTtfb('cold .ton', coldTon, 8, { peer: 'ours' });
+    reportTtfb('cold .ton', coldTon, 8, { peer: 'ours', dns: 'single-source' });
+    // issue 14 goal: a cold verified .ton page head in ≤ 7 RTT
+    reportTtfb('cold .ton verified', coldTonVerified, 7, { peer: 'ours', dns: 'proof' });
     reportTtfb('warm', warm, 1.5, { peer: 'ours' });
     reportTtfb('cold .adnl, site drops first-contact queries', coldRacy, COLD_ADNL_GOAL_RTT, {
       peer: 'ours',
