@@ -287,6 +287,35 @@ async function refusal(p: ProvenDnsPool, name = 'alice.ton'): Promise<DnsProofEr
   return error as DnsProofError;
 }
 
+describe('queries asked at the candidate block before it is proven', () => {
+  it('are used only when the proven block is that block', async () => {
+    // A provider that names one block as the candidate (the queries go out at it) and then proves another.
+    const older = toTlBlockIdExt(devnet.chain.last);
+    devnet.seal();
+    const switching: TrustedBlockProvider = {
+      trustedBlock(_client, onCandidate) {
+        onCandidate?.(older);
+        return devnetTrust.trustedBlock(_client);
+      },
+    };
+    const error = await provenResolver(pool, undefined, { trust: switching })
+      .resolve('alice.ton', DNS_CATEGORY_SITE)
+      .catch((e: unknown) => e);
+    expect(error, String(error)).toBeInstanceOf(DnsProofError);
+    expect((error as DnsProofError).proofCode).toBe('link');
+    // Named and proven the same block: resolved, with the anchor known by the end.
+    const same: TrustedBlockProvider = {
+      async trustedBlock(_client, onCandidate) {
+        const block = await devnetTrust.trustedBlock(_client);
+        onCandidate?.(block.id);
+        return block;
+      },
+    };
+    const ok = await provenResolver(pool, undefined, { trust: same }).resolve('alice.ton', DNS_CATEGORY_SITE);
+    expect(ok.trust).toMatchObject({ level: 'proof', anchor: { source: 'devnet test block' } });
+  });
+});
+
 describe('forged answers are refused with a named proof error', () => {
   const alice = () => dns.names.find((n) => n.name === 'alice.ton')!;
   const siteRecord = () => buildDnsRecord(alice().records.get(DNS_CATEGORY_SITE)!);

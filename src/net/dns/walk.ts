@@ -265,8 +265,9 @@ export async function walkDns(
           result = { kind: 'record', record: parseDnsRecord(answer.result as Cell) };
         }
         const expiresAt = await expiryOf(expiries, snapshot.now());
+        // Asked again now: a proof-checking snapshot knows its anchor once its block is proven (after the hops).
         const trust: DnsTrust = {
-          ...snapshotTrust,
+          ...(snapshot.trust?.() ?? snapshotTrust),
           level: hops.reduce((level, h) => weakerTrust(level, h.trust ?? level), snapshotTrust.level),
         };
         return {

@@ -20,6 +20,9 @@
 import { beginCell, type Address } from '@ton/core';
 import {
   LiteError,
+  sameBlockId,
+  type BlockIdExt,
+  type LiteClient,
   type LiteServerEntry,
   type RunMethodResult,
   type VmStackValue,
@@ -97,17 +100,19 @@ export class ProvenDnsSource implements DnsSource {
     const provider = this.#options.trust;
     try {
       const pinned = this.#options.server;
-      const { entry, block } =
-        pinned === undefined
-          ? await this.#pool.run(async (c, server) => ({
-              entry: server,
-              block: await provider.trustedBlock(c),
-            }))
-          : await this.#pool.runOn(pinned, async (c, server) => ({
-              entry: server,
-              block: await provider.trustedBlock(c),
-            }));
-      return new ProvenSnapshot(this.#pool, entry, block, this.#options, {
+      // The snapshot starts at the block the proof chain will end at (the provider's candidate), so the walk's
+      // queries go out with the header request; every answer is verified against the proven block (#block()).
+      const start = async (c: LiteClient, server: LiteServerEntry) => {
+        let onCandidate!: (id: BlockIdExt) => void;
+        const candidate = new Promise<BlockIdExt>((resolve) => (onCandidate = resolve));
+        const trusted = provider.trustedBlock(c, onCandidate);
+        trusted.catch(() => undefined); // awaited by every answer of the snapshot
+        const id = await Promise.race([candidate, trusted.then((b) => b.id)]);
+        return { entry: server, id, trusted };
+      };
+      const { entry, id, trusted } =
+        pinned === undefined ? await this.#pool.run(start) : await this.#pool.runOn(pinned, start);
+      return new ProvenSnapshot(this.#pool, entry, id, trusted, this.#options, {
         get: () => this.#root,
         set: (r) => (this.#root = r),
       });
@@ -129,16 +134,32 @@ class ProvenSnapshot implements DnsSnapshot {
   readonly #blockHash: string;
   readonly #accounts = new Map<string, Promise<ProvenAccountState>>();
 
+  #proven: TrustedBlock | null = null;
+
   constructor(
     readonly pool: ProvenDnsPool,
     readonly entry: LiteServerEntry,
-    readonly block: TrustedBlock,
+    /** The block every query is asked at: the one the proof chain ends at (not trusted before #block()). */
+    readonly blockId: BlockIdExt,
+    readonly trusted: Promise<TrustedBlock>,
     readonly options: ProvenDnsSourceOptions,
     readonly root: { get(): RootCache | null; set(r: RootCache): void },
   ) {
     this.#server = `${entry.host}:${entry.port}`;
-    this.#blockHash = toHex(block.id.root_hash);
-    this.label = `${this.#server} @ masterchain seqno ${block.id.seqno} (proven)`;
+    this.#blockHash = toHex(blockId.root_hash);
+    this.label = `${this.#server} @ masterchain seqno ${blockId.seqno} (proven)`;
+  }
+
+  /** The proven block: what every answer is checked against (and the block the queries named). */
+  async #block(): Promise<TrustedBlock> {
+    const block = await this.trusted;
+    if (!sameBlockId(block.id, this.blockId))
+      throw new ProofError(
+        'link',
+        `the proven block is ${block.id.seqno}, the answers are of ${this.blockId.seqno}`,
+      );
+    this.#proven = block;
+    return block;
   }
 
   #count<T>(what: string, answered: Promise<T>): Promise<T> {
@@ -147,10 +168,12 @@ class ProvenSnapshot implements DnsSnapshot {
   }
 
   trust(): DnsTrust {
+    // Asked by the walk once its hops are verified, i.e. after #block() resolved.
+    const anchor = this.#proven?.anchor;
     return {
       level: 'proof',
-      block: { seqno: this.block.id.seqno, rootHash: this.#blockHash },
-      anchor: { source: this.block.anchor.source, seqno: this.block.anchor.id.seqno },
+      block: { seqno: this.blockId.seqno, rootHash: this.#blockHash },
+      ...(anchor && { anchor: { source: anchor.source, seqno: anchor.id.seqno } }),
     };
   }
 
@@ -166,9 +189,10 @@ class ProvenSnapshot implements DnsSnapshot {
     try {
       const info = await this.#count(
         'getConfigParams',
-        this.pool.runOn(this.entry.index, (c) => c.getConfigParams(this.block.id, [DNS_ROOT_CONFIG_PARAM])),
+        this.pool.runOn(this.entry.index, (c) => c.getConfigParams(this.blockId, [DNS_ROOT_CONFIG_PARAM])),
       );
-      const param = checkConfigParams(info, this.block, [DNS_ROOT_CONFIG_PARAM]).get(DNS_ROOT_CONFIG_PARAM);
+      const block = await this.#block();
+      const param = checkConfigParams(info, block, [DNS_ROOT_CONFIG_PARAM]).get(DNS_ROOT_CONFIG_PARAM);
       if (!param) throw new DnsSourceError(this.label, 'the config has no ConfigParam 4 (DNS root) (proven)');
       const address = dnsRootFromConfigParam(param, this.label);
       this.root.set({ blockHash: this.#blockHash, address });
@@ -185,9 +209,9 @@ class ProvenSnapshot implements DnsSnapshot {
     if (!p) {
       p = this.#count(
         'getAccountState',
-        this.pool.runOn(this.entry.index, (c) => c.getAccountState(this.block.id, account)),
+        this.pool.runOn(this.entry.index, (c) => c.getAccountState(this.blockId, account)),
       ).then(
-        (answer) => checkAccountState(answer.raw, this.block, account),
+        async (answer) => checkAccountState(answer.raw, await this.#block(), account),
         (error: unknown) => {
           // A state BoC that does not even parse is an answer that failed verification too.
           if (error instanceof LiteError && error.kind === 'bad-boc')
@@ -228,15 +252,17 @@ class ProvenSnapshot implements DnsSnapshot {
 
   async #crossChecked(account: Address, method: string, stack: VmStackValue[]): Promise<RunMethodResult> {
     try {
-      return await crossCheckedRun(
+      const run = await crossCheckedRun(
         this.pool,
         this.#crossCheckServers(),
-        this.block.id,
+        this.blockId,
         account,
         method,
         stack,
         (what, answered) => this.#count(what, answered),
       );
+      await this.#block(); // agreeing servers at a block that is not proven prove nothing
+      return run;
     } catch (error) {
       throw sourceError(this.#server, error);
     }

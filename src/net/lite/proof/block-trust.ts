@@ -44,6 +44,13 @@ export interface BlockTrustStats {
   links: number;
 }
 
+interface InflightSync {
+  promise: Promise<TrustedBlock>;
+  /** The block the server's complete answer ends at (unverified until `promise` resolves). */
+  candidate: BlockIdExt | null;
+  listeners: ((id: BlockIdExt) => void)[];
+}
+
 export class BlockTrust implements TrustedBlockProvider {
   private readonly config: ConfigAnchors;
   private readonly store: AnchorStore;
@@ -53,7 +60,7 @@ export class BlockTrust implements TrustedBlockProvider {
   private readonly now: () => number;
   private readonly timeoutMs: number | undefined;
   private verifier: Ed25519BatchVerifier | undefined;
-  private readonly inflight = new Map<LiteClient, Promise<TrustedBlock>>();
+  private readonly inflight = new Map<LiteClient, InflightSync>();
   /**
    * The last trusted block per client: trust in a block holds for every server, but a server a block behind may
    * not have the block another server proved yet, so each is asked about its own.
@@ -79,24 +86,37 @@ export class BlockTrust implements TrustedBlockProvider {
     return anchorCandidates(this.config, stored)[0];
   }
 
-  trustedBlock(client: LiteClient): Promise<TrustedBlock> {
+  /**
+   * `onCandidate` hears the block the chain will end at as soon as the server's complete answer names it — before
+   * anything is verified — so a caller can ask for states at that block in the same round trip as the header
+   * (ProvenDnsSource does, and verifies them against the returned TrustedBlock). Not called for a cached block.
+   */
+  trustedBlock(client: LiteClient, onCandidate?: (id: BlockIdExt) => void): Promise<TrustedBlock> {
     const cached = this.cached.get(client);
     if (cached && this.now() * 1000 - cached.at < this.cacheMs && this.fresh(cached.block.header)) {
       return Promise.resolve(cached.block);
     }
     let pending = this.inflight.get(client);
     if (!pending) {
-      pending = this.sync(client).finally(() => this.inflight.delete(client));
-      this.inflight.set(client, pending);
+      const sync: InflightSync = { promise: null!, candidate: null, listeners: [] };
+      sync.promise = this.sync(client, (id) => {
+        sync.candidate = id;
+        for (const listen of sync.listeners.splice(0)) listen(id);
+      }).finally(() => this.inflight.delete(client));
+      this.inflight.set(client, (pending = sync));
     }
-    return pending;
+    if (onCandidate) {
+      if (pending.candidate) onCandidate(pending.candidate);
+      else pending.listeners.push(onCandidate);
+    }
+    return pending.promise;
   }
 
   private fresh(header: ProvenBlockHeader): boolean {
     return this.now() - header.info.genUtime <= this.maxAgeSeconds;
   }
 
-  private async sync(client: LiteClient): Promise<TrustedBlock> {
+  private async sync(client: LiteClient, onCandidate: (id: BlockIdExt) => void): Promise<TrustedBlock> {
     const verifier = (this.verifier ??= await platformEd25519());
     const anchor = await this.anchor();
     const options = this.timeoutMs === undefined ? undefined : { timeoutMs: this.timeoutMs };
@@ -111,7 +131,10 @@ export class BlockTrust implements TrustedBlockProvider {
       rounds++;
       const proof = await client.getBlockProof(known, undefined, options);
       // the last block's header (with its state hash) is fetched while the links are checked
-      if (proof.complete) header = this.provenHeader(client, proof.to, options);
+      if (proof.complete) {
+        header = this.provenHeader(client, proof.to, options);
+        onCandidate(proof.to);
+      }
       header?.catch(() => undefined);
       const chain = await checkPartialBlockProof(proof, known, verifier);
       links += chain.links;

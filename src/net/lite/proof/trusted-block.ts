@@ -26,7 +26,9 @@ export interface TrustedBlock {
 export interface TrustedBlockProvider {
   /**
    * A masterchain block proven from the anchor through `client`'s getBlockProof answers, no older than the
-   * freshness limit. ProofError when the server's chain does not verify.
+   * freshness limit. ProofError when the server's chain does not verify. `onCandidate`, when the provider can,
+   * names the block the proof will end at before it is verified (for asking states there in parallel; nothing
+   * about it is trusted until the promise resolves with the same id).
    */
-  trustedBlock(client: LiteClient): Promise<TrustedBlock>;
+  trustedBlock(client: LiteClient, onCandidate?: (id: BlockIdExt) => void): Promise<TrustedBlock>;
 }

@@ -83,6 +83,25 @@ describe('BlockTrust', () => {
     expect((await trust.anchor()).source).toBe('last verified key block');
   });
 
+  it("names the candidate block (the complete answer's `to`) to every caller before it is verified", async () => {
+    const c = sampleChain();
+    const trust = new BlockTrust({ config: anchors(c), verifier: nobleEd25519, now: () => c.now });
+    const { client } = fakeClient(c, twoRounds(c));
+    const heard: [string, number][] = [];
+    const first = trust.trustedBlock(client, (id) => heard.push(['first', id.seqno]));
+    const second = trust.trustedBlock(client, (id) => heard.push(['second', id.seqno]));
+    const [a, b] = await Promise.all([
+      first.then((block) => (heard.push(['proven', block.id.seqno]), block)),
+      second,
+    ]);
+    expect(a).toBe(b);
+    expect(heard).toEqual([
+      ['first', 250],
+      ['second', 250],
+      ['proven', 250],
+    ]);
+  });
+
   it('coalesces concurrent calls and reuses a trusted block briefly', async () => {
     const c = sampleChain();
     let t = c.now;
