@@ -20,6 +20,7 @@ import {
   validators,
 } from '../tests/unit/lite/proof/chain-fixtures.ts';
 import mainnetLink from '../tests/unit/lite/proof/vectors/lite-proof-proof.json' with { type: 'json' };
+import { liteProofLink } from '../tests/unit/lite/proof/vectors/lite-proof.ts';
 import { report } from './harness.ts';
 
 async function measure(fn: () => Promise<unknown>, minMs = 1500): Promise<{ wallMs: number; cpuMs: number }> {
@@ -41,36 +42,8 @@ async function measure(fn: () => Promise<unknown>, minMs = 1500): Promise<{ wall
   };
 }
 
-const b64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
-const mcId = (x: { seqno: number; rootHash: string; fileHash: string }) => ({
-  _: 'tonNode.blockIdExt' as const,
-  workchain: -1,
-  shard: -(1n << 63n),
-  seqno: x.seqno,
-  root_hash: b64(x.rootHash),
-  file_hash: b64(x.fileHash),
-});
-
 function realLink(): BlockLinkForward {
-  const p = mainnetLink;
-  return {
-    _: 'liteServer.blockLinkForward',
-    to_key_block: true,
-    from: mcId(p.from),
-    to: mcId(p.to),
-    dest_proof: b64(p.destProof),
-    config_proof: b64(p.configProof),
-    signatures: {
-      _: 'liteServer.signatureSet.ordinary',
-      validator_set_hash: p.signatures.validatorSetHash,
-      catchain_seqno: p.signatures.catchainSeqno,
-      signatures: p.signatures.signatures.map((s) => ({
-        _: 'liteServer.signature' as const,
-        node_id_short: b64(s.nodeIdShort),
-        signature: b64(s.signature),
-      })),
-    },
-  };
+  return liteProofLink(mainnetLink);
 }
 
 export default async function proofBench(): Promise<void> {

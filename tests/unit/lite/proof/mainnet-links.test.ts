@@ -14,41 +14,15 @@ import {
   masterchainSubset,
   ProofError,
   validatorSetHash,
-  type BlockLinkForward,
 } from '../../../../src/net/lite/proof/index.ts';
 import { checkBlockInfoProof } from '../../../../src/net/lite/proof/block-header.ts';
 import { proofRoots } from '../../../../src/net/lite/proof/merkle.ts';
 import p1 from './vectors/lite-proof-proof.json' with { type: 'json' };
 import p2 from './vectors/lite-proof-proof2.json' with { type: 'json' };
+import { liteProofBlockId, liteProofLink } from './vectors/lite-proof.ts';
 
-type Vector = typeof p1;
-const b64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
-const id = (x: Vector['from']) => ({
-  _: 'tonNode.blockIdExt' as const,
-  workchain: -1,
-  shard: -(1n << 63n),
-  seqno: x.seqno,
-  root_hash: b64(x.rootHash),
-  file_hash: b64(x.fileHash),
-});
-const link = (p: Vector): BlockLinkForward => ({
-  _: 'liteServer.blockLinkForward',
-  to_key_block: true,
-  from: id(p.from),
-  to: id(p.to),
-  dest_proof: b64(p.destProof),
-  config_proof: b64(p.configProof),
-  signatures: {
-    _: 'liteServer.signatureSet.ordinary',
-    validator_set_hash: p.signatures.validatorSetHash,
-    catchain_seqno: p.signatures.catchainSeqno,
-    signatures: p.signatures.signatures.map((s) => ({
-      _: 'liteServer.signature' as const,
-      node_id_short: b64(s.nodeIdShort),
-      signature: b64(s.signature),
-    })),
-  },
-});
+const id = liteProofBlockId;
+const link = liteProofLink;
 const webcrypto = webCryptoEd25519(globalThis.crypto.subtle);
 
 describe('mainnet forward links 27747086 → 27747087 → 27749436', () => {
