@@ -12,8 +12,14 @@ import { IdbExpiringStore } from './expiring-store.ts';
 
 export class IdbDnsCacheStore implements DnsCacheStore {
   readonly #store: IdbExpiringStore<DnsCacheEntry>;
+  readonly #prefix: string;
 
-  constructor(opts: { maxEntries?: number; now?: () => number } = {}) {
+  /**
+   * `namespace`: answers of different trust models never serve each other (the stack passes its DNS verification
+   * mode, so an answer cached while relaxed to cross-checking is not served once proofs are required again).
+   */
+  constructor(opts: { maxEntries?: number; now?: () => number; namespace?: string } = {}) {
+    this.#prefix = opts.namespace ? `${opts.namespace}:` : '';
     this.#store = new IdbExpiringStore<DnsCacheEntry>({
       dbName: 'tonsite-dns',
       storeName: 'answers',
@@ -26,15 +32,15 @@ export class IdbDnsCacheStore implements DnsCacheStore {
   }
 
   get(key: string): Promise<DnsCacheEntry | undefined> {
-    return this.#store.get(key);
+    return this.#store.get(this.#prefix + key);
   }
 
   set(key: string, entry: DnsCacheEntry): Promise<void> {
-    return this.#store.set(key, entry);
+    return this.#store.set(this.#prefix + key, entry);
   }
 
   delete(key: string): Promise<void> {
-    return this.#store.delete(key);
+    return this.#store.delete(this.#prefix + key);
   }
 
   clear(): Promise<void> {

@@ -158,7 +158,7 @@ export class TonStack {
     this.pool = stack.dns.pool;
     this.trust = stack.dns.trust;
     this.#recording = new RecordingResolver(
-      new CachingResolver(stack.dns.resolver, new IdbDnsCacheStore()),
+      new CachingResolver(stack.dns.resolver, new IdbDnsCacheStore({ namespace: settings.dnsVerification })),
       this.trust,
     );
     this.resolver = this.#recording;

@@ -64,6 +64,7 @@ type StoreOp = {
   entry?: DnsCacheEntry;
   max?: number;
   now?: number;
+  namespace?: string;
 };
 
 async function inPage(ops: StoreOp[]): Promise<unknown[]> {
@@ -75,7 +76,11 @@ async function inPage(ops: StoreOp[]): Promise<unknown[]> {
           IdbDnsCacheStore: new (opts: object) => Record<string, (...a: unknown[]) => Promise<unknown>>;
         }
       ).IdbDnsCacheStore;
-      const store = new Store({ maxEntries: o.max ?? 1000, now: () => o.now ?? Date.now() });
+      const store = new Store({
+        maxEntries: o.max ?? 1000,
+        now: () => o.now ?? Date.now(),
+        namespace: o.namespace,
+      });
       if (o.op === 'get') results.push(await store.get(o.key));
       else if (o.op === 'set') results.push(await store.set(o.key, o.entry));
       else if (o.op === 'delete') results.push(await store.delete(o.key));
@@ -136,5 +141,19 @@ describe('IdbDnsCacheStore in Chromium', () => {
     expect(r[7]).toBe(1); // prune removed c
     expect(r[8]).toEqual(e(now + 30));
     expect(r[10]).toBeUndefined();
+  });
+
+  it('keeps the answers of each verification mode apart (namespace)', async () => {
+    const entry: DnsCacheEntry = {
+      expiresAt: Date.now() + 60_000,
+      value: { ok: false, error: { code: 'not_registered', message: 'x', hops: [] } },
+    };
+    const r = await inPage([
+      { op: 'set', key: 'k', entry, namespace: 'cross-checked' },
+      { op: 'get', key: 'k', namespace: 'proof' },
+      { op: 'get', key: 'k', namespace: 'cross-checked' },
+    ]);
+    expect(r[1]).toBeUndefined();
+    expect(r[2]).toEqual(entry);
   });
 });
