@@ -80,6 +80,11 @@ export class TabStates {
     if (!this.store) return null;
     const key = KEY_PREFIX + tabId;
     const stored = (await this.store.get(key))[key] as TabState | undefined;
+    // Another call may have loaded or created the tab's state while this one read the store (a new worker gets
+    // the document's record, the popup's getState and the navigation at once): that object is the one kept, or
+    // what was added to it would be lost when this copy replaced it.
+    const raced = this.#states.get(tabId);
+    if (raced) return raced;
     if (!stored || stored.tabId !== tabId || !Array.isArray(stored.requests)) return null;
     this.#states.set(tabId, stored);
     this.#seq = Math.max(this.#seq, ...stored.requests.map((r) => r.id));
@@ -89,6 +94,7 @@ export class TabStates {
   async #state(tabId: number): Promise<TabState> {
     const existing = await this.get(tabId);
     if (existing) return existing;
+    // (get() returned null without awaiting anything after its last look at #states, so none was set since.)
     const created: TabState = {
       tabId,
       url: '',

@@ -211,9 +211,9 @@ describe('TON Storage sites, seeders gone', () => {
         )
         .map((r) => r.status);
     };
-    // The record waits for the body's log (up to 10 s, service.ts #serve) and, under the full suite's load, came
-    // later than POLL once in a fresh-clone run: a longer wait here, the same assertion.
-    await expect.poll(served, { timeout: 45_000 }).toEqual([200]);
+    // (Its entry vanished now and then: a new worker read the tab's state back twice at once and kept the copy
+    // without it — fixed in tab-state.ts, tests/unit/background/tab-state.test.ts.)
+    await expect.poll(served, POLL).toEqual([200]);
     await page.close();
   });
 
