@@ -46,7 +46,7 @@ export {
   type TrustedId,
 } from './account-proof.ts';
 export { checkConfigParams, CONFIG_MODE_FROM_KEY_BLOCK, type ConfigInfoAnswer } from './config-proof.ts';
-// --- block-proof chain (helper A: validator sets, signed messages, links, chain, BlockTrust) ---
+// The block-proof chain: validator sets, signed messages, links, chains, anchors and BlockTrust.
 export {
   buildCatchainConfig,
   buildValidatorSet,
